@@ -1,0 +1,560 @@
+//! Emits the cached function: the user's signature returning a `Cached` handle, an argument
+//! struct, the `Family` impl that reads, keys and probes the arguments, and the original
+//! body as a closure.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericParam, Pat, parse_quote};
+
+use crate::model::{Arg, Class, Errors, Function, ListKind, RawFn, strip_shape_attrs};
+use crate::options::Options;
+use crate::types::{Lifetimes, cq_lifetime, has_lifetimes, rewrite};
+
+/// The whole macro: parse, check, expand. On any error the function is emitted unchanged
+/// (minus `#[shape]` markers) next to the errors, so the rest of the crate still compiles.
+pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut raw = match syn::parse2::<RawFn>(item.clone()) {
+        Ok(raw) => raw,
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                "#[cached_query] can only be used on a function that returns a sea-query statement",
+            )
+            .to_compile_error();
+            return quote!(#error #item);
+        }
+    };
+    let mut errors = Errors::default();
+    let options = Options::parse(attr).map_err(|e| errors.add(e)).ok();
+    let shapes = strip_shape_attrs(&mut raw.sig, &mut errors);
+    let original = quote!(#raw);
+    match Function::new(raw, &shapes, errors) {
+        Ok(function) => match options {
+            Some(options) => expand(&function, &options),
+            None => original,
+        },
+        Err(error) => {
+            let error = error.to_compile_error();
+            quote!(#error #original)
+        }
+    }
+}
+
+/// Names of generated locals; mixed-site so they never clash with the user's.
+fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+fn numbered(prefix: &str, n: usize) -> Ident {
+    format_ident!("{}{}", prefix, n, span = Span::mixed_site())
+}
+
+struct Gen<'f> {
+    f: &'f Function,
+    p: TokenStream,
+    krate: TokenStream,
+}
+
+fn expand(f: &Function, options: &Options) -> TokenStream {
+    let krate = options.krate();
+    let generator = Gen {
+        f,
+        p: quote!(#krate::__private),
+        krate,
+    };
+    generator.emit(options)
+}
+
+impl Gen<'_> {
+    fn emit(&self, options: &Options) -> TokenStream {
+        let Gen { f, p, krate } = self;
+        let RawFn {
+            attrs, vis, body, ..
+        } = &f.raw;
+        let borrowed = f.args.iter().any(|a| has_lifetimes(&a.ty));
+        let ret = &f.ret;
+        let sig = self.signature(borrowed);
+
+        let args_struct = local("__CqArgs");
+        let family = local("__CqQuery");
+        let anon = if borrowed {
+            quote!(#args_struct<'_>)
+        } else {
+            quote!(#args_struct)
+        };
+        let struct_generics = if borrowed { quote!(<'__cq>) } else { quote!() };
+        let fields = f.args.iter().map(|a| {
+            let ident = &a.ident;
+            let ty = rewrite(&a.ty, Lifetimes::Struct);
+            quote!(#ident: #ty)
+        });
+        let idents: Vec<&Ident> = f.args.iter().map(|a| &a.ident).collect();
+
+        let name = f.raw.sig.ident.to_string();
+        let capacity = match &options.capacity {
+            Some(expr) => quote!(#expr),
+            None => quote!(#krate::DEFAULT_CAPACITY),
+        };
+        let key_ty = self.key_type();
+        let key_body = self.key_body();
+        let (source_names, value_arms) = self.value_arms();
+        let (list_names, len_arms, elem_arms) = self.list_arms();
+        let probe_body = self.probe_body();
+        let statement_ty = quote_spanned!(ret.span()=> #ret);
+
+        let args_var = local("__cq_args");
+        let source = local("__cq_source");
+        let list = local("__cq_list");
+        let index = local("__cq_index");
+        let real = local("__cq_real");
+        let prober = local("__cq_p");
+        let callback = local("__cq_f");
+        let cache = local("__CQ_CACHE");
+        let clones = f.args.iter().map(|a| {
+            let ident = &a.ident;
+            let mutability = &a.mutability;
+            quote_spanned!(a.ty.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#args_var.#ident);)
+        });
+
+        quote! {
+            #(#attrs)*
+            #vis #sig {
+                struct #args_struct #struct_generics {
+                    #(#fields,)*
+                }
+
+                enum #family {}
+
+                impl #p::Family for #family {
+                    type Args<'__cq> = #args_struct #struct_generics;
+                    type Key = #key_ty;
+                    type Statement = #statement_ty;
+
+                    const META: &'static #p::FnMeta = &#p::FnMeta {
+                        name: #name,
+                        module: ::core::module_path!(),
+                        sources: &[#(#source_names),*],
+                        lists: &[#(#list_names),*],
+                        capacity: #capacity,
+                    };
+
+                    fn cache() -> &'static #p::FnCache<#key_ty> {
+                        static #cache: #p::LazyLock<#p::FnCache<#key_ty>> =
+                            #p::LazyLock::new(|| #p::FnCache::new(<#family as #p::Family>::META));
+                        &#cache
+                    }
+
+                    #[inline]
+                    fn key(#args_var: &#anon) -> #key_ty {
+                        #key_body
+                    }
+
+                    #[inline]
+                    #[allow(unused_variables)]
+                    fn value(#args_var: &#anon, #source: u16) -> ::core::option::Option<#p::Value> {
+                        match #source {
+                            #(#value_arms,)*
+                            _ => ::core::option::Option::None,
+                        }
+                    }
+
+                    #[inline]
+                    #[allow(unused_variables)]
+                    fn len(#args_var: &#anon, #list: u16) -> usize {
+                        match #list {
+                            #(#len_arms,)*
+                            _ => 0,
+                        }
+                    }
+
+                    #[inline]
+                    #[allow(unused_variables)]
+                    fn elem(#args_var: &#anon, #list: u16, #index: usize) -> ::core::option::Option<#p::Value> {
+                        match #list {
+                            #(#elem_arms,)*
+                            _ => ::core::option::Option::None,
+                        }
+                    }
+
+                    #[allow(unused_variables)]
+                    fn probe<R>(
+                        #real: &#anon,
+                        #prober: &mut #p::Prober,
+                        #callback: &mut dyn ::core::ops::FnMut(&#anon) -> R,
+                    ) -> R {
+                        #probe_body
+                    }
+                }
+
+                #p::bind::<#family>(#args_struct { #(#idents,)* }, |#args_var| {
+                    #(#clones)*
+                    #body
+                })
+            }
+        }
+    }
+
+    /// The user's signature, returning the handle, with elided lifetimes named `'__cq`.
+    fn signature(&self, borrowed: bool) -> syn::Signature {
+        let Gen { f, krate, .. } = self;
+        let mut sig = f.raw.sig.clone();
+        for input in &mut sig.inputs {
+            if let FnArg::Typed(pat) = input {
+                *pat.ty = rewrite(&pat.ty, Lifetimes::Signature);
+                if let Pat::Ident(ident) = &mut *pat.pat {
+                    ident.mutability = None;
+                }
+            }
+        }
+        let ret = &f.ret;
+        if borrowed {
+            let lt = cq_lifetime(Span::call_site());
+            let named: Vec<syn::Lifetime> = sig
+                .generics
+                .lifetimes()
+                .map(|l| l.lifetime.clone())
+                .collect();
+            sig.generics
+                .params
+                .push(GenericParam::Lifetime(parse_quote!(#lt)));
+            if sig.generics.lt_token.is_none() {
+                sig.generics.lt_token = Some(Default::default());
+                sig.generics.gt_token = Some(Default::default());
+            }
+            let where_clause = sig.generics.make_where_clause();
+            for l in named {
+                where_clause.predicates.push(parse_quote!(#l: #lt));
+            }
+            sig.output = parse_quote_spanned!(ret.span()=>
+                -> #krate::Cached<impl #krate::QueryArgs<Statement = #ret> + #lt>
+            );
+        } else {
+            sig.output = parse_quote_spanned!(ret.span()=>
+                -> #krate::Cached<impl #krate::QueryArgs<Statement = #ret>>
+            );
+        }
+        sig
+    }
+
+    fn shapes(&self) -> impl Iterator<Item = &Arg> {
+        self.f
+            .args
+            .iter()
+            .filter(|a| matches!(a.class, Class::Shape))
+    }
+
+    fn key_type(&self) -> TokenStream {
+        let shapes = self.shapes().map(|a| {
+            let ty = &a.ty;
+            quote_spanned!(ty.span()=> #ty)
+        });
+        quote!((u64, (#(#shapes,)*)))
+    }
+
+    fn key_body(&self) -> TokenStream {
+        let p = &self.p;
+        let args_var = local("__cq_args");
+        let bits = local("__cq_bits");
+        let mut next = 0usize;
+        let stmts: Vec<TokenStream> = self
+            .f
+            .args
+            .iter()
+            .map(|a| {
+                let ident = &a.ident;
+                key_bits(p, &a.class, quote!(&#args_var.#ident), &bits, &mut next, 0)
+            })
+            .collect();
+        let shapes = self.shapes().map(|a| {
+            let ident = &a.ident;
+            quote_spanned!(a.ty.span()=> ::core::clone::Clone::clone(&#args_var.#ident))
+        });
+        quote! {
+            #[allow(unused_mut)]
+            let mut #bits: u64 = 0;
+            #(#stmts)*
+            (#bits, (#(#shapes,)*))
+        }
+    }
+
+    fn value_arms(&self) -> (Vec<String>, Vec<TokenStream>) {
+        let p = &self.p;
+        let args_var = local("__cq_args");
+        let mut names = Vec::new();
+        let mut arms = Vec::new();
+        for a in &self.f.args {
+            let ident = &a.ident;
+            if let Some(expr) = scalar_value(p, &a.class, quote!(&#args_var.#ident), 0) {
+                let n = names.len() as u16;
+                names.push(ident.to_string());
+                arms.push(quote!(#n => #expr));
+            }
+        }
+        (names, arms)
+    }
+
+    fn list_arms(&self) -> (Vec<String>, Vec<TokenStream>, Vec<TokenStream>) {
+        let p = &self.p;
+        let args_var = local("__cq_args");
+        let mut names = Vec::new();
+        let mut lens = Vec::new();
+        let mut elems = Vec::new();
+        for a in &self.f.args {
+            let ident = &a.ident;
+            let access = quote!(&#args_var.#ident);
+            if let (Some(len), Some(elem)) = (
+                list_len(p, &a.class, access.clone(), 0),
+                list_elem(p, &a.class, access, 0),
+            ) {
+                let n = names.len() as u16;
+                names.push(ident.to_string());
+                lens.push(quote!(#n => #len));
+                elems.push(quote!(#n => #elem));
+            }
+        }
+        (names, lens, elems)
+    }
+
+    fn probe_body(&self) -> TokenStream {
+        let p = &self.p;
+        let real = local("__cq_real");
+        let callback = local("__cq_f");
+        let args_struct = local("__CqArgs");
+        let mut prelude = Vec::new();
+        let fields: Vec<TokenStream> = self
+            .f
+            .args
+            .iter()
+            .enumerate()
+            .map(|(n, a)| {
+                let ident = &a.ident;
+                let access = quote!(&#real.#ident);
+                let top_len = list_len(p, &a.class, access.clone(), 0);
+                let expr = probe_arg(p, &a.class, access, n, 0, top_len.as_ref(), &mut prelude);
+                quote!(#ident: #expr)
+            })
+            .collect();
+        let probe_args = local("__cq_probe_args");
+        quote! {
+            #(#prelude)*
+            let #probe_args = #args_struct { #(#fields,)* };
+            #callback(&#probe_args)
+        }
+    }
+}
+
+macro_rules! parse_quote_spanned {
+    ($span:expr=> $($tt:tt)*) => {
+        syn::parse2(quote_spanned!($span=> $($tt)*)).unwrap_or_else(|_| parse_quote!($($tt)*))
+    };
+}
+use parse_quote_spanned;
+
+fn some(expr: TokenStream) -> TokenStream {
+    quote!(::core::option::Option::Some(#expr))
+}
+
+fn depth_var(prefix: &str, depth: usize) -> Ident {
+    numbered(prefix, depth)
+}
+
+/// Statements that set this class's key bits; `access` evaluates to `&T`.
+fn key_bits(
+    p: &TokenStream,
+    class: &Class,
+    access: TokenStream,
+    bits: &Ident,
+    next: &mut usize,
+    depth: usize,
+) -> TokenStream {
+    match class {
+        Class::Flag => {
+            let k = take_bit(next);
+            quote!(if *#access { #bits |= 1u64 << #k; })
+        }
+        Class::List { .. } => {
+            let k = take_bit(next);
+            quote!(if !#p::List::as_slice(#access).is_empty() { #bits |= 1u64 << #k; })
+        }
+        Class::Opt(inner) => {
+            let k = take_bit(next);
+            let v = depth_var("__cq_k", depth);
+            let inner = key_bits(p, inner, quote!(#v), bits, next, depth + 1);
+            quote! {
+                if let ::core::option::Option::Some(#v) = #access {
+                    #bits |= 1u64 << #k;
+                    #inner
+                }
+            }
+        }
+        Class::Shape | Class::Scalar(_) => quote!(),
+    }
+}
+
+fn take_bit(next: &mut usize) -> u32 {
+    let k = *next as u32;
+    *next += 1;
+    k
+}
+
+/// An `Option<Value>` expression for the bound scalar in `class`, if it has one.
+fn scalar_value(
+    p: &TokenStream,
+    class: &Class,
+    access: TokenStream,
+    depth: usize,
+) -> Option<TokenStream> {
+    match class {
+        Class::Scalar(ty) => Some(some(quote_spanned!(ty.span()=> #p::to_value(#access)))),
+        Class::Opt(inner) => {
+            let v = depth_var("__cq_v", depth);
+            let inner = scalar_value(p, inner, quote!(#v), depth + 1)?;
+            Some(quote! {
+                match #access {
+                    ::core::option::Option::Some(#v) => #inner,
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A `usize` expression for the length of the list in `class`, if it has one.
+fn list_len(
+    p: &TokenStream,
+    class: &Class,
+    access: TokenStream,
+    depth: usize,
+) -> Option<TokenStream> {
+    match class {
+        Class::List { .. } => Some(quote!(#p::List::as_slice(#access).len())),
+        Class::Opt(inner) => {
+            let v = depth_var("__cq_v", depth);
+            let inner = list_len(p, inner, quote!(#v), depth + 1)?;
+            Some(quote! {
+                match #access {
+                    ::core::option::Option::Some(#v) => #inner,
+                    ::core::option::Option::None => 0,
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// An `Option<Value>` expression for element `__cq_index` of the list in `class`.
+fn list_elem(
+    p: &TokenStream,
+    class: &Class,
+    access: TokenStream,
+    depth: usize,
+) -> Option<TokenStream> {
+    let index = local("__cq_index");
+    match class {
+        Class::List { elem, .. } => Some(quote_spanned!(elem.span()=>
+            #p::List::as_slice(#access).get(#index).map(#p::to_value)
+        )),
+        Class::Opt(inner) => {
+            let v = depth_var("__cq_v", depth);
+            let inner = list_elem(p, inner, quote!(#v), depth + 1)?;
+            Some(quote! {
+                match #access {
+                    ::core::option::Option::Some(#v) => #inner,
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The probe value of one argument: key parts copied from the real call, bound values and
+/// list elements fresh sentinels (stored by statements pushed to `prelude`).
+fn probe_arg(
+    p: &TokenStream,
+    class: &Class,
+    real: TokenStream,
+    n: usize,
+    depth: usize,
+    top_len: Option<&TokenStream>,
+    prelude: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let prober = local("__cq_p");
+    match class {
+        Class::Flag | Class::Shape => quote!(::core::clone::Clone::clone(#real)),
+        Class::Scalar(ty) => {
+            let owned = numbered("__cq_o", n);
+            let ty = rewrite(ty, Lifetimes::Inferred);
+            prelude.push(quote_spanned!(ty.span()=> let #owned = #prober.sentinel::<#ty>();));
+            quote!(#p::Probe::view(&#owned))
+        }
+        Class::List { kind, elem } => {
+            let owned = numbered("__cq_o", n);
+            let views = numbered("__cq_l", n);
+            let elem = rewrite(elem, Lifetimes::Inferred);
+            let x = local("__cq_x");
+            let i = local("__cq_i");
+            match kind {
+                ListKind::Array(len) | ListKind::RefArray(len) => {
+                    prelude.push(quote_spanned!(elem.span()=>
+                        let #owned = #prober.fixed::<#elem>(#len);
+                        let #views: [#elem; #len] = ::core::array::from_fn(|#i| #p::Probe::view(&#owned[#i]));
+                    ));
+                }
+                ListKind::Slice | ListKind::Vec | ListKind::RefVec => {
+                    let len = top_len.cloned().unwrap_or_else(|| quote!(0));
+                    prelude.push(quote_spanned!(elem.span()=>
+                        let #owned = #prober.sentinels::<#elem>(#len);
+                        let #views: ::std::vec::Vec<#elem> = #owned.iter().map(|#x| #p::Probe::view(#x)).collect();
+                    ));
+                }
+            }
+            match kind {
+                ListKind::Slice => quote!(&#views[..]),
+                ListKind::Vec | ListKind::Array(_) => quote!(#views),
+                ListKind::RefVec | ListKind::RefArray(_) => quote!(&#views),
+            }
+        }
+        Class::Opt(inner) => {
+            let r = depth_var("__cq_r", depth);
+            let inner = probe_arg(p, inner, quote!(#r), n, depth + 1, top_len, prelude);
+            let inner = some(inner);
+            quote! {
+                match #real {
+                    ::core::option::Option::Some(#r) => #inner,
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pretty(tokens: TokenStream) -> String {
+        match syn::parse2::<syn::File>(tokens.clone()) {
+            Ok(file) => prettyplease::unparse(&file),
+            Err(e) => panic!("expansion does not parse: {e}\n{tokens}"),
+        }
+    }
+
+    #[test]
+    fn expands_to_valid_rust() {
+        let out = cached_query(
+            quote!(),
+            quote! {
+                /// Posts.
+                pub fn posts(author: i64, status: Option<&str>, tags: &[i64], published: bool, #[shape] order: Order, limit: u64) -> SelectStatement {
+                    Query::select()
+                }
+            },
+        );
+        let text = pretty(out);
+        assert!(text.contains("pub fn posts<'__cq>"), "{text}");
+        assert!(!text.contains("compile_error"), "{text}");
+    }
+}

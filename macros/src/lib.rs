@@ -1,0 +1,21 @@
+//! The `#[cached_query]` attribute. Use it through the `cached-query` crate, which
+//! re-exports it and holds the runtime the generated code calls.
+//!
+//! The macro is a pipeline, one module a stage: [`options`] parses the attribute's
+//! arguments, [`model`] parses the function and classifies its arguments (checking the
+//! signature on the way), and [`expand`] emits the cached function.
+
+use proc_macro::TokenStream;
+
+mod expand;
+mod model;
+mod options;
+mod types;
+
+/// Caches the construction and rendering of the sea-query statement this function returns.
+///
+/// See the `cached-query` crate for the full documentation.
+#[proc_macro_attribute]
+pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::cached_query(attr.into(), item.into()).into()
+}

@@ -1,0 +1,77 @@
+//! The attribute's options: `#[cached_query(capacity = 256, crate = my::path)]`.
+
+use proc_macro2::Span;
+use syn::parse::Parser;
+use syn::{Expr, LitInt, Path};
+
+/// The keys `#[cached_query(...)]` accepts, for error messages.
+const ACCEPTED: &str =
+    "accepted options: `capacity = <number of shapes>`, `crate = <path to cached_query>`";
+
+/// Parsed attribute options.
+pub(crate) struct Options {
+    /// Shapes kept at most (`capacity = N`).
+    pub(crate) capacity: Option<Expr>,
+    /// Path to the runtime crate (`crate = path`), for crates that re-export it.
+    pub(crate) krate: Option<Path>,
+}
+
+impl Options {
+    pub(crate) fn parse(attr: proc_macro2::TokenStream) -> syn::Result<Options> {
+        let mut options = Options {
+            capacity: None,
+            krate: None,
+        };
+        let mut errors: Vec<syn::Error> = Vec::new();
+        let parser = syn::meta::parser(|meta| {
+            if meta.path.is_ident("capacity") {
+                let lit: LitInt = meta.value()?.parse()?;
+                match lit.base10_parse::<usize>() {
+                    Ok(0) => errors.push(syn::Error::new(
+                        lit.span(),
+                        "`capacity` must be at least 1 (it is the number of shapes kept per function)",
+                    )),
+                    Ok(_) => {}
+                    Err(e) => errors.push(e),
+                }
+                if options.capacity.is_some() {
+                    errors.push(meta.error("duplicate option `capacity`"));
+                }
+                options.capacity = Some(Expr::Lit(syn::ExprLit {
+                    attrs: Vec::new(),
+                    lit: syn::Lit::Int(lit),
+                }));
+                Ok(())
+            } else if meta.path.is_ident("crate") {
+                let path: Path = meta.value()?.parse()?;
+                if options.krate.is_some() {
+                    errors.push(meta.error("duplicate option `crate`"));
+                }
+                options.krate = Some(path);
+                Ok(())
+            } else {
+                let name = meta
+                    .path
+                    .get_ident()
+                    .map_or_else(|| "this path".to_owned(), |i| format!("`{i}`"));
+                Err(meta.error(format!("unknown option {name}; {ACCEPTED}")))
+            }
+        });
+        parser.parse2(attr)?;
+        match errors.into_iter().reduce(|mut a, b| {
+            a.combine(b);
+            a
+        }) {
+            Some(err) => Err(err),
+            None => Ok(options),
+        }
+    }
+
+    /// The path generated code uses for the runtime crate.
+    pub(crate) fn krate(&self) -> proc_macro2::TokenStream {
+        match &self.krate {
+            Some(path) => quote::quote!(#path),
+            None => quote::quote_spanned!(Span::call_site()=> ::cached_query),
+        }
+    }
+}

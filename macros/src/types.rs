@@ -1,0 +1,127 @@
+//! Reading and rewriting argument types.
+
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+use syn::{GenericArgument, Lifetime, PathArguments, Type, TypeReference};
+
+/// The generic argument `T` of a one-parameter path type named `name` (last segment), as in
+/// `Option<T>`, `std::option::Option<T>` or `Vec<T>`.
+pub(crate) fn single_generic<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    if args.args.len() != 1 {
+        return None;
+    }
+    match args.args.first()? {
+        GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether `ty` is the plain path `name` (`bool`, `u8`).
+pub(crate) fn is_ident(ty: &Type, name: &str) -> bool {
+    match ty {
+        Type::Path(path) => path.qself.is_none() && path.path.is_ident(name),
+        Type::Paren(inner) => is_ident(&inner.elem, name),
+        Type::Group(inner) => is_ident(&inner.elem, name),
+        _ => false,
+    }
+}
+
+/// Whether `ty` mentions any lifetime, written or elided in a reference.
+pub(crate) fn has_lifetimes(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_type_reference(&mut self, r: &TypeReference) {
+            self.0 = true;
+            syn::visit::visit_type_reference(self, r);
+        }
+        fn visit_lifetime(&mut self, _: &Lifetime) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// Whether `ty` names `Self`.
+pub(crate) fn mentions_self(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
+            if ident == "Self" {
+                self.0 = true;
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// Whether `ty` contains `impl Trait`.
+pub(crate) fn has_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// How lifetimes are rewritten.
+#[derive(Clone, Copy)]
+pub(crate) enum Lifetimes {
+    /// In the signature: elided and `'_` lifetimes get the name `'__cq`.
+    Signature,
+    /// In the argument struct: every lifetime but `'static` becomes `'__cq`.
+    Struct,
+    /// In expressions inside generated items: every lifetime but `'static` becomes `'_`.
+    Inferred,
+}
+
+/// `ty` with its lifetimes rewritten for `mode`.
+pub(crate) fn rewrite(ty: &Type, mode: Lifetimes) -> Type {
+    struct Rewriter(Lifetimes);
+    impl VisitMut for Rewriter {
+        fn visit_type_reference_mut(&mut self, r: &mut TypeReference) {
+            if r.lifetime.is_none() && !matches!(self.0, Lifetimes::Inferred) {
+                r.lifetime = Some(cq_lifetime(r.and_token.span));
+            }
+            syn::visit_mut::visit_type_reference_mut(self, r);
+        }
+        fn visit_lifetime_mut(&mut self, lt: &mut Lifetime) {
+            if lt.ident == "static" {
+                return;
+            }
+            let anonymous = lt.ident == "_";
+            match self.0 {
+                Lifetimes::Signature if anonymous => *lt = cq_lifetime(lt.apostrophe),
+                Lifetimes::Signature => {}
+                Lifetimes::Struct => *lt = cq_lifetime(lt.apostrophe),
+                Lifetimes::Inferred => *lt = Lifetime::new("'_", lt.apostrophe),
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    Rewriter(mode).visit_type_mut(&mut ty);
+    ty
+}
+
+/// The lifetime every borrowed argument is given: `'__cq`.
+pub(crate) fn cq_lifetime(span: proc_macro2::Span) -> Lifetime {
+    Lifetime::new("'__cq", span)
+}

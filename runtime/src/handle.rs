@@ -1,0 +1,343 @@
+//! The handle a cached function returns, and the hit and miss paths behind `build`.
+
+use std::fmt;
+use std::hash::Hash;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use sea_query::{Value, Values};
+
+use crate::backend::{Backend, BackendId};
+use crate::cache::{Entry, FnCache, FnMeta};
+use crate::error::Uncacheable;
+use crate::probe::Prober;
+use crate::record::Recording;
+use crate::statement::Statement;
+use crate::template::{Names, SentinelTable, Source, SqlText, Template};
+
+/// What `#[cached_query]` generates for one function: its argument struct (`Args`), its
+/// cache key, and how to read and probe the arguments. Implemented by generated code only.
+#[doc(hidden)]
+pub trait Family: Sized + 'static {
+    /// The function's arguments, borrowed for `'a`.
+    type Args<'a>;
+    /// The shape part of the cache key (flags, presences, emptiness, `#[shape]` values).
+    type Key: Hash + Eq + Send + Sync + 'static;
+    /// The statement the body returns.
+    type Statement: Statement;
+
+    /// Names and limits.
+    const META: &'static FnMeta;
+
+    /// The function's cache.
+    fn cache() -> &'static FnCache<Self::Key>;
+
+    /// The shape key of a call.
+    fn key(args: &Self::Args<'_>) -> Self::Key;
+
+    /// The value of bound source `source` (`None` if absent).
+    fn value(args: &Self::Args<'_>, source: u16) -> Option<Value>;
+
+    /// The length of list `list` (0 if absent).
+    fn len(args: &Self::Args<'_>, list: u16) -> usize;
+
+    /// Element `index` of list `list`.
+    fn elem(args: &Self::Args<'_>, list: u16, index: usize) -> Option<Value>;
+
+    /// Runs `f` on arguments of the same shape as `real` whose bound values are fresh
+    /// sentinels from `prober`.
+    fn probe<R>(
+        real: &Self::Args<'_>,
+        prober: &mut Prober,
+        f: &mut dyn FnMut(&Self::Args<'_>) -> R,
+    ) -> R;
+}
+
+/// The body of a cached function, taking its arguments by reference.
+#[doc(hidden)]
+pub type Body<F> = for<'x, 'y> fn(&'y <F as Family>::Args<'x>) -> <F as Family>::Statement;
+
+/// One call's arguments together with the function body.
+#[doc(hidden)]
+pub struct Bound<'a, F: Family> {
+    args: F::Args<'a>,
+    body: Body<F>,
+}
+
+/// Wraps a call's arguments and body into the handle the cached function returns.
+#[doc(hidden)]
+#[inline]
+pub fn bind<F: Family>(args: F::Args<'_>, body: Body<F>) -> Cached<Bound<'_, F>> {
+    Cached {
+        query: Bound { args, body },
+    }
+}
+
+struct Access<'r, 'a, F: Family>(&'r F::Args<'a>);
+
+impl<F: Family> Source for Access<'_, '_, F> {
+    #[inline]
+    fn value(&self, source: u16) -> Option<Value> {
+        F::value(self.0, source)
+    }
+    #[inline]
+    fn len(&self, list: u16) -> usize {
+        F::len(self.0, list)
+    }
+    #[inline]
+    fn elem(&self, list: u16, index: usize) -> Option<Value> {
+        F::elem(self.0, list, index)
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<F: super::Family> Sealed for super::Bound<'_, F> {}
+}
+
+/// The arguments of one call of a `#[cached_query]` function, ready to build.
+///
+/// Only the macro implements it; use it through [`Cached`].
+pub trait QueryArgs: sealed::Sealed {
+    /// The statement type the function returns.
+    type Statement: Statement;
+
+    /// Runs the original body: the statement, uncached.
+    fn statement(&self) -> Self::Statement;
+
+    /// The SQL and values for `backend`, from the cache when the shape is known.
+    fn build<B: Backend>(&self, backend: B) -> (String, Values);
+
+    /// Like [`build`](Self::build), with the SQL shared with the cache.
+    fn build_shared<B: Backend>(&self, backend: B) -> (Arc<str>, Values);
+
+    /// The function's name.
+    fn function_name(&self) -> &'static str;
+}
+
+impl<F: Family> QueryArgs for Bound<'_, F> {
+    type Statement = F::Statement;
+
+    fn statement(&self) -> F::Statement {
+        (self.body)(&self.args)
+    }
+
+    #[inline]
+    fn build<B: Backend>(&self, _backend: B) -> (String, Values) {
+        self.build_as::<B, String>()
+    }
+
+    #[inline]
+    fn build_shared<B: Backend>(&self, _backend: B) -> (Arc<str>, Values) {
+        self.build_as::<B, Arc<str>>()
+    }
+
+    fn function_name(&self) -> &'static str {
+        F::META.name
+    }
+}
+
+impl<F: Family> Bound<'_, F> {
+    #[inline]
+    fn build_as<B: Backend, T: SqlText>(&self) -> (T, Values) {
+        let cache = F::cache();
+        if crate::stats::is_enabled() {
+            let key = (B::ID, F::key(&self.args));
+            match cache.get(&key) {
+                Some(Entry::Ready(template)) => {
+                    if let Some((sql, values)) = template.fill::<T>(&Access::<F>(&self.args)) {
+                        cache.count_hit();
+                        return (sql, Values(values));
+                    }
+                }
+                Some(Entry::Uncacheable(_)) => {}
+                None => return self.miss::<B, T>(cache, key),
+            }
+        }
+        cache.count_uncached();
+        let (sql, values) = self.statement().build_with(B::default());
+        (T::owned(sql), values)
+    }
+
+    /// First call of a shape: build for real (that is the result), then learn the shape.
+    #[cold]
+    #[inline(never)]
+    fn miss<B: Backend, T: SqlText>(
+        &self,
+        cache: &'static FnCache<F::Key>,
+        key: (BackendId, F::Key),
+    ) -> (T, Values) {
+        cache.count_miss();
+        let real = Recording::of::<_, B>(&self.statement());
+        let entry = match learn::<F, B>(&self.args, self.body, &real) {
+            Ok(template) => Entry::Ready(Arc::new(template)),
+            Err(reason) => {
+                tracing::warn!(
+                    function = F::META.name,
+                    module = F::META.module,
+                    backend = B::ID.name(),
+                    %reason,
+                    "cached_query: shape is uncacheable; its calls take the uncached path"
+                );
+                Entry::Uncacheable(Arc::new(reason))
+            }
+        };
+        if let Entry::Ready(_) = &entry {
+            tracing::debug!(
+                function = F::META.name,
+                module = F::META.module,
+                backend = B::ID.name(),
+                "cached_query: template stored"
+            );
+        }
+        cache.store(key, entry);
+        let (sql, values) = real.into_output();
+        (T::owned(sql), values)
+    }
+}
+
+/// Probes the body twice (lists at 2, then 3 elements) and keeps a template only if it
+/// reproduces both probes and the real call exactly.
+fn learn<F: Family, B: Backend>(
+    args: &F::Args<'_>,
+    body: Body<F>,
+    real: &Recording,
+) -> Result<Template, Uncacheable> {
+    let meta = F::META;
+    let names = Names {
+        sources: meta.sources,
+        lists: meta.lists,
+    };
+    let sources = meta.sources.len() as u16;
+    let lists = meta.lists.len() as u16;
+    let mut prober = Prober::new();
+
+    let template = probe_round::<F, _>(args, &mut prober, |probe| {
+        let rec = Recording::of::<_, B>(&body(probe));
+        let access = Access::<F>(probe);
+        let sentinels = SentinelTable::read(&access, sources, lists, names)?;
+        let lens: Vec<usize> = (0..lists).map(|l| access.len(l)).collect();
+        let template = Template::learn(&rec, &sentinels, &lens, names, B::ID.placeholder())?;
+        template.check(&access, &rec, "first probe")?;
+        Ok(template)
+    })?;
+
+    prober.round(3);
+    probe_round::<F, _>(args, &mut prober, |probe| {
+        let rec = Recording::of::<_, B>(&body(probe));
+        let access = Access::<F>(probe);
+        SentinelTable::read(&access, sources, lists, names)?;
+        template.check(&access, &rec, "second probe")
+    })?;
+
+    let access = Access::<F>(args);
+    template.check(&access, real, "real call")?;
+    Ok(template.with_fast_path(&access, real))
+}
+
+fn probe_round<F: Family, R>(
+    args: &F::Args<'_>,
+    prober: &mut Prober,
+    mut f: impl FnMut(&F::Args<'_>) -> Result<R, Uncacheable>,
+) -> Result<R, Uncacheable> {
+    catch_unwind(AssertUnwindSafe(|| F::probe(args, prober, &mut f))).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string panic payload".to_owned());
+        Err(Uncacheable::ProbePanicked { message })
+    })
+}
+
+/// The handle a `#[cached_query]` function returns.
+///
+/// Nothing is built until you ask: [`build`](Self::build) returns exactly what
+/// `statement().build(backend)` returns, from the cache when the call's shape has been seen
+/// before; [`statement`](Self::statement) runs the original body.
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query, SelectStatement};
+///
+/// #[cached_query]
+/// fn users(min_age: i64, city: Option<&str>, ids: &[i64]) -> SelectStatement {
+///     let mut q = Query::select();
+///     q.column(Alias::new("id")).from(Alias::new("users"))
+///         .and_where(Expr::col(Alias::new("age")).gte(min_age));
+///     if let Some(city) = city {
+///         q.and_where(Expr::col(Alias::new("city")).eq(city));
+///     }
+///     if !ids.is_empty() {
+///         q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
+///     }
+///     q
+/// }
+///
+/// let h = users(18, Some("Oslo"), &[1, 2, 3]);
+/// let (sql, values) = h.build(PostgresQueryBuilder);
+/// assert_eq!(sql, r#"SELECT "id" FROM "users" WHERE "age" >= $1 AND "city" = $2 AND "id" IN ($3, $4, $5)"#);
+/// assert_eq!((sql, values), h.statement().build(PostgresQueryBuilder));
+///
+/// // Same shape, other values and another list length: served from the cache.
+/// let h = users(30, Some("Bergen"), &[7]);
+/// assert_eq!(h.build(PostgresQueryBuilder), h.statement().build(PostgresQueryBuilder));
+/// ```
+#[must_use = "a cached query does nothing until it is built"]
+pub struct Cached<Q> {
+    query: Q,
+}
+
+impl<Q: QueryArgs> Cached<Q> {
+    /// The SQL and values for `backend`: byte for byte and value for value what
+    /// `self.statement().build(backend)` returns.
+    #[inline]
+    pub fn build<B: Backend>(&self, backend: B) -> (String, Values) {
+        self.query.build(backend)
+    }
+
+    /// Like [`build`](Self::build), but the SQL is an `Arc<str>` shared with the cache: no
+    /// copy of the text when every list has the length the shape was first seen with.
+    ///
+    /// ```
+    /// use cached_query::cached_query;
+    /// use sea_query::{Alias, DeleteStatement, Expr, ExprTrait, Query, SqliteQueryBuilder};
+    ///
+    /// #[cached_query]
+    /// fn delete_session(token: &str) -> DeleteStatement {
+    ///     Query::delete().from_table(Alias::new("sessions"))
+    ///         .and_where(Expr::col(Alias::new("token")).eq(token)).to_owned()
+    /// }
+    ///
+    /// let (sql, _) = delete_session("a").build_shared(SqliteQueryBuilder);
+    /// let (again, values) = delete_session("b").build_shared(SqliteQueryBuilder);
+    /// assert_eq!(&*again, r#"DELETE FROM "sessions" WHERE "token" = ?"#);
+    /// assert!(std::sync::Arc::ptr_eq(&sql, &again) || *sql == *again);
+    /// assert_eq!(values.0, vec![sea_query::Value::from("b")]);
+    /// ```
+    #[inline]
+    pub fn build_shared<B: Backend>(&self, backend: B) -> (Arc<str>, Values) {
+        self.query.build_shared(backend)
+    }
+
+    /// Runs the original function body: the statement, uncached.
+    pub fn statement(&self) -> Q::Statement {
+        self.query.statement()
+    }
+}
+
+impl<Q: QueryArgs> fmt::Debug for Cached<Q> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cached")
+            .field("function", &self.query.function_name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F: Family> fmt::Debug for Bound<'_, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bound")
+            .field("function", &F::META.name)
+            .finish_non_exhaustive()
+    }
+}

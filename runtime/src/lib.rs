@@ -1,0 +1,106 @@
+//! Build sea-query statements once per shape, then only bind values.
+//!
+//! `#[cached_query]` goes on a function that builds a sea-query statement. At compile time
+//! it reads which arguments shape the SQL (an `Option` present or not, a `bool`, a list
+//! empty or not, an argument marked `#[shape]`) and which are only values. At run time the
+//! first call of each shape renders the SQL once and learns where every value goes; every
+//! later call copies that SQL and binds the new values, growing or shrinking `IN (...)`
+//! lists to their real length. The result is always byte for byte what sea-query itself
+//! returns; a shape the cache cannot prove safe is served uncached and reported.
+//!
+//! ```
+//! use cached_query::cached_query;
+//! use sea_query::{Expr, ExprTrait, Iden, Order, PostgresQueryBuilder, Query, SelectStatement};
+//!
+//! #[derive(Iden)]
+//! enum Post { Table, Id, Title, Author, Status, Tag, PublishedAt }
+//!
+//! #[cached_query]
+//! pub fn posts(author: i64, status: Option<&str>, tags: &[i64], published: bool, limit: u64)
+//!     -> SelectStatement
+//! {
+//!     let mut q = Query::select();
+//!     q.columns([Post::Id, Post::Title]).from(Post::Table)
+//!         .and_where(Expr::col(Post::Author).eq(author));
+//!     if let Some(s) = status { q.and_where(Expr::col(Post::Status).eq(s)); }
+//!     if !tags.is_empty() { q.and_where(Expr::col(Post::Tag).is_in(tags.iter().copied())); }
+//!     if published { q.and_where(Expr::col(Post::PublishedAt).is_not_null()); }
+//!     q.order_by(Post::Id, Order::Desc).limit(limit);
+//!     q
+//! }
+//!
+//! let (sql, values) = posts(7, Some("draft"), &[1, 2, 3], true, 20).build(PostgresQueryBuilder);
+//! assert_eq!(
+//!     sql,
+//!     r#"SELECT "id", "title" FROM "post" WHERE "author" = $1 AND "status" = $2 AND "tag" IN ($3, $4, $5) AND "published_at" IS NOT NULL ORDER BY "id" DESC LIMIT $6"#
+//! );
+//! assert_eq!(values.0.len(), 6);
+//!
+//! // The same shape again: no body run, no rendering; the list has another length.
+//! let h = posts(8, Some("live"), &[4, 5], true, 10);
+//! assert_eq!(h.build(PostgresQueryBuilder), h.statement().build(PostgresQueryBuilder));
+//! ```
+//!
+//! # How arguments are read
+//!
+//! | argument type | in the key | bound on a hit |
+//! | --- | --- | --- |
+//! | `Option<T>` | `Some` or `None` | the inner value |
+//! | `bool` | its value | nothing |
+//! | `&[T]`, `Vec<T>`, `&Vec<T>`, `[T; N]`, `&[T; N]` | empty or not | each element |
+//! | argument marked `#[shape]` | its value (`Hash + Eq + Clone + 'static`) | nothing |
+//! | any other `T` (`Into<Value>` + [`Probe`]) | nothing | its value |
+//!
+//! Classes compose (`Option<bool>` keys presence and value). `Vec<u8>` and `&[u8]` are
+//! byte values, not lists. The backend is part of the key as well.
+//!
+//! # Requirements
+//!
+//! Works with sea-query 1.0; it enables sea-query's `hashable-value` and `thread-safe`
+//! features. Bound argument types must be `Clone`, convert into [`sea_query::Value`] and
+//! implement [`Probe`] (done for the integer, float, string, `char` and byte types).
+
+#![warn(missing_docs)]
+
+mod backend;
+mod cache;
+mod error;
+mod handle;
+mod list;
+mod probe;
+mod record;
+mod statement;
+mod stats;
+mod template;
+
+pub use backend::{Backend, BackendId};
+pub use cache::DEFAULT_CAPACITY;
+pub use cached_query_macros::cached_query;
+pub use error::Uncacheable;
+pub use handle::{Cached, QueryArgs};
+pub use probe::{Probe, Prober};
+pub use statement::Statement;
+pub use stats::{
+    FunctionStats, Stats, UncacheableShape, is_enabled, set_enabled, stats, uncacheable,
+};
+
+/// Used by the code `#[cached_query]` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::cache::{FnCache, FnMeta};
+    pub use crate::handle::{Body, Bound, Family, bind};
+    pub use crate::list::List;
+    pub use crate::probe::{Probe, Prober};
+    pub use sea_query;
+    pub use sea_query::Value;
+    pub use std::sync::LazyLock;
+
+    /// A bound argument's value, as sea-query would bind it.
+    #[inline]
+    pub fn to_value<T>(value: &T) -> Value
+    where
+        T: Clone + Into<Value>,
+    {
+        value.clone().into()
+    }
+}

@@ -1,0 +1,63 @@
+//! The sea-query statement kinds a cached function may return.
+
+use sea_query::{
+    DeleteStatement, InsertStatement, QueryBuilder, QueryStatementBuilder, SelectStatement,
+    SqlWriter, UpdateStatement, Values, WithQuery,
+};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for sea_query::SelectStatement {}
+    impl Sealed for sea_query::InsertStatement {}
+    impl Sealed for sea_query::UpdateStatement {}
+    impl Sealed for sea_query::DeleteStatement {}
+    impl Sealed for sea_query::WithQuery {}
+}
+
+/// A sea-query statement that `#[cached_query]` can cache: [`SelectStatement`],
+/// [`InsertStatement`], [`UpdateStatement`], [`DeleteStatement`] or [`WithQuery`].
+///
+/// ```
+/// use cached_query::Statement;
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SqliteQueryBuilder};
+///
+/// let select = Query::select().column(Alias::new("id")).from(Alias::new("t"))
+///     .and_where(Expr::col(Alias::new("id")).eq(1)).to_owned();
+/// let (sql, values) = Statement::build_with(&select, SqliteQueryBuilder);
+/// assert_eq!(sql, r#"SELECT "id" FROM "t" WHERE "id" = ?"#);
+/// assert_eq!(values.0.len(), 1);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a sea-query statement that `#[cached_query]` can cache",
+    label = "the function must return one of the statement types",
+    note = "supported return types: SelectStatement, InsertStatement, UpdateStatement, DeleteStatement, WithQuery"
+)]
+pub trait Statement: Send + 'static + sealed::Sealed {
+    /// Renders the statement into `sql` for `builder` (sea-query's own rendering).
+    fn write_into<B: QueryBuilder>(&self, builder: &B, sql: &mut impl SqlWriter);
+
+    /// Builds the statement uncached, exactly as sea-query's `build(builder)` does.
+    fn build_with<B: QueryBuilder>(&self, builder: B) -> (String, Values);
+}
+
+macro_rules! impl_statement {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Statement for $ty {
+            fn write_into<B: QueryBuilder>(&self, builder: &B, sql: &mut impl SqlWriter) {
+                <$ty as QueryStatementBuilder>::build_collect_any_into(self, builder, sql);
+            }
+
+            fn build_with<B: QueryBuilder>(&self, builder: B) -> (String, Values) {
+                self.build(builder)
+            }
+        }
+    )*};
+}
+
+impl_statement!(
+    SelectStatement,
+    InsertStatement,
+    UpdateStatement,
+    DeleteStatement,
+    WithQuery,
+);

@@ -1,0 +1,218 @@
+//! Counters of every cached function, and the switch that turns caching off.
+
+use std::fmt;
+
+use crate::backend::BackendId;
+use crate::error::Uncacheable;
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+
+/// Counters of one `#[cached_query]` function, as read by [`stats`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FunctionStats {
+    /// The function's name.
+    pub name: &'static str,
+    /// The module it is defined in.
+    pub module: &'static str,
+    /// Calls answered from a template.
+    pub hits: u64,
+    /// Calls whose shape was not stored yet (each probes the body).
+    pub misses: u64,
+    /// Calls that took the uncached path because their shape is uncacheable, caching is
+    /// off, or the cache was full.
+    pub uncached_calls: u64,
+    /// Shapes found uncacheable (each logged once).
+    pub uncacheable_keys: u64,
+    /// Shapes not stored because the cache was full.
+    pub rejected: u64,
+    /// Shapes stored (templates and uncacheable markers).
+    pub entries: usize,
+    /// Approximate heap bytes held by the stored templates.
+    pub bytes: usize,
+}
+
+/// A snapshot of every cached function that has run, from [`stats`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// One row per function, sorted by module and name.
+    pub functions: Vec<FunctionStats>,
+}
+
+impl Stats {
+    /// The row of the function called `name` (the first, if several modules share it).
+    pub fn function(&self, name: &str) -> Option<&FunctionStats> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+
+    /// Hits over all functions.
+    pub fn hits(&self) -> u64 {
+        self.functions.iter().map(|f| f.hits).sum()
+    }
+
+    /// Misses over all functions.
+    pub fn misses(&self) -> u64 {
+        self.functions.iter().map(|f| f.misses).sum()
+    }
+
+    /// Uncacheable shapes over all functions.
+    pub fn uncacheable_keys(&self) -> u64 {
+        self.functions.iter().map(|f| f.uncacheable_keys).sum()
+    }
+
+    /// Stored shapes over all functions.
+    pub fn entries(&self) -> usize {
+        self.functions.iter().map(|f| f.entries).sum()
+    }
+
+    /// Template bytes over all functions.
+    pub fn bytes(&self) -> usize {
+        self.functions.iter().map(|f| f.bytes).sum()
+    }
+}
+
+impl fmt::Display for Stats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{:<40} {:>10} {:>8} {:>9} {:>11} {:>8} {:>9}",
+            "function", "hits", "misses", "uncached", "uncacheable", "entries", "bytes"
+        )?;
+        for row in &self.functions {
+            let name = format!("{}::{}", row.module, row.name);
+            writeln!(
+                f,
+                "{:<40} {:>10} {:>8} {:>9} {:>11} {:>8} {:>9}",
+                name,
+                row.hits,
+                row.misses,
+                row.uncached_calls,
+                row.uncacheable_keys,
+                row.entries,
+                row.bytes
+            )?;
+        }
+        write!(
+            f,
+            "{:<40} {:>10} {:>8} {:>9} {:>11} {:>8} {:>9}",
+            "total",
+            self.hits(),
+            self.misses(),
+            self.functions.iter().map(|r| r.uncached_calls).sum::<u64>(),
+            self.uncacheable_keys(),
+            self.entries(),
+            self.bytes()
+        )
+    }
+}
+
+/// A snapshot of the counters of every cached function that has run.
+///
+/// Reading it takes no lock on any cache's hot path.
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+///
+/// #[cached_query]
+/// fn by_id(id: i64) -> SelectStatement {
+///     Query::select().column(Alias::new("name")).from(Alias::new("users"))
+///         .and_where(Expr::col(Alias::new("id")).eq(id)).to_owned()
+/// }
+///
+/// by_id(1).build(SqliteQueryBuilder);
+/// by_id(2).build(SqliteQueryBuilder);
+/// let row = cached_query::stats().function("by_id").cloned().unwrap();
+/// assert_eq!((row.misses, row.hits, row.entries), (1, 1, 1));
+/// println!("{}", cached_query::stats());
+/// ```
+pub fn stats() -> Stats {
+    let mut functions: Vec<FunctionStats> = crate::cache::registered()
+        .iter()
+        .map(|cache| cache.report())
+        .collect();
+    functions.sort_by(|a, b| (a.module, a.name).cmp(&(b.module, b.name)));
+    Stats { functions }
+}
+
+/// A shape that is served uncached, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UncacheableShape {
+    /// The function's name.
+    pub name: &'static str,
+    /// The module it is defined in.
+    pub module: &'static str,
+    /// The backend the shape was built for.
+    pub backend: BackendId,
+    /// Why the cache could not learn it.
+    pub reason: Uncacheable,
+}
+
+/// Every shape found uncacheable so far, with its reason.
+///
+/// Each is also logged once as a `tracing` warning when first seen. Unlike [`stats`], this
+/// walks every cache's entries.
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+///
+/// // The bound value is written into the SQL text: no template can be learned.
+/// #[cached_query]
+/// fn unsafe_shape(name: String) -> SelectStatement {
+///     Query::select().column(Alias::new("id")).from(Alias::new("users"))
+///         .and_where(Expr::cust(format!("name = '{name}'"))).to_owned()
+/// }
+///
+/// let h = unsafe_shape("ann".into());
+/// assert_eq!(h.build(SqliteQueryBuilder), h.statement().build(SqliteQueryBuilder));
+/// let found = cached_query::uncacheable();
+/// assert!(found.iter().any(|s| s.name == "unsafe_shape"));
+/// ```
+pub fn uncacheable() -> Vec<UncacheableShape> {
+    crate::cache::registered()
+        .iter()
+        .flat_map(|cache| cache.uncacheable())
+        .collect()
+}
+
+const UNSET: u8 = 0;
+const ON: u8 = 1;
+const OFF: u8 = 2;
+
+static ENABLED: AtomicU8 = AtomicU8::new(UNSET);
+
+/// Turns caching on or off for every cached function, at once and without a restart.
+///
+/// While off, every call takes the uncached path (`statement().build(B)`). The environment
+/// variable `CACHED_QUERY_DISABLE=1` sets the initial state to off.
+///
+/// ```
+/// cached_query::set_enabled(false);
+/// assert!(!cached_query::is_enabled());
+/// cached_query::set_enabled(true);
+/// assert!(cached_query::is_enabled());
+/// ```
+pub fn set_enabled(enabled: bool) {
+    ENABLED.store(if enabled { ON } else { OFF }, Relaxed);
+}
+
+/// Whether caching is on (see [`set_enabled`]).
+#[inline]
+pub fn is_enabled() -> bool {
+    match ENABLED.load(Relaxed) {
+        ON => true,
+        OFF => false,
+        _ => init_enabled(),
+    }
+}
+
+#[cold]
+fn init_enabled() -> bool {
+    let disabled = std::env::var_os("CACHED_QUERY_DISABLE")
+        .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    let state = if disabled { OFF } else { ON };
+    // Keep an explicit `set_enabled` that raced with us.
+    let _ = ENABLED.compare_exchange(UNSET, state, Relaxed, Relaxed);
+    ENABLED.load(Relaxed) == ON
+}
