@@ -105,12 +105,18 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
     }
 
     #[inline]
-    pub(crate) fn count_uncached(&self) {
+    pub(crate) fn count_uncached(&'static self) {
         self.counters.uncached_calls.fetch_add(1, Relaxed);
+        self.register();
     }
 
     pub(crate) fn count_miss(&'static self) {
         self.counters.misses.fetch_add(1, Relaxed);
+        self.register();
+    }
+
+    /// Makes this cache visible to [`stats`](crate::stats) once it has been used.
+    fn register(&'static self) {
         self.registered.call_once(|| {
             let mut registry = match REGISTRY.lock() {
                 Ok(guard) => guard,

@@ -196,8 +196,10 @@ impl<F: Family> Bound<'_, F> {
     }
 }
 
-/// Probes the body twice (lists at 2, then 3 elements) and keeps a template only if it
-/// reproduces both probes and the real call exactly.
+/// Probes the body twice and keeps a template only if it reproduces both probes and the
+/// real call exactly. The first probe (lists at 2 elements, distinct sentinels) teaches where
+/// each value goes; the second (lists at 3 elements, edge values such as 0, -1, `MAX` and
+/// `""`) checks that the layout repeats and that the body does not branch on a bound value.
 fn learn<F: Family, B: Backend>(
     args: &F::Args<'_>,
     body: Body<F>,
@@ -222,12 +224,10 @@ fn learn<F: Family, B: Backend>(
         Ok(template)
     })?;
 
-    prober.round(3);
+    prober.round(3, true);
     probe_round::<F, _>(args, &mut prober, |probe| {
         let rec = Recording::of::<_, B>(&body(probe));
-        let access = Access::<F>(probe);
-        SentinelTable::read(&access, sources, lists, names)?;
-        template.check(&access, &rec, "second probe")
+        template.check(&Access::<F>(probe), &rec, "second probe")
     })?;
 
     let access = Access::<F>(args);

@@ -49,17 +49,28 @@ pub trait Probe<'a>: Sized {
     /// The sentinel for `seed`; distinct seeds must give distinct values.
     fn sentinel(seed: u64) -> Self::Owned;
 
+    /// An ordinary or extreme value (0, -1, `MAX`, `""`, ...) for the verification round,
+    /// which checks the learned template against values a body might branch on. Need not be
+    /// distinct; defaults to [`sentinel`](Self::sentinel).
+    fn edge(seed: u64) -> Self::Owned {
+        Self::sentinel(seed)
+    }
+
     /// The argument value seen by the body.
     fn view(owned: &'a Self::Owned) -> Self;
 }
 
 macro_rules! probe_owned {
-    ($($ty:ty => |$seed:ident| $make:expr;)*) => {$(
+    ($($ty:ty => |$seed:ident| $make:expr, edges $edges:expr;)*) => {$(
         impl<'a> Probe<'a> for $ty {
             type Owned = $ty;
             #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
             fn sentinel($seed: u64) -> $ty {
                 $make
+            }
+            fn edge(seed: u64) -> $ty {
+                let edges = $edges;
+                edges[(seed % edges.len() as u64) as usize].clone()
             }
             fn view(owned: &'a $ty) -> $ty {
                 owned.clone()
@@ -71,25 +82,36 @@ macro_rules! probe_owned {
 // Sentinels are large, odd-looking numbers: far from the constants queries contain (0, 1,
 // 10, 100, ...). Narrow types wrap around; a collision is detected and reported.
 probe_owned! {
-    i8 => |seed| 37 + (seed % 90) as i8;
-    i16 => |seed| 20_011 + (seed % 12_000) as i16;
-    i32 => |seed| 1_734_000_011 + (seed % 400_000_000) as i32;
-    i64 => |seed| 7_340_000_000_011 + (seed % (1 << 40)) as i64;
-    u8 => |seed| 131 + (seed % 120) as u8;
-    u16 => |seed| 40_011 + (seed % 25_000) as u16;
-    u32 => |seed| 3_400_000_011 + (seed % 800_000_000) as u32;
-    u64 => |seed| 9_007_199_254_740_993 + seed % (1 << 50);
-    f32 => |seed| 1_000_000.25 + (seed % 1_000_000) as f32;
-    f64 => |seed| 987_654_321.125 + (seed % (1 << 40)) as f64;
-    char => |seed| char::from_u32(0xF_0000 + (seed % 0xFFFD) as u32).unwrap_or('\u{F0000}');
-    String => |seed| format!("cq-probe-{seed}");
-    Vec<u8> => |seed| format!("cq-probe-{seed}").into_bytes();
+    i8 => |seed| 37 + (seed % 90) as i8, edges [0, 1, -1, 2, i8::MAX, i8::MIN, 10, -10];
+    i16 => |seed| 20_011 + (seed % 12_000) as i16, edges [0, 1, -1, 2, i16::MAX, i16::MIN, 100, -100];
+    i32 => |seed| 1_734_000_011 + (seed % 400_000_000) as i32,
+        edges [0, 1, -1, 2, i32::MAX, i32::MIN, 100, -100, 1000];
+    i64 => |seed| 7_340_000_000_011 + (seed % (1 << 40)) as i64,
+        edges [0, 1, -1, 2, i64::MAX, i64::MIN, 100, -100, 1000];
+    u8 => |seed| 131 + (seed % 120) as u8, edges [0, 1, 2, u8::MAX, 10];
+    u16 => |seed| 40_011 + (seed % 25_000) as u16, edges [0, 1, 2, u16::MAX, 100];
+    u32 => |seed| 3_400_000_011 + (seed % 800_000_000) as u32, edges [0, 1, 2, u32::MAX, 100, 1000];
+    u64 => |seed| 9_007_199_254_740_993 + seed % (1 << 50), edges [0, 1, 2, u64::MAX, 100, 1000];
+    f32 => |seed| 1_000_000.25 + (seed % 1_000_000) as f32,
+        edges [0.0, 1.0, -1.0, 0.5, f32::MAX, f32::MIN, 100.0];
+    f64 => |seed| 987_654_321.125 + (seed % (1 << 40)) as f64,
+        edges [0.0, 1.0, -1.0, 0.5, f64::MAX, f64::MIN, 100.0];
+    // ASCII only: sea-query 1.0 writes an inlined `char` as one byte.
+    char => |seed| char::from(b'!' + (seed % 94) as u8),
+        edges ['a', '0', ' ', '\''];
+    String => |seed| format!("cq-probe-{seed}"),
+        edges [String::new(), "a".to_owned(), "0".to_owned(), "O'Brien".to_owned(), "ünï".to_owned()];
+    Vec<u8> => |seed| format!("cq-probe-{seed}").into_bytes(),
+        edges [Vec::new(), vec![0u8], b"a".to_vec()];
 }
 
 impl<'a> Probe<'a> for &'a str {
     type Owned = String;
     fn sentinel(seed: u64) -> String {
         String::sentinel(seed)
+    }
+    fn edge(seed: u64) -> String {
+        String::edge(seed)
     }
     fn view(owned: &'a String) -> &'a str {
         owned
@@ -101,6 +123,9 @@ impl<'a> Probe<'a> for &'a [u8] {
     fn sentinel(seed: u64) -> Vec<u8> {
         Vec::<u8>::sentinel(seed)
     }
+    fn edge(seed: u64) -> Vec<u8> {
+        Vec::<u8>::edge(seed)
+    }
     fn view(owned: &'a Vec<u8>) -> &'a [u8] {
         owned
     }
@@ -110,6 +135,9 @@ impl<'a> Probe<'a> for Cow<'a, str> {
     type Owned = String;
     fn sentinel(seed: u64) -> String {
         String::sentinel(seed)
+    }
+    fn edge(seed: u64) -> String {
+        String::edge(seed)
     }
     fn view(owned: &'a String) -> Cow<'a, str> {
         Cow::Borrowed(owned)
@@ -121,6 +149,9 @@ impl<'a, T: Probe<'a>> Probe<'a> for Option<T> {
     fn sentinel(seed: u64) -> T::Owned {
         T::sentinel(seed)
     }
+    fn edge(seed: u64) -> T::Owned {
+        T::edge(seed)
+    }
     fn view(owned: &'a T::Owned) -> Option<T> {
         Some(T::view(owned))
     }
@@ -131,6 +162,7 @@ impl<'a, T: Probe<'a>> Probe<'a> for Option<T> {
 pub struct Prober {
     next_seed: u64,
     list_len: usize,
+    edges: bool,
 }
 
 impl Prober {
@@ -138,20 +170,27 @@ impl Prober {
         Prober {
             next_seed: 1,
             list_len: 2,
+            edges: false,
         }
     }
 
-    /// Starts the next round: every non-empty list gets `list_len` elements. Seeds keep
-    /// counting, so no sentinel repeats across rounds.
-    pub(crate) fn round(&mut self, list_len: usize) {
+    /// Starts the next round: every non-empty list gets `list_len` elements, and values are
+    /// edge values instead of sentinels if `edges`. Seeds keep counting, so no sentinel
+    /// repeats across rounds.
+    pub(crate) fn round(&mut self, list_len: usize, edges: bool) {
         self.list_len = list_len;
+        self.edges = edges;
     }
 
     /// A fresh sentinel of type `T`.
     pub fn sentinel<'a, T: Probe<'a>>(&mut self) -> T::Owned {
         let seed = self.next_seed;
         self.next_seed += 1;
-        T::sentinel(seed)
+        if self.edges {
+            T::edge(seed)
+        } else {
+            T::sentinel(seed)
+        }
     }
 
     /// Sentinels for a list whose real length is `real_len`: none if the list is empty (its
@@ -193,7 +232,7 @@ mod tests {
         assert_eq!(distinct::<f64>(10_000), 10_000);
         assert_eq!(distinct::<f32>(10_000), 10_000);
         assert_eq!(distinct::<String>(10_000), 10_000);
-        assert_eq!(distinct::<char>(10_000), 10_000);
+        assert_eq!(distinct::<char>(94), 94);
         assert_eq!(distinct::<u8>(120), 120);
         assert_eq!(distinct::<i8>(90), 90);
     }
@@ -204,7 +243,7 @@ mod tests {
         let a: Vec<String> = p.sentinels::<&str>(5);
         assert_eq!(a.len(), 2);
         assert!(p.sentinels::<i64>(0).is_empty());
-        p.round(3);
+        p.round(3, false);
         let b = p.sentinels::<i64>(1);
         assert_eq!(b.len(), 3);
         let s: String = p.sentinel::<&str>();

@@ -11,6 +11,8 @@ use sea_query::Value;
 
 use crate::error::Uncacheable;
 use crate::record::{Recording, write_placeholder};
+#[cfg(test)]
+use sea_query::Values;
 
 /// Read access to one call's arguments, by the indices the macro assigned: bound scalar
 /// sources (`value`) and list arguments (`len`, `elem`).
@@ -538,4 +540,179 @@ fn first_difference(ours: &str, theirs: &str) -> String {
         snippet(theirs)
     );
     detail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::{Backend, BackendId};
+    use sea_query::{
+        Alias, Expr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder, Query, SelectStatement,
+    };
+
+    /// Arguments by index: one scalar source and one list.
+    struct Fake {
+        scalar: Option<Value>,
+        list: Vec<Value>,
+    }
+
+    impl Source for Fake {
+        fn value(&self, source: u16) -> Option<Value> {
+            (source == 0).then(|| self.scalar.clone()).flatten()
+        }
+        fn len(&self, list: u16) -> usize {
+            if list == 0 { self.list.len() } else { 0 }
+        }
+        fn elem(&self, list: u16, index: usize) -> Option<Value> {
+            (list == 0).then(|| self.list.get(index).cloned()).flatten()
+        }
+    }
+
+    const NAMES: Names<'static> = Names {
+        sources: &["author"],
+        lists: &["ids"],
+    };
+
+    /// `author = ? AND score > 10 AND id IN (...) LIMIT 5`, built by sea-query.
+    fn statement(args: &Fake) -> SelectStatement {
+        let mut q = Query::select();
+        q.column(Alias::new("id"))
+            .from(Alias::new("post"))
+            .and_where(
+                Expr::col(Alias::new("author")).eq(args.scalar.clone().unwrap_or(Value::Int(None))),
+            )
+            .and_where(Expr::col(Alias::new("score")).gt(10))
+            .and_where(Expr::col(Alias::new("id")).is_in(args.list.clone()))
+            .limit(5);
+        q
+    }
+
+    fn fake(scalar: i64, list: impl IntoIterator<Item = i64>) -> Fake {
+        Fake {
+            scalar: Some(Value::from(scalar)),
+            list: list.into_iter().map(Value::from).collect(),
+        }
+    }
+
+    fn learn<B: Backend>(probe: &Fake) -> Result<Template, Uncacheable> {
+        let rec = Recording::of::<_, B>(&statement(probe));
+        let table = SentinelTable::read(probe, 1, 1, NAMES)?;
+        let template = Template::learn(
+            &rec,
+            &table,
+            &[probe.list.len()],
+            NAMES,
+            B::ID.placeholder(),
+        )?;
+        Ok(template.with_fast_path(probe, &rec))
+    }
+
+    #[test]
+    fn fills_other_lengths_and_renumbers_postgres_placeholders() {
+        let template = learn::<PostgresQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
+        for len in [1, 2, 3, 7, 64] {
+            let args = fake(-5, (0..len).map(|i| i * 3));
+            let (sql, values): (String, Vec<Value>) = template.fill(&args).unwrap();
+            let expected = statement(&args).build(PostgresQueryBuilder);
+            assert_eq!(sql, expected.0, "length {len}");
+            assert_eq!(values, expected.1.0, "length {len}");
+        }
+        let (sql, _): (String, _) = template.fill(&fake(0, 0..3)).unwrap();
+        assert!(sql.ends_with(r#""id" IN ($3, $4, $5) LIMIT $6"#), "{sql}");
+    }
+
+    #[test]
+    fn question_mark_backends_fill_too() {
+        let template = learn::<MysqlQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
+        let args = fake(9, [4, 5, 6, 7]);
+        let (sql, values): (String, Vec<Value>) = template.fill(&args).unwrap();
+        assert_eq!(
+            (sql, Values(values)),
+            statement(&args).build(MysqlQueryBuilder)
+        );
+    }
+
+    #[test]
+    fn same_lengths_share_the_stored_sql() {
+        let template = learn::<PostgresQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
+        let (a, _): (Arc<str>, _) = template.fill(&fake(1, [1, 2])).unwrap();
+        let (b, _): (Arc<str>, _) = template.fill(&fake(2, [3, 4])).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        let (c, _): (Arc<str>, _) = template.fill(&fake(2, [3, 4, 5])).unwrap();
+        assert!(!Arc::ptr_eq(&a, &c));
+    }
+
+    #[test]
+    fn constants_are_kept_and_missing_values_refuse() {
+        let template = learn::<PostgresQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
+        let args = Fake {
+            scalar: None,
+            list: vec![Value::from(1)],
+        };
+        assert!(template.fill::<String>(&args).is_none());
+        let (_, values): (String, Vec<Value>) = template.fill(&fake(3, [8])).unwrap();
+        assert_eq!(
+            values[1],
+            Value::from(10),
+            "the constant 10 is a slot of its own"
+        );
+        assert_eq!(values[3], Value::from(5u64), "LIMIT is bound");
+    }
+
+    #[test]
+    fn check_reports_where_texts_differ() {
+        let template = learn::<PostgresQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
+        let other = Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new("post"))
+            .and_where(Expr::col(Alias::new("author")).eq(1))
+            .to_owned();
+        let rec = Recording::of::<_, PostgresQueryBuilder>(&other);
+        let err = template
+            .check(&fake(1, [1]), &rec, "real call")
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Uncacheable::TextDiffers {
+                    round: "real call",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_element_used_alone_is_not_a_group() {
+        let probe = fake(1001, [2001, 2002]);
+        let q = Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new("post"))
+            .and_where(Expr::col(Alias::new("id")).eq(probe.list[1].clone()))
+            .to_owned();
+        let rec = Recording::of::<_, PostgresQueryBuilder>(&q);
+        let table = SentinelTable::read(&probe, 1, 1, NAMES).unwrap();
+        let err = Template::learn(&rec, &table, &[2], NAMES, BackendId::Postgres.placeholder())
+            .unwrap_err();
+        assert_eq!(err, Uncacheable::ListLayout { list: "ids".into() });
+    }
+
+    #[test]
+    fn colliding_sentinels_are_refused() {
+        let err = SentinelTable::read(&fake(7, [1, 7]), 1, 1, NAMES).unwrap_err();
+        assert_eq!(
+            err,
+            Uncacheable::SentinelCollision {
+                first: "`author`".into(),
+                second: "`ids[1]`".into()
+            }
+        );
+    }
+
+    #[test]
+    fn difference_snippets_respect_char_boundaries() {
+        let d = first_difference("SELECT 'ünï' = 1", "SELECT 'ünï' = 2");
+        assert!(d.starts_with("at byte 17:"), "{d}");
+    }
 }

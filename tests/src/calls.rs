@@ -1,0 +1,266 @@
+//! Random arguments for every query function, as proptest strategies, and one `Call` type
+//! that runs a function with its arguments through the oracle.
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+use crate::check::{Mismatch, check_all};
+use crate::queries::*;
+use crate::schema::{Direction, Post, SortBy};
+
+/// Strings as applications see them: empty, ASCII, quotes and backslashes, unicode,
+/// placeholder look-alikes.
+pub fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z]{0,12}",
+        1 => Just(String::new()),
+        1 => Just("O'Brien \"quoted\" \\ back".to_owned()),
+        1 => Just("$1 ? %s :name".to_owned()),
+        1 => Just("naïve 東京 🎥".to_owned()),
+        1 => any::<String>(),
+    ]
+}
+
+/// Lists of 0 to 64 ids, often empty, with repeats.
+pub fn ids() -> impl Strategy<Value = Vec<i64>> {
+    prop_oneof![
+        1 => Just(Vec::new()),
+        4 => vec(-5i64..200, 1..=64),
+        1 => vec(any::<i64>(), 1..=8),
+    ]
+}
+
+fn texts() -> impl Strategy<Value = Vec<String>> {
+    vec(text(), 0..=12)
+}
+
+fn sort() -> impl Strategy<Value = SortBy> {
+    prop_oneof![
+        Just(SortBy::Newest),
+        Just(SortBy::Score),
+        Just(SortBy::Title)
+    ]
+}
+
+fn direction() -> impl Strategy<Value = Direction> {
+    prop_oneof![Just(Direction::Asc), Just(Direction::Desc)]
+}
+
+fn float() -> impl Strategy<Value = f64> {
+    prop_oneof![4 => -1e6f64..1e6, 1 => Just(0.0), 1 => Just(-0.0), 1 => any::<f64>()]
+}
+
+/// One call of one query function, with owned arguments.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub enum Call {
+    Posts(i64, Option<String>, Vec<i64>, bool, u64),
+    QualityRules(
+        Option<bool>,
+        Option<bool>,
+        Option<i64>,
+        Option<i64>,
+        Vec<i64>,
+        Option<i64>,
+        Option<i64>,
+        i32,
+        bool,
+        u64,
+    ),
+    SearchPosts(Option<String>, Vec<i64>, f64, SortBy, Direction, u64, u64),
+    PostsWithAuthors(String, Vec<i64>, Option<i32>, bool),
+    PostsByCountry(Vec<String>, Option<String>),
+    RecentAuthors(i64, Vec<String>, u64),
+    InsertTags(i64, Vec<String>),
+    InsertPost(i64, String, i64, Option<String>, f64),
+    UpdateStatus(Vec<i64>, String, bool, Option<f64>),
+    DeletePosts(Vec<i64>, Option<i64>, bool),
+    PostsInRanges([i64; 3], Vec<i64>, Option<Vec<i64>>, Option<Option<String>>),
+    RelatedPosts(Vec<i64>, Vec<i64>),
+    PostsBetween(i64, i64, Vec<i64>, Vec<String>),
+    WithConstants(i64, Vec<i64>),
+    PatchPost(i64, Option<String>, Option<String>, Option<f64>),
+    OddTypes(char, Vec<u8>, i16, u32, f32),
+    PostById(i64, bool),
+}
+
+/// The names of every function [`Call`] covers, as `stats()` reports them.
+pub const FUNCTIONS: [&str; 17] = [
+    "posts",
+    "quality_rules",
+    "search_posts",
+    "posts_with_authors",
+    "posts_by_country",
+    "recent_authors",
+    "insert_tags",
+    "insert_post",
+    "update_status",
+    "delete_posts",
+    "posts_in_ranges",
+    "related_posts",
+    "posts_between",
+    "with_constants",
+    "patch_post",
+    "odd_types",
+    "by_id",
+];
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+impl Call {
+    /// A strategy over calls of every function.
+    pub fn any() -> impl Strategy<Value = Call> {
+        let selects = prop_oneof![
+            (
+                any::<i64>(),
+                proptest::option::of(text()),
+                ids(),
+                any::<bool>(),
+                0u64..1000
+            )
+                .prop_map(|(a, s, t, p, l)| Call::Posts(a, s, t, p, l)),
+            (
+                (
+                    proptest::option::of(any::<bool>()),
+                    proptest::option::of(any::<bool>()),
+                    proptest::option::of(any::<i64>()),
+                    proptest::option::of(1i64..50),
+                    ids(),
+                ),
+                (
+                    proptest::option::of(any::<i64>()),
+                    proptest::option::of(any::<i64>()),
+                    any::<i32>(),
+                    any::<bool>(),
+                    1u64..10,
+                )
+            )
+                .prop_map(|((a, b, c, d, e), (f, g, h, i, j))| Call::QualityRules(
+                    a, b, c, d, e, f, g, h, i, j
+                )),
+            (
+                proptest::option::of(text()),
+                ids(),
+                float(),
+                sort(),
+                direction(),
+                0u64..100,
+                0u64..1000
+            )
+                .prop_map(|(a, b, c, d, e, f, g)| Call::SearchPosts(a, b, c, d, e, f, g)),
+            (
+                text(),
+                ids(),
+                proptest::option::of(any::<i32>()),
+                any::<bool>()
+            )
+                .prop_map(|(a, b, c, d)| Call::PostsWithAuthors(a, b, c, d)),
+            (texts(), proptest::option::of(text())).prop_map(|(a, b)| Call::PostsByCountry(a, b)),
+            (any::<i64>(), texts(), 0u64..100).prop_map(|(a, b, c)| Call::RecentAuthors(a, b, c)),
+        ];
+        let writes = prop_oneof![
+            (any::<i64>(), vec(text(), 1..=16)).prop_map(|(a, b)| Call::InsertTags(a, b)),
+            (
+                any::<i64>(),
+                text(),
+                any::<i64>(),
+                proptest::option::of(text()),
+                float()
+            )
+                .prop_map(|(a, b, c, d, e)| Call::InsertPost(a, b, c, d, e)),
+            (ids(), text(), any::<bool>(), proptest::option::of(float()))
+                .prop_map(|(a, b, c, d)| Call::UpdateStatus(a, b, c, d)),
+            (ids(), proptest::option::of(any::<i64>()), any::<bool>())
+                .prop_map(|(a, b, c)| Call::DeletePosts(a, b, c)),
+            (
+                any::<i64>(),
+                proptest::option::of(text()),
+                proptest::option::of(text()),
+                proptest::option::of(float())
+            )
+                .prop_map(|(a, b, c, d)| Call::PatchPost(a, b, c, d)),
+        ];
+        let others = prop_oneof![
+            (
+                any::<[i64; 3]>(),
+                ids(),
+                proptest::option::of(ids()),
+                proptest::option::of(proptest::option::of(text()))
+            )
+                .prop_map(|(a, b, c, d)| Call::PostsInRanges(a, b, c, d)),
+            (ids(), ids()).prop_map(|(a, b)| Call::RelatedPosts(a, b)),
+            (any::<i64>(), any::<i64>(), ids(), texts())
+                .prop_map(|(a, b, c, d)| Call::PostsBetween(a, b, c, d)),
+            (any::<i64>(), ids()).prop_map(|(a, b)| Call::WithConstants(a, b)),
+            (
+                any::<char>(),
+                vec(any::<u8>(), 0..16),
+                any::<i16>(),
+                any::<u32>(),
+                any::<f32>()
+            )
+                .prop_map(|(a, b, c, d, e)| Call::OddTypes(a, b, c, d, e)),
+            (any::<i64>(), any::<bool>()).prop_map(|(a, b)| Call::PostById(a, b)),
+        ];
+        prop_oneof![6 => selects, 5 => writes, 6 => others]
+    }
+
+    /// Runs the call through the oracle on every backend.
+    pub fn check(&self) -> Result<(), Box<Mismatch>> {
+        match self {
+            Call::Posts(a, s, t, p, l) => check_all(&posts(*a, s.as_deref(), t, *p, *l), "posts"),
+            Call::QualityRules(a, b, c, d, e, f, g, h, i, j) => check_all(
+                &quality_rules(*a, *b, *c, *d, e, *f, *g, *h, *i, *j),
+                "quality_rules",
+            ),
+            Call::SearchPosts(a, b, c, d, e, f, g) => check_all(
+                &search_posts(a.as_deref(), b, *c, *d, *e, *f, *g),
+                "search_posts",
+            ),
+            Call::PostsWithAuthors(a, b, c, d) => check_all(
+                &posts_with_authors(a, b.clone(), *c, *d),
+                "posts_with_authors",
+            ),
+            Call::PostsByCountry(a, b) => {
+                check_all(&posts_by_country(&strs(a), b.clone()), "posts_by_country")
+            }
+            Call::RecentAuthors(a, b, c) => {
+                check_all(&recent_authors(*a, &strs(b), *c), "recent_authors")
+            }
+            Call::InsertTags(a, b) => check_all(&insert_tags(*a, &strs(b)), "insert_tags"),
+            Call::InsertPost(a, b, c, d, e) => check_all(
+                &insert_post(*a, b.clone(), *c, d.as_deref(), *e),
+                "insert_post",
+            ),
+            Call::UpdateStatus(a, b, c, d) => {
+                check_all(&update_status(a, b, *c, *d), "update_status")
+            }
+            Call::DeletePosts(a, b, c) => {
+                check_all(&delete_posts(a.clone(), *b, *c), "delete_posts")
+            }
+            Call::PostsInRanges(a, b, c, d) => check_all(
+                &posts_in_ranges(
+                    *a,
+                    b,
+                    c.as_deref(),
+                    d.as_ref().map(|inner| inner.as_deref()),
+                ),
+                "posts_in_ranges",
+            ),
+            Call::RelatedPosts(a, b) => check_all(&related_posts(a, b), "related_posts"),
+            Call::PostsBetween(a, b, c, d) => {
+                check_all(&posts_between(*a, *b, c, &strs(d)), "posts_between")
+            }
+            Call::WithConstants(a, b) => check_all(&with_constants(*a, b), "with_constants"),
+            Call::PatchPost(a, b, c, d) => {
+                check_all(&patch_post(*a, b.clone(), c.as_deref(), *d), "patch_post")
+            }
+            Call::OddTypes(a, b, c, d, e) => {
+                check_all(&odd_types(*a, b.clone(), *c, *d, *e), "odd_types")
+            }
+            Call::PostById(a, b) => check_all(&Post::by_id(*a, *b), "by_id"),
+        }
+    }
+}

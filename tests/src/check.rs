@@ -1,0 +1,72 @@
+//! The oracle's comparison: a cached handle must build exactly what sea-query builds.
+
+use std::fmt;
+
+use cached_query::{BackendId, Cached, QueryArgs, Statement};
+use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Values};
+
+/// The three backends, in the order they are checked.
+pub const BACKENDS: [BackendId; 3] = [BackendId::Postgres, BackendId::MySql, BackendId::Sqlite];
+
+/// A cached build that differs from sea-query's.
+#[derive(Debug)]
+pub struct Mismatch {
+    /// The function.
+    pub function: String,
+    /// The backend.
+    pub backend: BackendId,
+    /// Which output: `build` or `build_shared`.
+    pub output: &'static str,
+    /// What the cache returned.
+    pub cached: (String, Values),
+    /// What sea-query returned.
+    pub expected: (String, Values),
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}, {}):\n  cached:   {}\n            {:?}\n  expected: {}\n            {:?}",
+            self.function,
+            self.backend.name(),
+            self.output,
+            self.cached.0,
+            self.cached.1,
+            self.expected.0,
+            self.expected.1
+        )
+    }
+}
+
+fn check_one<Q: QueryArgs, B: cached_query::Backend>(
+    h: &Cached<Q>,
+    name: &str,
+) -> Result<(), Box<Mismatch>> {
+    let expected = h.statement().build_with(B::default());
+    let mismatch = |output, cached: (String, Values)| {
+        Box::new(Mismatch {
+            function: name.to_owned(),
+            backend: B::ID,
+            output,
+            cached,
+            expected: expected.clone(),
+        })
+    };
+    let cached = h.build(B::default());
+    if cached != expected {
+        return Err(mismatch("build", cached));
+    }
+    let (sql, values) = h.build_shared(B::default());
+    if *sql != *expected.0 || values != expected.1 {
+        return Err(mismatch("build_shared", (sql.to_string(), values)));
+    }
+    Ok(())
+}
+
+/// Checks `build` and `build_shared` against `statement().build(B)` on every backend.
+pub fn check_all<Q: QueryArgs>(h: &Cached<Q>, name: &str) -> Result<(), Box<Mismatch>> {
+    check_one::<Q, PostgresQueryBuilder>(h, name)?;
+    check_one::<Q, MysqlQueryBuilder>(h, name)?;
+    check_one::<Q, SqliteQueryBuilder>(h, name)
+}

@@ -1,0 +1,10 @@
+//! Query functions written the way applications write them, over a small blog-and-video
+//! schema. The differential oracle, the database tests, the examples and the benchmarks
+//! all use these, so each shape is proven once and measured on the same code.
+
+pub mod calls;
+pub mod check;
+pub mod queries;
+pub mod schema;
+
+pub use check::{BACKENDS, Mismatch, check_all};
