@@ -101,6 +101,7 @@ impl Gen<'_> {
         let (source_names, value_arms) = self.value_arms();
         let (list_names, len_arms, elem_arms) = self.list_arms();
         let probe_body = self.probe_body();
+        let assertions = self.assertions();
         let statement_ty = quote_spanned!(ret.span()=> #ret);
 
         let args_var = local("__cq_args");
@@ -125,6 +126,11 @@ impl Gen<'_> {
                 }
 
                 enum #family {}
+
+                #[allow(dead_code)]
+                fn __cq_assert_argument_types() {
+                    #(#assertions)*
+                }
 
                 impl #p::Family for #family {
                     type Args<'__cq> = #args_struct #struct_generics;
@@ -235,6 +241,24 @@ impl Gen<'_> {
             );
         }
         sig
+    }
+
+    /// Checks, spanned at each argument's type, that bound and `#[shape]` types qualify.
+    fn assertions(&self) -> Vec<TokenStream> {
+        let p = &self.p;
+        self.f
+            .args
+            .iter()
+            .filter_map(|a| {
+                let (check, ty) = match innermost(&a.class) {
+                    Class::Shape => (quote!(assert_shape), &a.ty),
+                    Class::Scalar(ty) | Class::List { elem: ty, .. } => (quote!(assert_bound), ty),
+                    _ => return None,
+                };
+                let inferred = rewrite(ty, Lifetimes::Inferred);
+                Some(quote_spanned!(ty.span()=> #p::#check::<#inferred>();))
+            })
+            .collect()
     }
 
     fn shapes(&self) -> impl Iterator<Item = &Arg> {
@@ -389,6 +413,14 @@ fn key_bits(
             }
         }
         Class::Shape | Class::Scalar(_) => quote!(),
+    }
+}
+
+/// The class under any `Option` layers.
+fn innermost(class: &Class) -> &Class {
+    match class {
+        Class::Opt(inner) => innermost(inner),
+        other => other,
     }
 }
 

@@ -1,9 +1,9 @@
 //! The `#[cached_query]` attribute. Use it through the `cached-query` crate, which
 //! re-exports it and holds the runtime the generated code calls.
 //!
-//! The macro is a pipeline, one module a stage: [`options`] parses the attribute's
-//! arguments, [`model`] parses the function and classifies its arguments (checking the
-//! signature on the way), and [`expand`] emits the cached function.
+//! The macro is a pipeline, one module a stage: `options` parses the attribute's
+//! arguments, `model` parses the function and classifies its arguments (checking the
+//! signature on the way), and `expand` emits the cached function.
 
 use proc_macro::TokenStream;
 

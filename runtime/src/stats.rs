@@ -72,35 +72,57 @@ impl Stats {
 
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{:<40} {:>10} {:>8} {:>9} {:>11} {:>8} {:>9}",
-            "function", "hits", "misses", "uncached", "uncacheable", "entries", "bytes"
-        )?;
-        for row in &self.functions {
-            let name = format!("{}::{}", row.module, row.name);
+        let names: Vec<String> = self
+            .functions
+            .iter()
+            .map(|row| format!("{}::{}", row.module, row.name))
+            .collect();
+        let width = names.iter().map(String::len).max().unwrap_or(0).max(8);
+        let line = |f: &mut fmt::Formatter<'_>, name: &str, cells: [String; 6]| {
+            let [hits, misses, uncached, uncacheable, entries, bytes] = cells;
             writeln!(
                 f,
-                "{:<40} {:>10} {:>8} {:>9} {:>11} {:>8} {:>9}",
+                "{name:<width$}  {hits:>10} {misses:>8} {uncached:>9} {uncacheable:>11} {entries:>8} {bytes:>10}"
+            )
+        };
+        let header = [
+            "hits",
+            "misses",
+            "uncached",
+            "uncacheable",
+            "entries",
+            "bytes",
+        ];
+        line(f, "function", header.map(str::to_owned))?;
+        for (row, name) in self.functions.iter().zip(&names) {
+            line(
+                f,
                 name,
-                row.hits,
-                row.misses,
-                row.uncached_calls,
-                row.uncacheable_keys,
-                row.entries,
-                row.bytes
+                [
+                    row.hits.to_string(),
+                    row.misses.to_string(),
+                    row.uncached_calls.to_string(),
+                    row.uncacheable_keys.to_string(),
+                    row.entries.to_string(),
+                    row.bytes.to_string(),
+                ],
             )?;
         }
-        write!(
+        line(
             f,
-            "{:<40} {:>10} {:>8} {:>9} {:>11} {:>8} {:>9}",
             "total",
-            self.hits(),
-            self.misses(),
-            self.functions.iter().map(|r| r.uncached_calls).sum::<u64>(),
-            self.uncacheable_keys(),
-            self.entries(),
-            self.bytes()
+            [
+                self.hits().to_string(),
+                self.misses().to_string(),
+                self.functions
+                    .iter()
+                    .map(|r| r.uncached_calls)
+                    .sum::<u64>()
+                    .to_string(),
+                self.uncacheable_keys().to_string(),
+                self.entries().to_string(),
+                self.bytes().to_string(),
+            ],
         )
     }
 }

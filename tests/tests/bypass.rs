@@ -1,6 +1,8 @@
 //! The global switch: with caching off every call takes the uncached path, at once, and
 //! turning it back on resumes caching. `CACHED_QUERY_DISABLE=1` starts a process with it off.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use cached_query_tests::check_all;
 use cached_query_tests::queries::with_constants;
 

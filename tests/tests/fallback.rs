@@ -3,6 +3,8 @@
 //! exactly sea-query's output, on the first call and on every later one, and the fallback
 //! must be visible: in `cached_query::uncacheable()`, in the stats, and as one warning.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

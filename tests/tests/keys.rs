@@ -1,6 +1,8 @@
 //! Cache keys: one entry per shape and backend, no more; values and list lengths never
 //! create new shapes. Runs in its own process so the counts start from zero.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use cached_query_tests::check_all;
 use cached_query_tests::queries::{posts, search_posts};
 use cached_query_tests::schema::{Direction, SortBy};

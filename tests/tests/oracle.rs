@@ -5,6 +5,8 @@
 //! `CACHED_QUERY_ORACLE_CASES` sets the number of random call sequences (default 256, each
 //! of up to 48 calls).
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use cached_query_tests::calls::{Call, FUNCTIONS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

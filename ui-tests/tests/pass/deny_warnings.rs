@@ -1,0 +1,27 @@
+//! Generated code triggers no warnings, even under `deny(warnings, clippy::all)`.
+#![deny(warnings, clippy::all, rust_2018_idioms, unused)]
+
+use cached_query::cached_query;
+use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+
+/// Documented.
+#[cached_query(capacity = 16)]
+pub fn find(id: i64, mut name: Option<String>, flag: bool, ids: &[i64]) -> SelectStatement {
+    if flag {
+        name = None;
+    }
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("t")).and_where(Expr::col(Alias::new("id")).eq(id));
+    if let Some(n) = name {
+        q.and_where(Expr::col(Alias::new("name")).eq(n));
+    }
+    if !ids.is_empty() {
+        q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
+    }
+    q
+}
+
+fn main() {
+    let h = find(1, Some("a".into()), false, &[1, 2]);
+    assert_eq!(h.build(SqliteQueryBuilder), h.statement().build(SqliteQueryBuilder));
+}
