@@ -52,8 +52,8 @@ fn numbered(prefix: &str, n: usize) -> Ident {
 
 struct Gen<'f> {
     f: &'f Function,
+    /// The path of the runtime's `__private` module, the only one generated code names.
     p: TokenStream,
-    krate: TokenStream,
 }
 
 fn expand(f: &Function, options: &Options) -> TokenStream {
@@ -61,14 +61,13 @@ fn expand(f: &Function, options: &Options) -> TokenStream {
     let generator = Gen {
         f,
         p: quote!(#krate::__private),
-        krate,
     };
     generator.emit(options)
 }
 
 impl Gen<'_> {
     fn emit(&self, options: &Options) -> TokenStream {
-        let Gen { f, p, krate } = self;
+        let Gen { f, p } = self;
         let RawFn {
             attrs, vis, body, ..
         } = &f.raw;
@@ -94,7 +93,7 @@ impl Gen<'_> {
         let name = f.raw.sig.ident.to_string();
         let capacity = match &options.capacity {
             Some(expr) => quote!(#expr),
-            None => quote!(#krate::DEFAULT_CAPACITY),
+            None => quote!(#p::DEFAULT_CAPACITY),
         };
         let key_ty = self.key_type();
         let key_body = self.key_body();
@@ -203,7 +202,7 @@ impl Gen<'_> {
 
     /// The user's signature, returning the handle, with elided lifetimes named `'__cq`.
     fn signature(&self, borrowed: bool) -> syn::Signature {
-        let Gen { f, krate, .. } = self;
+        let Gen { f, p } = self;
         let mut sig = f.raw.sig.clone();
         for input in &mut sig.inputs {
             if let FnArg::Typed(pat) = input {
@@ -233,11 +232,11 @@ impl Gen<'_> {
                 where_clause.predicates.push(parse_quote!(#l: #lt));
             }
             sig.output = parse_quote_spanned!(ret.span()=>
-                -> #krate::Cached<impl #krate::QueryArgs<Statement = #ret> + #lt>
+                -> #p::Cached<impl #p::QueryArgs<Statement = #ret> + #lt>
             );
         } else {
             sig.output = parse_quote_spanned!(ret.span()=>
-                -> #krate::Cached<impl #krate::QueryArgs<Statement = #ret>>
+                -> #p::Cached<impl #p::QueryArgs<Statement = #ret>>
             );
         }
         sig

@@ -87,8 +87,9 @@ pub use stats::{
 /// Used by the code `#[cached_query]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cache::{FnCache, FnMeta};
+    pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
     pub use crate::handle::{Body, Bound, Family, bind};
+    pub use crate::handle::{Cached, QueryArgs};
     pub use crate::list::List;
     pub use crate::probe::{Probe, Prober};
     pub use sea_query;

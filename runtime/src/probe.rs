@@ -144,6 +144,34 @@ impl<'a> Probe<'a> for Cow<'a, str> {
     }
 }
 
+impl<'a, T: Probe<'a, Owned = T> + 'a> Probe<'a> for &'a T {
+    type Owned = T;
+    fn sentinel(seed: u64) -> T {
+        T::sentinel(seed)
+    }
+    fn edge(seed: u64) -> T {
+        T::edge(seed)
+    }
+    fn view(owned: &'a T) -> &'a T {
+        owned
+    }
+}
+
+/// A raw [`Value`](sea_query::Value) argument is probed as a big integer; a variant that
+/// renders differently (a Postgres enum) makes the shape uncacheable, never wrong.
+impl<'a> Probe<'a> for sea_query::Value {
+    type Owned = sea_query::Value;
+    fn sentinel(seed: u64) -> sea_query::Value {
+        i64::sentinel(seed).into()
+    }
+    fn edge(seed: u64) -> sea_query::Value {
+        i64::edge(seed).into()
+    }
+    fn view(owned: &'a sea_query::Value) -> sea_query::Value {
+        owned.clone()
+    }
+}
+
 impl<'a, T: Probe<'a>> Probe<'a> for Option<T> {
     type Owned = T::Owned;
     fn sentinel(seed: u64) -> T::Owned {
@@ -156,6 +184,15 @@ impl<'a, T: Probe<'a>> Probe<'a> for Option<T> {
         Some(T::view(owned))
     }
 }
+
+#[cfg(any(
+    feature = "with-chrono",
+    feature = "with-json",
+    feature = "with-rust_decimal",
+    feature = "with-time",
+    feature = "with-uuid"
+))]
+mod external;
 
 /// Hands out probe seeds and list lengths while one probe round runs.
 #[derive(Debug)]

@@ -82,10 +82,61 @@ pub enum Call {
     PatchPost(i64, Option<String>, Option<String>, Option<f64>),
     OddTypes(char, Vec<u8>, i16, u32, f32),
     PostById(i64, bool),
+    TypedValues(Box<Typed>),
+}
+
+/// Arguments of [`typed_values`].
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct Typed {
+    pub id: uuid::Uuid,
+    pub day: chrono::NaiveDate,
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    pub since: time::PrimitiveDateTime,
+    pub price: rust_decimal::Decimal,
+    pub meta: serde_json::Value,
+    pub name: String,
+    pub raw: sea_query::Value,
+    pub owners: Vec<uuid::Uuid>,
+}
+
+fn typed() -> impl Strategy<Value = Typed> {
+    (
+        (
+            any::<u128>(),
+            -100_000i32..100_000,
+            proptest::option::of(0i64..4_000_000_000),
+        ),
+        (0i64..4_000_000_000, any::<i64>(), any::<u32>()),
+        (
+            text(),
+            prop_oneof![
+                Just(sea_query::Value::from(1i64)),
+                text().prop_map(sea_query::Value::from)
+            ],
+        ),
+        vec(any::<u128>(), 0..6),
+    )
+        .prop_map(
+            |((id, day, at), (since, price, meta), (name, raw), owners)| Typed {
+                id: uuid::Uuid::from_u128(id),
+                day: chrono::NaiveDate::from_num_days_from_ce_opt(730_000 + day)
+                    .unwrap_or_default(),
+                at: at.and_then(|s| chrono::DateTime::from_timestamp(s, 0)),
+                since: time::OffsetDateTime::from_unix_timestamp(since)
+                    .map(|t| time::PrimitiveDateTime::new(t.date(), t.time()))
+                    .unwrap_or(time::PrimitiveDateTime::MIN),
+                price: rust_decimal::Decimal::new(price, 2),
+                meta: serde_json::json!({ "n": meta }),
+                name,
+                raw,
+                owners: owners.into_iter().map(uuid::Uuid::from_u128).collect(),
+            },
+        )
 }
 
 /// The names of every function [`Call`] covers, as `stats()` reports them.
-pub const FUNCTIONS: [&str; 17] = [
+pub const FUNCTIONS: [&str; 18] = [
     "posts",
     "quality_rules",
     "search_posts",
@@ -103,6 +154,7 @@ pub const FUNCTIONS: [&str; 17] = [
     "patch_post",
     "odd_types",
     "by_id",
+    "typed_values",
 ];
 
 fn strs(v: &[String]) -> Vec<&str> {
@@ -203,6 +255,7 @@ impl Call {
             )
                 .prop_map(|(a, b, c, d, e)| Call::OddTypes(a, b, c, d, e)),
             (any::<i64>(), any::<bool>()).prop_map(|(a, b)| Call::PostById(a, b)),
+            typed().prop_map(|t| Call::TypedValues(Box::new(t))),
         ];
         prop_oneof![6 => selects, 5 => writes, 6 => others]
     }
@@ -261,6 +314,20 @@ impl Call {
                 check_all(&odd_types(*a, b.clone(), *c, *d, *e), "odd_types")
             }
             Call::PostById(a, b) => check_all(&Post::by_id(*a, *b), "by_id"),
+            Call::TypedValues(t) => check_all(
+                &typed_values(
+                    t.id,
+                    t.day,
+                    t.at,
+                    t.since,
+                    t.price,
+                    t.meta.clone(),
+                    &t.name,
+                    t.raw.clone(),
+                    &t.owners,
+                ),
+                "typed_values",
+            ),
         }
     }
 }

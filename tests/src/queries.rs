@@ -408,3 +408,36 @@ impl Post {
         q
     }
 }
+
+/// Values of sea-query's optional types, a borrowed `&String` and a raw `Value`.
+#[cached_query]
+#[allow(clippy::too_many_arguments)]
+pub fn typed_values(
+    id: uuid::Uuid,
+    day: chrono::NaiveDate,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    since: time::PrimitiveDateTime,
+    price: rust_decimal::Decimal,
+    meta: serde_json::Value,
+    name: &String,
+    raw: sea_query::Value,
+    owners: &[uuid::Uuid],
+) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Post::Id)
+        .from(Post::Table)
+        .and_where(Expr::col(Post::Id).eq(id))
+        .and_where(Expr::col(Post::CreatedAt).gte(day))
+        .and_where(Expr::col(Post::PublishedAt).lt(since))
+        .and_where(Expr::col(Post::Score).lte(price))
+        .and_where(Expr::col(Post::Body).eq(meta))
+        .and_where(Expr::col(Post::Title).eq(name))
+        .and_where(Expr::col(Post::Status).eq(raw));
+    if let Some(at) = at {
+        q.and_where(Expr::col(Post::PublishedAt).gt(at));
+    }
+    if !owners.is_empty() {
+        q.and_where(Expr::col(Post::Author).is_in(owners.iter().copied()));
+    }
+    q
+}

@@ -1,0 +1,64 @@
+//! A cached body that builds through another cached function must not deadlock (no shard
+//! lock is held while user code runs), and calls from several threads at once agree with
+//! sea-query.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use cached_query::cached_query;
+use cached_query_tests::calls::Call;
+use cached_query_tests::check_all;
+use cached_query_tests::queries::posts;
+use cached_query_tests::schema::{Post, Users};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use sea_query::{Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+
+/// Builds another cached query inside its body, on every run of the body (the real call
+/// and both probes), and embeds that query's statement as a subquery.
+#[cached_query]
+fn authors_of_posts(author: i64, country: &str) -> SelectStatement {
+    let inner = posts(author, None, &[], true, 10);
+    let _ = inner.build(SqliteQueryBuilder);
+    let mut sub = inner.statement();
+    sub.clear_selects().column(Post::Author);
+    Query::select()
+        .column(Users::Name)
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Id).in_subquery(sub))
+        .and_where(Expr::col(Users::Country).eq(country))
+        .to_owned()
+}
+
+#[test]
+fn a_cached_body_may_call_another_cached_function() {
+    for i in 0..20 {
+        check_all(&authors_of_posts(i, "NO"), "authors_of_posts").unwrap();
+    }
+    let row = cached_query::stats()
+        .function("authors_of_posts")
+        .cloned()
+        .unwrap();
+    assert_eq!(row.uncacheable_keys, 0);
+    assert!(row.hits > 0);
+}
+
+#[test]
+fn threads_calling_at_once_agree_with_sea_query() {
+    let threads: Vec<_> = (0..4u64)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let mut runner = TestRunner::deterministic();
+                let strategy = Call::any();
+                for i in 0..400 {
+                    let call = strategy.new_tree(&mut runner).unwrap().current();
+                    if let Err(m) = call.check() {
+                        panic!("thread {t}, call {i}: {call:?}\n{m}");
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}
