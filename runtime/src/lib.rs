@@ -54,6 +54,15 @@
 //! Classes compose (`Option<bool>` keys presence and value). `Vec<u8>` and `&[u8]` are
 //! byte values, not lists. The backend is part of the key as well.
 //!
+//! # Drivers
+//!
+//! Optional features bind a handle to the driver you use, in one call:
+//! `sqlx-postgres`, `sqlx-mysql` and `sqlx-sqlite` add [`Cached::sqlx_postgres`] and its
+//! siblings (a sqlx query to `fetch_all` or `execute`); `rusqlite` adds
+//! [`Cached::rusqlite_query_map`] and [`Cached::rusqlite_execute`]. `with-chrono`,
+//! `with-time`, `with-uuid`, `with-json` and `with-rust_decimal` allow arguments of those
+//! types (and enable them in sea-query and the drivers).
+//!
 //! # Requirements
 //!
 //! Works with sea-query 1.0; it enables sea-query's `hashable-value` and `thread-safe`
@@ -63,17 +72,27 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod bind;
 mod cache;
 mod error;
 mod handle;
 mod list;
 mod probe;
 mod record;
+#[cfg(feature = "rusqlite")]
+mod rusqlite;
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-mysql", feature = "sqlx-sqlite"))]
+mod sqlx;
 mod statement;
 mod stats;
 mod template;
 
 pub use backend::{Backend, BackendId};
+pub use bind::BindError;
+#[cfg(feature = "rusqlite")]
+pub use rusqlite::{SqliteArg, rusqlite_params};
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-mysql", feature = "sqlx-sqlite"))]
+pub use sea_query_sqlx::SqlxValues;
 pub use cache::DEFAULT_CAPACITY;
 pub use cached_query_macros::cached_query;
 pub use error::Uncacheable;
