@@ -81,7 +81,11 @@ mod probe;
 mod record;
 #[cfg(feature = "rusqlite")]
 mod rusqlite;
-#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-mysql", feature = "sqlx-sqlite"))]
+#[cfg(any(
+    feature = "sqlx-postgres",
+    feature = "sqlx-mysql",
+    feature = "sqlx-sqlite"
+))]
 mod sqlx;
 mod statement;
 mod stats;
@@ -89,15 +93,19 @@ mod template;
 
 pub use backend::{Backend, BackendId};
 pub use bind::BindError;
-#[cfg(feature = "rusqlite")]
-pub use rusqlite::{SqliteArg, rusqlite_params};
-#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-mysql", feature = "sqlx-sqlite"))]
-pub use sea_query_sqlx::SqlxValues;
 pub use cache::DEFAULT_CAPACITY;
 pub use cached_query_macros::cached_query;
 pub use error::Uncacheable;
 pub use handle::{Cached, QueryArgs};
 pub use probe::{Probe, Prober};
+#[cfg(feature = "rusqlite")]
+pub use rusqlite::{SqliteArg, rusqlite_params};
+#[cfg(any(
+    feature = "sqlx-postgres",
+    feature = "sqlx-mysql",
+    feature = "sqlx-sqlite"
+))]
+pub use sea_query_sqlx::SqlxValues;
 pub use statement::Statement;
 pub use stats::{
     FunctionStats, Stats, UncacheableShape, is_enabled, set_enabled, stats, uncacheable,

@@ -126,13 +126,10 @@ impl ToSql for SqliteArg<'_> {
 /// assert_eq!(n, 42);
 /// ```
 pub fn rusqlite_params(values: &Values) -> ParamsFromIter<impl Iterator<Item = SqliteArg<'_>>> {
-    rusqlite::params_from_iter(
-        values
-            .0
-            .iter()
-            .enumerate()
-            .map(|(i, value)| SqliteArg { value, index: i + 1 }),
-    )
+    rusqlite::params_from_iter(values.0.iter().enumerate().map(|(i, value)| SqliteArg {
+        value,
+        index: i + 1,
+    }))
 }
 
 impl<Q: QueryArgs> Cached<Q> {
@@ -186,7 +183,6 @@ impl<Q: QueryArgs> Cached<Q> {
     /// ```
     pub fn rusqlite_execute(&self, conn: &Connection) -> rusqlite::Result<usize> {
         let (sql, values) = self.build_shared(SqliteQueryBuilder);
-        conn.prepare_cached(&sql)?
-            .execute(rusqlite_params(&values))
+        conn.prepare_cached(&sql)?.execute(rusqlite_params(&values))
     }
 }

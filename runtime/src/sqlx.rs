@@ -49,7 +49,10 @@ impl<Q: QueryArgs> Cached<Q> {
     pub fn sqlx_postgres(
         &self,
     ) -> Result<sqlx::query::Query<'static, sqlx::Postgres, SqlxValues>, BindError> {
-        let (sql, values) = checked(self.build_shared(sea_query::PostgresQueryBuilder), "PostgreSQL")?;
+        let (sql, values) = checked(
+            self.build_shared(sea_query::PostgresQueryBuilder),
+            "PostgreSQL",
+        )?;
         Ok(sqlx::query_with(sql, values))
     }
 
@@ -62,7 +65,10 @@ impl<Q: QueryArgs> Cached<Q> {
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
     {
-        let (sql, values) = checked(self.build_shared(sea_query::PostgresQueryBuilder), "PostgreSQL")?;
+        let (sql, values) = checked(
+            self.build_shared(sea_query::PostgresQueryBuilder),
+            "PostgreSQL",
+        )?;
         Ok(sqlx::query_as_with(sql, values))
     }
 

@@ -4,6 +4,8 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 
+use cached_query::{Cached, QueryArgs};
+
 use crate::check::{Mismatch, check_all};
 use crate::queries::*;
 use crate::schema::{Direction, Post, SortBy};
@@ -260,61 +262,60 @@ impl Call {
         prop_oneof![6 => selects, 5 => writes, 6 => others]
     }
 
-    /// Runs the call through the oracle on every backend.
-    pub fn check(&self) -> Result<(), Box<Mismatch>> {
+    /// Calls the function with these arguments and hands the handle to `v`.
+    pub fn visit<V: Visit>(&self, v: V) -> V::Out {
         match self {
-            Call::Posts(a, s, t, p, l) => check_all(&posts(*a, s.as_deref(), t, *p, *l), "posts"),
-            Call::QualityRules(a, b, c, d, e, f, g, h, i, j) => check_all(
-                &quality_rules(*a, *b, *c, *d, e, *f, *g, *h, *i, *j),
+            Call::Posts(a, s, t, p, l) => v.visit("posts", &posts(*a, s.as_deref(), t, *p, *l)),
+            Call::QualityRules(a, b, c, d, e, f, g, h, i, j) => v.visit(
                 "quality_rules",
+                &quality_rules(*a, *b, *c, *d, e, *f, *g, *h, *i, *j),
             ),
-            Call::SearchPosts(a, b, c, d, e, f, g) => check_all(
-                &search_posts(a.as_deref(), b, *c, *d, *e, *f, *g),
+            Call::SearchPosts(a, b, c, d, e, f, g) => v.visit(
                 "search_posts",
+                &search_posts(a.as_deref(), b, *c, *d, *e, *f, *g),
             ),
-            Call::PostsWithAuthors(a, b, c, d) => check_all(
-                &posts_with_authors(a, b.clone(), *c, *d),
+            Call::PostsWithAuthors(a, b, c, d) => v.visit(
                 "posts_with_authors",
+                &posts_with_authors(a, b.clone(), *c, *d),
             ),
             Call::PostsByCountry(a, b) => {
-                check_all(&posts_by_country(&strs(a), b.clone()), "posts_by_country")
+                v.visit("posts_by_country", &posts_by_country(&strs(a), b.clone()))
             }
             Call::RecentAuthors(a, b, c) => {
-                check_all(&recent_authors(*a, &strs(b), *c), "recent_authors")
+                v.visit("recent_authors", &recent_authors(*a, &strs(b), *c))
             }
-            Call::InsertTags(a, b) => check_all(&insert_tags(*a, &strs(b)), "insert_tags"),
-            Call::InsertPost(a, b, c, d, e) => check_all(
-                &insert_post(*a, b.clone(), *c, d.as_deref(), *e),
+            Call::InsertTags(a, b) => v.visit("insert_tags", &insert_tags(*a, &strs(b))),
+            Call::InsertPost(a, b, c, d, e) => v.visit(
                 "insert_post",
+                &insert_post(*a, b.clone(), *c, d.as_deref(), *e),
             ),
             Call::UpdateStatus(a, b, c, d) => {
-                check_all(&update_status(a, b, *c, *d), "update_status")
+                v.visit("update_status", &update_status(a, b, *c, *d))
             }
-            Call::DeletePosts(a, b, c) => {
-                check_all(&delete_posts(a.clone(), *b, *c), "delete_posts")
-            }
-            Call::PostsInRanges(a, b, c, d) => check_all(
+            Call::DeletePosts(a, b, c) => v.visit("delete_posts", &delete_posts(a.clone(), *b, *c)),
+            Call::PostsInRanges(a, b, c, d) => v.visit(
+                "posts_in_ranges",
                 &posts_in_ranges(
                     *a,
                     b,
                     c.as_deref(),
                     d.as_ref().map(|inner| inner.as_deref()),
                 ),
-                "posts_in_ranges",
             ),
-            Call::RelatedPosts(a, b) => check_all(&related_posts(a, b), "related_posts"),
+            Call::RelatedPosts(a, b) => v.visit("related_posts", &related_posts(a, b)),
             Call::PostsBetween(a, b, c, d) => {
-                check_all(&posts_between(*a, *b, c, &strs(d)), "posts_between")
+                v.visit("posts_between", &posts_between(*a, *b, c, &strs(d)))
             }
-            Call::WithConstants(a, b) => check_all(&with_constants(*a, b), "with_constants"),
+            Call::WithConstants(a, b) => v.visit("with_constants", &with_constants(*a, b)),
             Call::PatchPost(a, b, c, d) => {
-                check_all(&patch_post(*a, b.clone(), c.as_deref(), *d), "patch_post")
+                v.visit("patch_post", &patch_post(*a, b.clone(), c.as_deref(), *d))
             }
             Call::OddTypes(a, b, c, d, e) => {
-                check_all(&odd_types(*a, b.clone(), *c, *d, *e), "odd_types")
+                v.visit("odd_types", &odd_types(*a, b.clone(), *c, *d, *e))
             }
-            Call::PostById(a, b) => check_all(&Post::by_id(*a, *b), "by_id"),
-            Call::TypedValues(t) => check_all(
+            Call::PostById(a, b) => v.visit("by_id", &Post::by_id(*a, *b)),
+            Call::TypedValues(t) => v.visit(
+                "typed_values",
                 &typed_values(
                     t.id,
                     t.day,
@@ -326,8 +327,29 @@ impl Call {
                     t.raw.clone(),
                     &t.owners,
                 ),
-                "typed_values",
             ),
         }
+    }
+
+    /// Runs the call through the oracle on every backend.
+    pub fn check(&self) -> Result<(), Box<Mismatch>> {
+        self.visit(CheckAll)
+    }
+}
+
+/// Something done with a call's handle; see [`Call::visit`].
+pub trait Visit {
+    /// What it returns.
+    type Out;
+    /// Does it with the handle of function `name`.
+    fn visit<Q: QueryArgs>(self, name: &'static str, h: &Cached<Q>) -> Self::Out;
+}
+
+struct CheckAll;
+
+impl Visit for CheckAll {
+    type Out = Result<(), Box<Mismatch>>;
+    fn visit<Q: QueryArgs>(self, name: &'static str, h: &Cached<Q>) -> Self::Out {
+        check_all(h, name)
     }
 }

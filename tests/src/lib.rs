@@ -4,6 +4,7 @@
 
 pub mod calls;
 pub mod check;
+pub mod db;
 pub mod queries;
 pub mod schema;
 

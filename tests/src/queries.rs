@@ -376,7 +376,7 @@ pub fn patch_post(
     if let Some(s) = score {
         q.value(Post::Score, s);
     }
-    q.value(Post::CreatedAt, Expr::cust("CURRENT_TIMESTAMP"))
+    q.value(Post::CreatedAt, Expr::col(Post::CreatedAt).add(1))
         .and_where(Expr::col(Post::Id).eq(id));
     q
 }
