@@ -1,4 +1,13 @@
 //! Runnable programs that show and measure cached-query; see `src/bin/`.
+//!
+//! - `playback` (the main job): a video-play endpoint replayed on SQLite, PostgreSQL or
+//!   MySQL, uncached and then cached, with the same requests; [`video`] holds its schema and
+//!   query functions, [`playback`] the replay, [`drivers`] the three databases.
+//! - `side_by_side`: cached and uncached SQL of a few calls printed next to each other.
+
+pub mod drivers;
+pub mod playback;
+pub mod video;
 
 use std::time::{Duration, Instant};
 
