@@ -31,7 +31,17 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
     let original = quote!(#raw);
     match Function::new(raw, &shapes, errors) {
         Ok(function) => match options {
-            Some(options) => expand(&function, &options),
+            Some(options) => {
+                let expanded = expand(&function, &options);
+                let findings = if options.lint {
+                    crate::lint::check(&function.args, &function.raw.body)
+                } else {
+                    Vec::new()
+                };
+                // The expansion stays next to the findings, so callers still type-check.
+                let findings = findings.iter().map(syn::Error::to_compile_error);
+                quote!(#(#findings)* #expanded)
+            }
             None => original,
         },
         Err(error) => {

@@ -3,11 +3,13 @@
 //!
 //! The macro is a pipeline, one module a stage: `options` parses the attribute's
 //! arguments, `model` parses the function and classifies its arguments (checking the
-//! signature on the way), and `expand` emits the cached function.
+//! signature on the way), `lint` checks that the body uses bound arguments only as values,
+//! and `expand` emits the cached function.
 
 use proc_macro::TokenStream;
 
 mod expand;
+mod lint;
 mod model;
 mod options;
 mod types;

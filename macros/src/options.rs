@@ -1,12 +1,11 @@
-//! The attribute's options: `#[cached_query(capacity = 256, crate = my::path)]`.
+//! The attribute's options: `#[cached_query(capacity = 256, lint = false, crate = my::path)]`.
 
 use proc_macro2::Span;
 use syn::parse::Parser;
-use syn::{Expr, LitInt, Path};
+use syn::{Expr, LitBool, LitInt, Path};
 
 /// The keys `#[cached_query(...)]` accepts, for error messages.
-const ACCEPTED: &str =
-    "accepted options: `capacity = <number of shapes>`, `crate = <path to cached_query>`";
+const ACCEPTED: &str = "accepted options: `capacity = <number of shapes>`, `lint = <true|false>`, `crate = <path to cached_query>`";
 
 /// Parsed attribute options.
 pub(crate) struct Options {
@@ -14,6 +13,8 @@ pub(crate) struct Options {
     pub(crate) capacity: Option<Expr>,
     /// Path to the runtime crate (`crate = path`), for crates that re-export it.
     pub(crate) krate: Option<Path>,
+    /// Whether the body lint runs (`lint = false` turns it off).
+    pub(crate) lint: bool,
 }
 
 impl Options {
@@ -21,7 +22,9 @@ impl Options {
         let mut options = Options {
             capacity: None,
             krate: None,
+            lint: true,
         };
+        let mut seen_lint = false;
         let mut errors: Vec<syn::Error> = Vec::new();
         let parser = syn::meta::parser(|meta| {
             if meta.path.is_ident("capacity") {
@@ -41,6 +44,14 @@ impl Options {
                     attrs: Vec::new(),
                     lit: syn::Lit::Int(lit),
                 }));
+                Ok(())
+            } else if meta.path.is_ident("lint") {
+                let lit: LitBool = meta.value()?.parse()?;
+                if seen_lint {
+                    errors.push(meta.error("duplicate option `lint`"));
+                }
+                seen_lint = true;
+                options.lint = lit.value;
                 Ok(())
             } else if meta.path.is_ident("crate") {
                 let path: Path = meta.value()?.parse()?;

@@ -2,6 +2,10 @@
 //! from arguments, branches on bound values, panics on probe values. Each must return
 //! exactly sea-query's output, on the first call and on every later one, and the fallback
 //! must be visible: in `cached_query::uncacheable()`, in the stats, and as one warning.
+//!
+//! Two of these bodies (`format!` on a bound argument, a branch on one) are also rejected
+//! at compile time by the body lint; they turn it off with `lint = false` to test the
+//! run-time check behind it.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -13,7 +17,7 @@ use cached_query_tests::check_all;
 use cached_query_tests::schema::Post;
 use sea_query::{Expr, ExprTrait, LikeExpr, Order, Query, SelectStatement, Value, Values};
 
-#[cached_query]
+#[cached_query(lint = false)]
 fn custom_sql(name: &str) -> SelectStatement {
     Query::select()
         .column(Post::Id)
@@ -71,7 +75,7 @@ fn is_large(x: u64) -> bool {
     x > 100
 }
 
-#[cached_query]
+#[cached_query(lint = false)]
 fn branch_on_value(limit: u64) -> SelectStatement {
     let mut q = Query::select();
     q.column(Post::Id).from(Post::Table);
