@@ -598,4 +598,90 @@ mod tests {
         assert!(text.contains("pub fn posts<'__cq>"), "{text}");
         assert!(!text.contains("compile_error"), "{text}");
     }
+
+    /// The expansion as `cargo expand` shows it, kept as a snapshot for review.
+    fn snapshot(attr: TokenStream, item: TokenStream) -> String {
+        pretty(cached_query(attr, item))
+    }
+
+    #[test]
+    fn snapshot_scalar() {
+        insta::assert_snapshot!(snapshot(
+            quote!(),
+            quote! {
+                /// A post by id.
+                pub fn post_by_id(id: i64) -> SelectStatement {
+                    Query::select().column(Post::Id).from(Post::Table)
+                        .and_where(Expr::col(Post::Id).eq(id)).to_owned()
+                }
+            },
+        ));
+    }
+
+    #[test]
+    fn snapshot_every_kind() {
+        insta::assert_snapshot!(snapshot(
+            quote!(capacity = 64),
+            quote! {
+                pub(crate) fn posts(
+                    author: i64,
+                    status: Option<&str>,
+                    tags: &[i64],
+                    published: bool,
+                    #[shape] order: Order,
+                    limit: u64,
+                ) -> SelectStatement {
+                    let mut q = Query::select();
+                    q.column(Post::Id).from(Post::Table).and_where(Expr::col(Post::Author).eq(author));
+                    if let Some(s) = status { q.and_where(Expr::col(Post::Status).eq(s)); }
+                    if !tags.is_empty() { q.and_where(Expr::col(Post::Tag).is_in(tags.iter().copied())); }
+                    if published { q.and_where(Expr::col(Post::PublishedAt).is_not_null()); }
+                    q.order_by(Post::Id, order).limit(limit);
+                    q
+                }
+            },
+        ));
+    }
+
+    #[test]
+    fn snapshot_insert() {
+        insta::assert_snapshot!(snapshot(
+            quote!(crate = ::my_crate::cq),
+            quote! {
+                fn add_tags(post: i64, tags: Vec<String>) -> InsertStatement {
+                    let mut q = Query::insert();
+                    q.into_table(PostTag::Table).columns([PostTag::PostId, PostTag::Tag]);
+                    for tag in tags {
+                        q.values_panic([post.into(), tag.into()]);
+                    }
+                    q
+                }
+            },
+        ));
+    }
+
+    #[test]
+    fn snapshot_lint_finding() {
+        insta::assert_snapshot!(snapshot(
+            quote!(),
+            quote! {
+                fn page(number: u64, size: u64) -> SelectStatement {
+                    Query::select().column(Post::Id).from(Post::Table)
+                        .limit(size).offset(number * size).to_owned()
+                }
+            },
+        ));
+    }
+
+    #[test]
+    fn snapshot_signature_error() {
+        insta::assert_snapshot!(snapshot(
+            quote!(),
+            quote! {
+                async fn posts(author: i64) -> SelectStatement {
+                    Query::select()
+                }
+            },
+        ));
+    }
 }

@@ -40,7 +40,11 @@ impl Taint {
             Class::Flag | Class::Shape => Taint::Clean,
             Class::Scalar(_) => Taint::Bound,
             Class::List { .. } => Taint::List,
-            Class::Opt(inner) => Taint::Opt(Box::new(Taint::of(inner))),
+            // `Option<bool>` and the like: the whole value is in the key.
+            Class::Opt(inner) => match Taint::of(inner) {
+                Taint::Clean => Taint::Clean,
+                inner => Taint::Opt(Box::new(inner)),
+            },
         }
     }
 
@@ -810,5 +814,68 @@ impl<'ast> Visit<'ast> for Lint {
 
     fn visit_stmt_macro(&mut self, s: &'ast syn::StmtMacro) {
         self.check_macro(&s.mac);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// The lint's messages for a function, or nothing.
+    fn findings(item: proc_macro2::TokenStream) -> Vec<String> {
+        let out = crate::expand::cached_query(quote!(), item).to_string();
+        out.split("compile_error")
+            .skip(1)
+            .map(|rest| rest.split(" }").next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn allows_what_the_key_holds() {
+        let found = findings(quote! {
+            fn f(a: i64, o: Option<i64>, oo: Option<Option<&str>>, ob: Option<bool>, l: &[i64],
+                 flag: bool, #[shape] s: u8) -> SelectStatement {
+                let mut q = Query::select();
+                let o2 = o;
+                if let Some(x) = o2 { q.and_where(Expr::col(A).eq(x)); }
+                if let Some(Some(t)) = oo { q.and_where(Expr::col(A).eq(t)); }
+                if ob == Some(true) || flag && s > 3 { q.limit(1); }
+                let Some(y) = o else { return q; };
+                q.and_where(Expr::col(A).eq(y)).and_where(Expr::col(A).eq(a));
+                if !l.is_empty() && o.is_some() { q.and_where(Expr::col(A).is_in(l.iter().copied())); }
+                // A nested item and a shadowing binding are not the arguments.
+                fn inner(a: i64) -> bool { a > 3 }
+                let a = 5;
+                if a > 3 { q.limit(2); }
+                q
+            }
+        });
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn rejects_ranges_and_single_elements() {
+        let found = findings(quote! {
+            fn f(n: u8, l: &[i64]) -> SelectStatement {
+                let mut q = Query::select();
+                for i in 0..n { q.limit(1); }
+                let first = l.first();
+                q
+            }
+        });
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("a range"), "{found:?}");
+        assert!(found[1].contains("list `l`"), "{found:?}");
+    }
+
+    #[test]
+    fn lint_false_turns_it_off() {
+        let out = crate::expand::cached_query(
+            quote!(lint = false),
+            quote! {
+                fn f(n: u64) -> SelectStatement { let mut q = Query::select(); if n > 3 { q.limit(n); } q }
+            },
+        );
+        assert!(!out.to_string().contains("compile_error"));
     }
 }

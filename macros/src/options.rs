@@ -46,7 +46,10 @@ impl Options {
                 }));
                 Ok(())
             } else if meta.path.is_ident("lint") {
-                let lit: LitBool = meta.value()?.parse()?;
+                let value = meta.value()?;
+                let lit: LitBool = value
+                    .parse()
+                    .map_err(|e| syn::Error::new(e.span(), "`lint` takes `true` or `false`"))?;
                 if seen_lint {
                     errors.push(meta.error("duplicate option `lint`"));
                 }

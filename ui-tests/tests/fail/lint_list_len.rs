@@ -1,0 +1,14 @@
+use cached_query::cached_query;
+use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+
+#[cached_query]
+fn by_ids(ids: &[i64]) -> SelectStatement {
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("post"))
+        .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
+        .limit(ids.len() as u64)
+        .to_owned()
+}
+
+fn main() {}
