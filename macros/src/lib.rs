@@ -9,6 +9,8 @@
 use proc_macro::TokenStream;
 
 mod expand;
+#[cfg(test)]
+mod fuzz;
 mod lint;
 mod model;
 mod options;

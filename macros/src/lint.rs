@@ -93,6 +93,7 @@ const LIST_KEEPING: &[&str] = &[
     "copied",
     "cloned",
     "map",
+    "collect",
 ];
 /// List and iterator methods that look at the length or at single elements.
 const LIST_DERIVING: &[&str] = &[
