@@ -54,6 +54,46 @@
 //! Classes compose (`Option<bool>` keys presence and value). `Vec<u8>` and `&[u8]` are
 //! byte values, not lists. The backend is part of the key as well.
 //!
+//! # What a body may do with its arguments
+//!
+//! A bound argument's value is not in the key, so it may only flow into the statement as a
+//! value: `.eq(x)`, `.is_in(list.iter().copied())`, `x.into()`, `x.clone()`, `&x`, `*x`,
+//! `.to_owned()`. The macro checks the body when you compile and rejects, with a span and
+//! a hint, a bound argument (or a binding taken from it, like `s` in
+//! `if let Some(s) = status`) that decides control flow (`if`, `match`, a guard, `while`,
+//! `?`) or from which a new value is computed (arithmetic, comparisons, casts, `format!`,
+//! `.len()`, `.to_uppercase()`, ...). `Option` arguments may be tested for presence, lists
+//! for emptiness, flags and `#[shape]` arguments freely:
+//!
+//! ```compile_fail
+//! # use cached_query::cached_query;
+//! # use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+//! #[cached_query]
+//! fn posts(limit: u64) -> SelectStatement {
+//!     let mut q = Query::select();
+//!     q.column(Alias::new("id")).from(Alias::new("post")).limit(limit);
+//!     if limit > 100 { // error: `limit` decides control flow here, but its value is not part of the cache key
+//!         q.and_where(Expr::col(Alias::new("score")).gt(0));
+//!     }
+//!     q
+//! }
+//! ```
+//!
+//! What the lint cannot see through (a call of your own function with a bound argument, a
+//! loop that adds one condition per list element) is left to the run-time check: the first
+//! call of every shape renders the body again with probe values and keeps the template only
+//! if all of them agree; otherwise that shape is served uncached, counted and logged.
+//!
+//! # Options
+//!
+//! `#[cached_query(capacity = 64, lint = false, crate = my::reexport)]`:
+//!
+//! - `capacity = N`: shapes kept per function (default [`DEFAULT_CAPACITY`]); when full, new
+//!   shapes are served uncached and counted as rejected.
+//! - `lint = false`: turn off the compile-time body check; the run-time check still guards
+//!   every shape.
+//! - `crate = path`: where the generated code finds this crate, for crates that re-export it.
+//!
 //! # Drivers
 //!
 //! Optional features bind a handle to the driver you use, in one call:
