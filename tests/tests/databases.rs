@@ -329,6 +329,56 @@ mod postgres {
             .unwrap()
     }
 
+    /// `SELECT 1 WHERE -1 IN (ids)`: one parameter per element, no other.
+    #[cached_query::cached_query]
+    fn minus_one_in(ids: &[i64]) -> sea_query::SelectStatement {
+        use sea_query::ExprTrait;
+        sea_query::Query::select()
+            .expr(sea_query::Expr::cust("1"))
+            .and_where(sea_query::Expr::cust("-1").is_in(ids.iter().copied()))
+            .to_owned()
+    }
+
+    /// PostgreSQL takes at most 65,535 parameters: a longer `IN` list is the driver's error,
+    /// returned, not a panic or a hang; the same call at the limit works.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_parameter_limit_is_an_error() {
+        let Server::Url(url) = server("CACHED_QUERY_POSTGRES_URL") else {
+            return;
+        };
+        let pool = match sqlx::PgPool::connect(&url).await {
+            Ok(pool) => pool,
+            Err(e) if !super::cached_query_tests_required() => {
+                println!("skipped: PostgreSQL at {url} is unreachable: {e}");
+                return;
+            }
+            Err(e) => panic!("PostgreSQL at {url} is unreachable: {e}"),
+        };
+        let query = |n: i64| {
+            let ids: Vec<i64> = (0..n).collect();
+            let h = minus_one_in(&ids);
+            (
+                h.sqlx_postgres().unwrap(),
+                h.statement().build_with(PostgresQueryBuilder).1.0.len(),
+            )
+        };
+        let (too_many, params) = query(70_000);
+        assert_eq!(params, 70_000);
+        let outcome = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            too_many.fetch_all(&pool),
+        )
+        .await
+        .expect("the driver hung on 70,000 parameters");
+        let error = outcome.expect_err("70,000 parameters should be refused");
+        println!("PostgreSQL, 70,000 parameters: {error}");
+        // One under the limit (the query binds no other value) goes through.
+        let (at_limit, params) = query(65_535);
+        assert_eq!(params, 65_535);
+        let rows = at_limit.fetch_all(&pool).await.unwrap();
+        assert_eq!(rows.len(), 0);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_rows_match() {
         let Server::Url(url) = server("CACHED_QUERY_POSTGRES_URL") else {
