@@ -441,3 +441,19 @@ pub fn typed_values(
     }
     q
 }
+
+/// Builds another cached query inside its body, on every run of the body (the real call
+/// and both probes), and embeds that query's statement as a subquery.
+#[cached_query]
+pub fn authors_of_posts(author: i64, country: &str) -> SelectStatement {
+    let inner = posts(author, None, &[], true, 10);
+    let _ = inner.build(sea_query::SqliteQueryBuilder);
+    let mut sub = inner.statement();
+    sub.clear_selects().column(Post::Author);
+    Query::select()
+        .column(Users::Name)
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Id).in_subquery(sub))
+        .and_where(Expr::col(Users::Country).eq(country))
+        .to_owned()
+}

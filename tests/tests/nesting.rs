@@ -4,30 +4,11 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use cached_query::cached_query;
 use cached_query_tests::calls::Call;
 use cached_query_tests::check_all;
-use cached_query_tests::queries::posts;
-use cached_query_tests::schema::{Post, Users};
+use cached_query_tests::queries::authors_of_posts;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
-use sea_query::{Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
-
-/// Builds another cached query inside its body, on every run of the body (the real call
-/// and both probes), and embeds that query's statement as a subquery.
-#[cached_query]
-fn authors_of_posts(author: i64, country: &str) -> SelectStatement {
-    let inner = posts(author, None, &[], true, 10);
-    let _ = inner.build(SqliteQueryBuilder);
-    let mut sub = inner.statement();
-    sub.clear_selects().column(Post::Author);
-    Query::select()
-        .column(Users::Name)
-        .from(Users::Table)
-        .and_where(Expr::col(Users::Id).in_subquery(sub))
-        .and_where(Expr::col(Users::Country).eq(country))
-        .to_owned()
-}
 
 #[test]
 fn a_cached_body_may_call_another_cached_function() {
