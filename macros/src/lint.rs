@@ -252,9 +252,10 @@ impl Lint {
             }
             (Pat::Paren(p), _) => self.bind_matched(&p.pat, taint, origin),
             (Pat::Reference(r), _) => self.bind_matched(&r.pat, taint, origin),
-            (Pat::Or(o), _) => o.cases.iter().fold(true, |ok, case| {
-                self.bind_matched(case, taint, origin) && ok
-            }),
+            (Pat::Or(o), _) => o
+                .cases
+                .iter()
+                .all(|case| self.bind_matched(case, taint, origin)),
             (Pat::Path(p), Taint::Opt(_)) => p.path.is_ident("None"),
             (Pat::TupleStruct(t), Taint::Opt(inner))
                 if t.path.is_ident("Some") && t.elems.len() == 1 =>
@@ -503,10 +504,10 @@ impl Lint {
         for tree in tokens {
             match tree {
                 TokenTree::Ident(ident) => {
-                    if let Some(name) = self.lookup(&ident) {
-                        if name.taint != Taint::Clean {
-                            return Some((ident.span(), name.origin.clone()));
-                        }
+                    if let Some(name) = self.lookup(&ident)
+                        && name.taint != Taint::Clean
+                    {
+                        return Some((ident.span(), name.origin.clone()));
                     }
                 }
                 TokenTree::Group(g) => {
@@ -518,10 +519,10 @@ impl Lint {
                     let text = lit.to_string();
                     for inline in inline_names(&text) {
                         let ident = Ident::new(&inline, lit.span());
-                        if let Some(name) = self.lookup(&ident) {
-                            if name.taint != Taint::Clean {
-                                return Some((lit.span(), name.origin.clone()));
-                            }
+                        if let Some(name) = self.lookup(&ident)
+                            && name.taint != Taint::Clean
+                        {
+                            return Some((lit.span(), name.origin.clone()));
                         }
                     }
                 }
@@ -745,17 +746,17 @@ impl<'ast> Visit<'ast> for Lint {
     }
 
     fn visit_expr_unary(&mut self, e: &'ast syn::ExprUnary) {
-        if !matches!(e.op, UnOp::Deref(_)) {
-            if let Some((_, origin)) = self.carried(&e.expr) {
-                {
-                    let op = if matches!(e.op, UnOp::Neg(_)) {
-                        "negation"
-                    } else {
-                        "`!`"
-                    };
-                    self.derives(e.span(), op, &e.expr, &origin);
-                    return;
-                }
+        if !matches!(e.op, UnOp::Deref(_))
+            && let Some((_, origin)) = self.carried(&e.expr)
+        {
+            {
+                let op = if matches!(e.op, UnOp::Neg(_)) {
+                    "negation"
+                } else {
+                    "`!`"
+                };
+                self.derives(e.span(), op, &e.expr, &origin);
+                return;
             }
         }
         visit::visit_expr_unary(self, e);
