@@ -179,8 +179,9 @@ pub struct UncacheableShape {
 /// use cached_query::cached_query;
 /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
 ///
-/// // The bound value is written into the SQL text: no template can be learned.
-/// #[cached_query]
+/// // The bound value is written into the SQL text: no template can be learned. (The
+/// // compile-time lint would reject this; `lint = false` leaves it to the run-time check.)
+/// #[cached_query(lint = false)]
 /// fn unsafe_shape(name: String) -> SelectStatement {
 ///     Query::select().column(Alias::new("id")).from(Alias::new("users"))
 ///         .and_where(Expr::cust(format!("name = '{name}'"))).to_owned()
