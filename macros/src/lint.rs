@@ -323,57 +323,36 @@ impl Lint {
             .push(syn::Error::new(span, format!("{message}\n\nhelp: {help}")));
     }
 
-    fn from(name: &Ident, origin: &Ident) -> String {
-        if name == origin {
-            String::new()
-        } else {
-            format!(" taken from argument `{origin}`")
-        }
-    }
-
-    fn described(&self, e: &Expr) -> String {
+    /// How a message names the value: "`s` taken from argument `status`", "`limit`", or
+    /// "this value (from argument `x`)".
+    fn subject(e: &Expr, origin: &Ident) -> String {
         match unparen(e) {
-            Expr::Path(p) => p
-                .path
-                .get_ident()
-                .map_or_else(|| "this value".to_owned(), |i| format!("`{i}`")),
-            _ => "this value".to_owned(),
+            Expr::Path(p) => match p.path.get_ident() {
+                Some(name) if name == origin => format!("`{name}`"),
+                Some(name) => format!("`{name}` taken from argument `{origin}`"),
+                None => "this value".to_owned(),
+            },
+            _ => format!("this value (from argument `{origin}`)"),
         }
     }
 
     fn decides(&mut self, e: &Expr, origin: &Ident) {
-        let what = self.described(e);
-        let from = match unparen(e) {
-            Expr::Path(p) => p
-                .path
-                .get_ident()
-                .map(|i| Self::from(i, origin))
-                .unwrap_or_default(),
-            _ => format!(" (from argument `{origin}`)"),
-        };
+        let subject = Self::subject(e, origin);
         self.report(
             e.span(),
             format!(
-                "{what}{from} decides control flow here, but its value is not part of the cache key: every value would be served the SQL of the first one seen"
+                "{subject} decides control flow here, but its value is not part of the cache key: every value would be served the SQL of the first one seen"
             ),
             HELP,
         );
     }
 
     fn derives(&mut self, span: Span, op: &str, e: &Expr, origin: &Ident) {
-        let what = self.described(e);
-        let from = match unparen(e) {
-            Expr::Path(p) => p
-                .path
-                .get_ident()
-                .map(|i| Self::from(i, origin))
-                .unwrap_or_default(),
-            _ => format!(" (from argument `{origin}`)"),
-        };
+        let subject = Self::subject(e, origin);
         self.report(
             span,
             format!(
-                "{op} on {what}{from} computes a new value from a bound argument: the cache binds an argument's own value, never one computed from it"
+                "{op} on {subject} computes a new value from a bound argument: the cache binds an argument's own value, never one computed from it"
             ),
             HELP,
         );
