@@ -8,7 +8,7 @@ use std::sync::Arc;
 use sea_query::{Value, Values};
 
 use crate::backend::{Backend, BackendId};
-use crate::cache::{Entry, FnCache, FnMeta};
+use crate::cache::{Entry, FnCache, FnMeta, Lookup};
 use crate::error::Uncacheable;
 use crate::probe::Prober;
 use crate::record::Recording;
@@ -144,14 +144,17 @@ impl<F: Family> Bound<'_, F> {
         if crate::stats::is_enabled() {
             let key = (B::ID, F::key(&self.args));
             match cache.get(&key) {
-                Some(Entry::Ready(template)) => {
+                Lookup::Ready(template) => {
                     if let Some((sql, values)) = template.fill::<T>(&Access::<F>(&self.args)) {
                         cache.count_hit();
                         return (sql, Values(values));
                     }
                 }
-                Some(Entry::Uncacheable(_)) => {}
-                None => return self.miss::<B, T>(cache, key),
+                Lookup::Uncacheable => {}
+                // A full cache stores nothing more: serve the call uncached rather than
+                // probe a shape that would not be kept.
+                Lookup::Missing if cache.is_full() => cache.count_rejected(),
+                Lookup::Missing => return self.miss::<B, T>(cache, key),
             }
         }
         cache.count_uncached();
@@ -170,7 +173,7 @@ impl<F: Family> Bound<'_, F> {
         cache.count_miss();
         let real = Recording::of::<_, B>(&self.statement());
         let entry = match learn::<F, B>(&self.args, self.body, &real) {
-            Ok(template) => Entry::Ready(Arc::new(template)),
+            Ok(template) => Entry::Ready(template),
             Err(reason) => {
                 tracing::warn!(
                     function = F::META.name,
@@ -179,7 +182,7 @@ impl<F: Family> Bound<'_, F> {
                     %reason,
                     "cached_query: shape is uncacheable; its calls take the uncached path"
                 );
-                Entry::Uncacheable(Arc::new(reason))
+                Entry::Uncacheable(reason)
             }
         };
         if let Entry::Ready(_) = &entry {

@@ -31,8 +31,8 @@ impl Recording {
             placeholder,
             numbered,
             rec: Recording {
-                sql: String::with_capacity(256),
-                params: Vec::new(),
+                sql: String::with_capacity(512),
+                params: Vec::with_capacity(16),
             },
         };
         statement.write_into(&B::default(), &mut writer);
@@ -106,9 +106,22 @@ pub(crate) fn write_placeholder(
     numbered: bool,
     number: usize,
 ) {
-    sql.push_str(placeholder);
+    push_short(sql, placeholder);
     if numbered {
         push_decimal(sql, number);
+    }
+}
+
+/// `sql.push_str(s)`, char by char when `s` is short: a placeholder or a separator like
+/// `", "` is written once per list element, and `push_str` calls `memcpy` for each.
+#[inline(always)]
+pub(crate) fn push_short(sql: &mut String, s: &str) {
+    if s.len() <= 4 && s.is_ascii() {
+        for &byte in s.as_bytes() {
+            sql.push(char::from(byte));
+        }
+    } else {
+        sql.push_str(s);
     }
 }
 

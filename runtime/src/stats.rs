@@ -7,6 +7,26 @@ use crate::error::Uncacheable;
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
 /// Counters of one `#[cached_query]` function, as read by [`stats`].
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+///
+/// // Two shapes at most: a third is served uncached, not probed, and counted as rejected.
+/// #[cached_query(capacity = 2)]
+/// fn by_column(#[shape] column: char, value: i64) -> SelectStatement {
+///     Query::select().column(Alias::new("id")).from(Alias::new("t"))
+///         .and_where(Expr::col(Alias::new(column.to_string())).eq(value)).to_owned()
+/// }
+///
+/// for column in ['a', 'b', 'c', 'c', 'a'] {
+///     let h = by_column(column, 1);
+///     assert_eq!(h.build(SqliteQueryBuilder), h.statement().build(SqliteQueryBuilder));
+/// }
+/// let row = cached_query::stats().function("by_column").cloned().unwrap();
+/// assert_eq!((row.entries, row.misses, row.hits), (2, 2, 1));
+/// assert_eq!((row.rejected, row.uncached_calls), (2, 2));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FunctionStats {
@@ -23,7 +43,7 @@ pub struct FunctionStats {
     pub uncached_calls: u64,
     /// Shapes found uncacheable (each logged once).
     pub uncacheable_keys: u64,
-    /// Shapes not stored because the cache was full.
+    /// Calls of a shape not stored because the cache was full (each served uncached).
     pub rejected: u64,
     /// Shapes stored (templates and uncacheable markers).
     pub entries: usize,

@@ -61,7 +61,7 @@ pub(crate) enum Origin {
 /// Every sentinel value of one probe round, mapped to the argument it was given to.
 #[derive(Debug, Default)]
 pub(crate) struct SentinelTable {
-    map: HashMap<Value, Origin>,
+    map: HashMap<Value, Origin, foldhash::fast::RandomState>,
 }
 
 impl SentinelTable {
@@ -121,19 +121,33 @@ pub(crate) enum Slot {
     Arg(u16),
 }
 
-/// One token of a template while it is learned.
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Text(String),
-    Param(Slot),
-    Group { list: u16, sep: Option<Vec<Tok>> },
+/// [`Slot`] in a compiled template: constants live in [`Template::consts`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ItemSlot {
+    /// `Template::consts[n]`.
+    Const(u32),
+    /// Bound source `n`.
+    Arg(u16),
 }
 
-/// A compiled template item; text ranges index [`Template::text`].
+/// One token of a template while it is learned.
+#[derive(Debug, Clone, PartialEq)]
+enum Tok<'r> {
+    /// Literal text, borrowed from the recording.
+    Text(&'r str),
+    Param(Slot),
+    Group {
+        list: u16,
+        sep: Option<Vec<Tok<'r>>>,
+    },
+}
+
+/// A compiled template item; text ranges index [`Template::text`]. Kept small (16 bytes):
+/// every stored shape holds a few dozen, and a miss that stores less touches fewer new pages.
 #[derive(Debug, Clone, PartialEq)]
 enum Item {
     Text(Range<u32>),
-    Param(Slot),
+    Param(ItemSlot),
     /// The elements of a list, each a placeholder, separated by `sep` (items in
     /// [`Template::seps`]); `None` when the list had a single element and its separator was
     /// never seen (fixed-size arrays of one element).
@@ -143,19 +157,133 @@ enum Item {
     },
 }
 
-/// A value slot of the fast path, where every list has the length the template was stored
-/// with.
+/// One value of the fast path (where every list has the length the template was stored
+/// with).
 #[derive(Debug, Clone, PartialEq)]
-enum FastSlot {
+enum Single {
+    /// A constant the body always binds, of a type without heap data: built in place, with
+    /// no call of `Value::clone` (constants are often flags or small numbers).
+    Scalar(Scalar),
+    /// Any other constant the body always binds; cloned.
     Const(Value),
+    /// Bound source `n`.
     Arg(u16),
+    /// Element `.1` of list `.0`.
     Elem(u16, usize),
 }
+
+/// The constant [`Value`]s that hold no heap data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scalar {
+    Bool(Option<bool>),
+    TinyInt(Option<i8>),
+    SmallInt(Option<i16>),
+    Int(Option<i32>),
+    BigInt(Option<i64>),
+    TinyUnsigned(Option<u8>),
+    SmallUnsigned(Option<u16>),
+    Unsigned(Option<u32>),
+    BigUnsigned(Option<u64>),
+    Float(Option<f32>),
+    Double(Option<f64>),
+    Char(Option<char>),
+}
+
+impl Scalar {
+    #[inline(always)]
+    fn value(self) -> Value {
+        match self {
+            Scalar::Bool(x) => Value::Bool(x),
+            Scalar::TinyInt(x) => Value::TinyInt(x),
+            Scalar::SmallInt(x) => Value::SmallInt(x),
+            Scalar::Int(x) => Value::Int(x),
+            Scalar::BigInt(x) => Value::BigInt(x),
+            Scalar::TinyUnsigned(x) => Value::TinyUnsigned(x),
+            Scalar::SmallUnsigned(x) => Value::SmallUnsigned(x),
+            Scalar::Unsigned(x) => Value::Unsigned(x),
+            Scalar::BigUnsigned(x) => Value::BigUnsigned(x),
+            Scalar::Float(x) => Value::Float(x),
+            Scalar::Double(x) => Value::Double(x),
+            Scalar::Char(x) => Value::Char(x),
+        }
+    }
+}
+
+impl Single {
+    /// The slot of constant `v`.
+    fn constant(v: &Value) -> Single {
+        Single::Scalar(match *v {
+            Value::Bool(x) => Scalar::Bool(x),
+            Value::TinyInt(x) => Scalar::TinyInt(x),
+            Value::SmallInt(x) => Scalar::SmallInt(x),
+            Value::Int(x) => Scalar::Int(x),
+            Value::BigInt(x) => Scalar::BigInt(x),
+            Value::TinyUnsigned(x) => Scalar::TinyUnsigned(x),
+            Value::SmallUnsigned(x) => Scalar::SmallUnsigned(x),
+            Value::Unsigned(x) => Scalar::Unsigned(x),
+            Value::BigUnsigned(x) => Scalar::BigUnsigned(x),
+            Value::Float(x) => Scalar::Float(x),
+            Value::Double(x) => Scalar::Double(x),
+            Value::Char(x) => Scalar::Char(x),
+            _ => return Single::Const(v.clone()),
+        })
+    }
+}
+
+/// A run of fast-path values.
+#[derive(Debug, Clone, PartialEq)]
+enum Run {
+    /// `Template::fast_singles[start..end]`.
+    Singles { start: usize, end: usize },
+    /// Elements `start..end` of list `list`, in order (an `IN (...)` group).
+    Elems { list: u16, start: usize, end: usize },
+}
+
+/// Groups the fast path's values into runs: consecutive elements of one list (at least
+/// [`MIN_ELEMS_RUN`]) become an `Elems` run, everything else `Singles`.
+fn runs(flat: Vec<Single>) -> (Vec<Single>, Vec<Run>) {
+    let mut singles = Vec::with_capacity(flat.len());
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < flat.len() {
+        if let Single::Elem(list, start) = flat[i] {
+            let len = flat[i..]
+                .iter()
+                .enumerate()
+                .take_while(|(k, s)| **s == Single::Elem(list, start + k))
+                .count();
+            if len >= MIN_ELEMS_RUN {
+                runs.push(Run::Elems {
+                    list,
+                    start,
+                    end: start + len,
+                });
+                i += len;
+                continue;
+            }
+        }
+        singles.push(flat[i].clone());
+        match runs.last_mut() {
+            Some(Run::Singles { end, .. }) if *end == singles.len() - 1 => *end += 1,
+            _ => runs.push(Run::Singles {
+                start: singles.len() - 1,
+                end: singles.len(),
+            }),
+        }
+        i += 1;
+    }
+    (singles, runs)
+}
+
+/// The shortest list run worth an `Elems` run of its own.
+const MIN_ELEMS_RUN: usize = 4;
 
 /// The learned SQL of one shape for one backend.
 #[derive(Debug)]
 pub(crate) struct Template {
     text: Box<str>,
+    /// The constants the body binds, in the order of their [`ItemSlot::Const`] indices.
+    consts: Box<[Value]>,
     items: Box<[Item]>,
     seps: Box<[Item]>,
     placeholder: &'static str,
@@ -163,7 +291,10 @@ pub(crate) struct Template {
     /// The lists whose elements appear in the text, with the lengths of the fast path.
     fast_lens: Box<[(u16, usize)]>,
     fast_sql: Arc<str>,
-    fast_slots: Box<[FastSlot]>,
+    fast_singles: Box<[Single]>,
+    fast_runs: Box<[Run]>,
+    /// Values the fast path binds.
+    fast_values: usize,
 }
 
 /// A rendered SQL text, either owned or shared with the template.
@@ -213,15 +344,48 @@ impl Template {
     #[inline]
     pub(crate) fn fill<T: SqlText>(&self, src: &impl Source) -> Option<(T, Vec<Value>)> {
         if self.is_fast(src) {
-            let mut values = Vec::with_capacity(self.fast_slots.len());
-            for slot in &*self.fast_slots {
-                values.push(match slot {
-                    FastSlot::Const(v) => v.clone(),
-                    FastSlot::Arg(s) => src.value(*s)?,
-                    FastSlot::Elem(l, j) => src.elem(*l, *j)?,
-                });
+            // Each run's values go in with one `extend` over an exact-size iterator, never a
+            // `push` per value: `extend` reserves first, so the compiler builds each value
+            // where it belongs. With `push`, which may reallocate, every value was built in a
+            // temporary and copied, and that copy reloaded with wide loads the bytes just
+            // stored in narrow pieces: a store-forwarding stall per value, which cost as much
+            // as the rest of a hit together. A missing argument (which a correct key rules
+            // out) leaves a placeholder, clears `ok`, and the call takes the uncached path.
+            let mut values = Vec::with_capacity(self.fast_values);
+            let mut ok = true;
+            for run in &*self.fast_runs {
+                match *run {
+                    Run::Singles { start, end } => {
+                        let mut missing = || {
+                            ok = false;
+                            Value::Bool(None)
+                        };
+                        let singles = self.fast_singles.get(start..end)?;
+                        values.extend(singles.iter().map(|single| match single {
+                            Single::Scalar(c) => c.value(),
+                            Single::Const(v) => v.clone(),
+                            Single::Arg(s) => match src.value(*s) {
+                                Some(v) => v,
+                                None => missing(),
+                            },
+                            Single::Elem(l, j) => match src.elem(*l, *j) {
+                                Some(v) => v,
+                                None => missing(),
+                            },
+                        }));
+                    }
+                    Run::Elems { list, start, end } => {
+                        values.extend((start..end).map(|j| match src.elem(list, j) {
+                            Some(v) => v,
+                            None => {
+                                ok = false;
+                                Value::Bool(None)
+                            }
+                        }));
+                    }
+                }
             }
-            return Some((T::shared(&self.fast_sql), values));
+            return ok.then(|| (T::shared(&self.fast_sql), values));
         }
         let (sql, values) = self.render(src)?;
         Some((T::owned(sql), values))
@@ -233,11 +397,49 @@ impl Template {
     }
 
     /// Renders text and values item by item; used when a list's length differs from the
-    /// stored one. Costs O(template + list lengths).
+    /// stored one. Costs O(template + list lengths): the text between placeholders is copied,
+    /// each group gets its placeholders, and Postgres numbers after a group are rewritten.
     fn render(&self, src: &impl Source) -> Option<(String, Vec<Value>)> {
+        // Sizes first, so that neither the text nor the values ever reallocate.
+        let digits = |n: usize| {
+            if self.numbered {
+                n.checked_ilog10().unwrap_or(0) as usize + 1
+            } else {
+                0
+            }
+        };
+        let (mut text_len, mut value_count) = (0usize, 0usize);
+        for item in &*self.items {
+            match item {
+                Item::Text(r) => text_len += r.len(),
+                Item::Param(_) => value_count += 1,
+                Item::Group { list, sep } => {
+                    let len = src.len(*list);
+                    if len == 0 || (len > 1 && sep.is_none()) {
+                        return None;
+                    }
+                    let sep = self.sep(sep);
+                    let sep_text: usize = sep
+                        .iter()
+                        .map(|item| match item {
+                            Item::Text(r) => r.len(),
+                            _ => 0,
+                        })
+                        .sum();
+                    let sep_params = sep
+                        .iter()
+                        .filter(|item| matches!(item, Item::Param(_)))
+                        .count();
+                    value_count += len + (len - 1) * sep_params;
+                    text_len += (len - 1) * sep_text;
+                }
+            }
+        }
         let mut out = Render {
-            sql: String::with_capacity(self.fast_sql.len() + 8 * self.items.len()),
-            values: Vec::with_capacity(self.fast_slots.len()),
+            sql: String::with_capacity(
+                text_len + value_count * (self.placeholder.len() + digits(value_count)),
+            ),
+            values: Vec::with_capacity(value_count),
             placeholder: self.placeholder,
             numbered: self.numbered,
         };
@@ -247,13 +449,60 @@ impl Template {
                 Item::Param(slot) => out.param(self.slot_value(slot, src)?),
                 Item::Group { list, sep } => {
                     let len = src.len(*list);
-                    if len == 0 || (len > 1 && sep.is_none()) {
-                        return None;
+                    let sep = self.sep(sep);
+                    if sep.iter().all(|item| matches!(item, Item::Text(_))) {
+                        // `IN ($1, $2, ...)`: the values in one go (see `Template::fill`),
+                        // then the placeholders.
+                        let first = out.values.len();
+                        let mut ok = true;
+                        out.values
+                            .extend((0..len).map(|j| match src.elem(*list, j) {
+                                Some(v) => v,
+                                None => {
+                                    ok = false;
+                                    Value::Bool(None)
+                                }
+                            }));
+                        if !ok {
+                            return None;
+                        }
+                        let sep_text = match sep {
+                            [] => Some(""),
+                            [Item::Text(r)] => Some(self.text(r)),
+                            _ => None,
+                        };
+                        match sep_text {
+                            Some(sep_text) => write_group(
+                                &mut out.sql,
+                                sep_text,
+                                self.placeholder,
+                                self.numbered,
+                                first + 1,
+                                len,
+                            )?,
+                            None => {
+                                for j in 0..len {
+                                    if j > 0 {
+                                        for item in sep {
+                                            if let Item::Text(r) = item {
+                                                out.sql.push_str(self.text(r));
+                                            }
+                                        }
+                                    }
+                                    write_placeholder(
+                                        &mut out.sql,
+                                        self.placeholder,
+                                        self.numbered,
+                                        first + j + 1,
+                                    );
+                                }
+                            }
+                        }
+                        continue;
                     }
                     for j in 0..len {
                         if j > 0 {
-                            let sep = sep.as_ref()?;
-                            for item in &self.seps[sep.start as usize..sep.end as usize] {
+                            for item in sep {
                                 match item {
                                     Item::Text(r) => out.sql.push_str(self.text(r)),
                                     Item::Param(slot) => out.param(self.slot_value(slot, src)?),
@@ -269,16 +518,28 @@ impl Template {
         Some((out.sql, out.values))
     }
 
+    /// The items of a group's separator.
+    #[inline]
+    fn sep(&self, sep: &Option<Range<u32>>) -> &[Item] {
+        match sep {
+            Some(r) => self
+                .seps
+                .get(r.start as usize..r.end as usize)
+                .unwrap_or_default(),
+            None => &[],
+        }
+    }
+
     #[inline]
     fn text(&self, r: &Range<u32>) -> &str {
         &self.text[r.start as usize..r.end as usize]
     }
 
     #[inline]
-    fn slot_value(&self, slot: &Slot, src: &impl Source) -> Option<Value> {
-        match slot {
-            Slot::Const(v) => Some(v.clone()),
-            Slot::Arg(s) => src.value(*s),
+    fn slot_value(&self, slot: &ItemSlot, src: &impl Source) -> Option<Value> {
+        match *slot {
+            ItemSlot::Const(c) => self.consts.get(c as usize).cloned(),
+            ItemSlot::Arg(s) => src.value(s),
         }
     }
 
@@ -289,6 +550,11 @@ impl Template {
         rec: &Recording,
         round: &'static str,
     ) -> Result<(), Uncacheable> {
+        // Every miss checks three recordings: compare in place first, and render (to say
+        // where and how they differ) only when they do.
+        if self.matches(src, rec) {
+            return Ok(());
+        }
         let Some((sql, values)) = self.render(src) else {
             return Err(Uncacheable::TextDiffers {
                 round,
@@ -317,6 +583,56 @@ impl Template {
         Ok(())
     }
 
+    /// Whether rendering the template for `src` gives exactly `rec`, text and values,
+    /// compared piece by piece without rendering.
+    fn matches(&self, src: &impl Source, rec: &Recording) -> bool {
+        let mut cursor = Cursor {
+            rec,
+            at: 0,
+            param: 0,
+        };
+        let text_ok = |cursor: &mut Cursor<'_>, r: &Range<u32>| cursor.text(self.text(r));
+        for item in &*self.items {
+            let ok = match item {
+                Item::Text(r) => text_ok(&mut cursor, r),
+                Item::Param(slot) => self.param_matches(&mut cursor, slot, src),
+                Item::Group { list, sep } => {
+                    let len = src.len(*list);
+                    if len == 0 || (len > 1 && sep.is_none()) {
+                        return false;
+                    }
+                    (0..len).all(|j| {
+                        (j == 0
+                            || self.sep(sep).iter().all(|item| match item {
+                                Item::Text(r) => text_ok(&mut cursor, r),
+                                Item::Param(slot) => self.param_matches(&mut cursor, slot, src),
+                                Item::Group { .. } => false,
+                            }))
+                            && src
+                                .elem(*list, j)
+                                .is_some_and(|v| cursor.param(self.placeholder, self.numbered, &v))
+                    })
+                }
+            };
+            if !ok {
+                return false;
+            }
+        }
+        cursor.at == rec.sql.len() && cursor.param == rec.params.len()
+    }
+
+    fn param_matches(&self, cursor: &mut Cursor<'_>, slot: &ItemSlot, src: &impl Source) -> bool {
+        match *slot {
+            ItemSlot::Const(c) => self
+                .consts
+                .get(c as usize)
+                .is_some_and(|v| cursor.param(self.placeholder, self.numbered, v)),
+            ItemSlot::Arg(s) => src
+                .value(s)
+                .is_some_and(|v| cursor.param(self.placeholder, self.numbered, &v)),
+        }
+    }
+
     /// Stores the fast path for the list lengths of `src` (the real call's arguments).
     pub(crate) fn with_fast_path(mut self, src: &impl Source, rec: &Recording) -> Self {
         let mut lens: Vec<(u16, usize)> = Vec::new();
@@ -327,49 +643,197 @@ impl Template {
                 lens.push((*list, src.len(*list)));
             }
         }
-        let mut slots = Vec::with_capacity(rec.params.len());
-        let push_items = |items: &[Item], slots: &mut Vec<FastSlot>, seps: &[Item]| {
-            for item in items {
-                match item {
-                    Item::Text(_) => {}
-                    Item::Param(Slot::Const(v)) => slots.push(FastSlot::Const(v.clone())),
-                    Item::Param(Slot::Arg(s)) => slots.push(FastSlot::Arg(*s)),
-                    Item::Group { list, sep } => {
-                        for j in 0..src.len(*list) {
-                            if j > 0
-                                && let Some(sep) = sep
-                            {
-                                for item in &seps[sep.start as usize..sep.end as usize] {
-                                    match item {
-                                        Item::Param(Slot::Const(v)) => {
-                                            slots.push(FastSlot::Const(v.clone()))
-                                        }
-                                        Item::Param(Slot::Arg(s)) => slots.push(FastSlot::Arg(*s)),
-                                        Item::Text(_) | Item::Group { .. } => {}
-                                    }
-                                }
-                            }
-                            slots.push(FastSlot::Elem(*list, j));
-                        }
-                    }
+        // Every value in order, then grouped into runs.
+        let mut flat: Vec<Single> = Vec::with_capacity(rec.params.len());
+        let param = |item: &Item, flat: &mut Vec<Single>| match item {
+            Item::Param(ItemSlot::Const(c)) => {
+                if let Some(v) = self.consts.get(*c as usize) {
+                    flat.push(Single::constant(v));
                 }
             }
+            Item::Param(ItemSlot::Arg(s)) => flat.push(Single::Arg(*s)),
+            Item::Text(_) | Item::Group { .. } => {}
         };
-        push_items(&self.items, &mut slots, &self.seps);
+        for item in &*self.items {
+            match item {
+                Item::Group { list, sep } => {
+                    for j in 0..src.len(*list) {
+                        if j > 0
+                            && let Some(sep) = sep
+                        {
+                            for item in &self.seps[sep.start as usize..sep.end as usize] {
+                                param(item, &mut flat);
+                            }
+                        }
+                        flat.push(Single::Elem(*list, j));
+                    }
+                }
+                item => param(item, &mut flat),
+            }
+        }
+        let (singles, runs) = runs(flat);
         self.fast_lens = lens.into_boxed_slice();
         self.fast_sql = Arc::from(rec.sql.as_str());
-        self.fast_slots = slots.into_boxed_slice();
+        self.fast_values = rec.params.len();
+        self.fast_singles = singles.into_boxed_slice();
+        self.fast_runs = runs.into_boxed_slice();
         self
     }
 
     /// Approximate heap bytes this template holds.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.text.len()
+            + std::mem::size_of_val(&*self.consts)
             + self.fast_sql.len()
             + std::mem::size_of_val(&*self.items)
             + std::mem::size_of_val(&*self.seps)
-            + std::mem::size_of_val(&*self.fast_slots)
+            + std::mem::size_of_val(&*self.fast_singles)
+            + std::mem::size_of_val(&*self.fast_runs)
             + std::mem::size_of_val(&*self.fast_lens)
+    }
+}
+
+/// Writes the placeholders of an `IN` group of `len` elements, numbered from `first` when
+/// `numbered`, separated by `sep`: `$7, $8, $9`. When the pieces are short ASCII (always, for
+/// sea-query) the text goes through a small byte buffer into `sql` a chunk at a time:
+/// `String::push_str` per placeholder and separator calls `memcpy` each time, which was most
+/// of the time of a long list. `None` only if a chunk were not UTF-8, which ASCII rules out.
+fn write_group(
+    sql: &mut String,
+    sep: &str,
+    placeholder: &str,
+    numbered: bool,
+    first: usize,
+    len: usize,
+) -> Option<()> {
+    const CHUNK: usize = 512;
+    let widest = sep.len() + placeholder.len() + 20;
+    if widest > CHUNK / 2 || !sep.is_ascii() || !placeholder.is_ascii() {
+        for j in 0..len {
+            if j > 0 {
+                sql.push_str(sep);
+            }
+            write_placeholder(sql, placeholder, numbered, first + j);
+        }
+        return Some(());
+    }
+    let (sep, placeholder) = (sep.as_bytes(), placeholder.as_bytes());
+    let mut buf = [0u8; CHUNK];
+    let mut at = 0;
+    let mut number = Counter::new(first);
+    for j in 0..len {
+        if at + widest > CHUNK {
+            sql.push_str(std::str::from_utf8(&buf[..at]).ok()?);
+            at = 0;
+        }
+        if j > 0 {
+            for &byte in sep {
+                buf[at] = byte;
+                at += 1;
+            }
+        }
+        for &byte in placeholder {
+            buf[at] = byte;
+            at += 1;
+        }
+        if numbered {
+            for &digit in number.digits() {
+                buf[at] = digit;
+                at += 1;
+            }
+            number.increment();
+        }
+    }
+    sql.push_str(std::str::from_utf8(&buf[..at]).ok()?);
+    Some(())
+}
+
+/// A position in a recording, for [`Template::matches`].
+struct Cursor<'r> {
+    rec: &'r Recording,
+    /// Bytes of `rec.sql` matched so far.
+    at: usize,
+    /// Parameters of `rec` matched so far.
+    param: usize,
+}
+
+impl Cursor<'_> {
+    /// Matches literal `text` at the cursor.
+    fn text(&mut self, text: &str) -> bool {
+        let end = self.at + text.len();
+        let ok = self.rec.sql.get(self.at..end) == Some(text);
+        self.at = end;
+        ok
+    }
+
+    /// Matches the next parameter: its placeholder (`placeholder` and, when `numbered`, its
+    /// 1-based number) at the cursor, and its value.
+    fn param(&mut self, placeholder: &str, numbered: bool, value: &Value) -> bool {
+        let Some(param) = self.rec.params.get(self.param) else {
+            return false;
+        };
+        let Some(written) = self.rec.sql.get(param.start..param.end) else {
+            return false;
+        };
+        if param.start != self.at {
+            return false;
+        }
+        self.param += 1;
+        self.at = param.end;
+        let placeholder_ok = match written.strip_prefix(placeholder) {
+            Some(digits) if numbered => {
+                !digits.starts_with('0')
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                    && digits.parse::<usize>().ok() == Some(self.param)
+            }
+            Some(rest) => rest.is_empty(),
+            None => false,
+        };
+        placeholder_ok && param.value == *value
+    }
+}
+
+/// A decimal number kept as ASCII digits, for the consecutive placeholder numbers of an
+/// `IN` group: incrementing touches the last digit or two instead of dividing by ten for
+/// every digit of every number.
+struct Counter {
+    digits: [u8; 20],
+    start: usize,
+}
+
+impl Counter {
+    fn new(mut n: usize) -> Counter {
+        let mut digits = [b'0'; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        Counter { digits, start }
+    }
+
+    #[inline]
+    fn increment(&mut self) {
+        let mut i = self.digits.len();
+        while i > 0 {
+            i -= 1;
+            if self.digits[i] == b'9' {
+                self.digits[i] = b'0';
+            } else {
+                self.digits[i] += 1;
+                self.start = self.start.min(i);
+                return;
+            }
+        }
+    }
+
+    #[inline]
+    fn digits(&self) -> &[u8] {
+        &self.digits[self.start..]
     }
 }
 
@@ -394,7 +858,11 @@ impl Render {
 }
 
 /// A parameter is a slot of its own (`Ok`) or element `.1` of list `.0` (`Err`).
-fn classify(rec: &Recording, i: usize, sentinels: &SentinelTable) -> Result<Tok, (u16, usize)> {
+fn classify<'r>(
+    rec: &'r Recording,
+    i: usize,
+    sentinels: &SentinelTable,
+) -> Result<Tok<'r>, (u16, usize)> {
     let value = &rec.params[i].value;
     match sentinels.get(value) {
         None => Ok(Tok::Param(Slot::Const(value.clone()))),
@@ -403,21 +871,21 @@ fn classify(rec: &Recording, i: usize, sentinels: &SentinelTable) -> Result<Tok,
     }
 }
 
-fn push_text(toks: &mut Vec<Tok>, text: &str) {
+fn push_text<'r>(toks: &mut Vec<Tok<'r>>, text: &'r str) {
     if !text.is_empty() {
-        toks.push(Tok::Text(text.to_owned()));
+        toks.push(Tok::Text(text));
     }
 }
 
 /// Splits a probe recording into text, constant and argument slots, and list groups.
-fn tokenize(
-    rec: &Recording,
+fn tokenize<'r>(
+    rec: &'r Recording,
     sentinels: &SentinelTable,
     lens: &[usize],
     names: Names<'_>,
-) -> Result<Vec<Tok>, Uncacheable> {
+) -> Result<Vec<Tok<'r>>, Uncacheable> {
     let n = rec.params.len();
-    let mut toks = Vec::new();
+    let mut toks = Vec::with_capacity(2 * rec.params.len() + 1);
     push_text(&mut toks, rec.literal(0));
     let mut i = 0;
     while i < n {
@@ -425,7 +893,7 @@ fn tokenize(
             Ok(tok) => toks.push(tok),
             Err((list, 0)) => {
                 let len = lens.get(usize::from(list)).copied().unwrap_or(0);
-                let mut sep: Option<Vec<Tok>> = None;
+                let mut sep: Option<Vec<Tok<'_>>> = None;
                 for j in 1..len {
                     // Everything up to the next list element is the separator.
                     let mut between = Vec::new();
@@ -474,26 +942,42 @@ fn tokenize(
     Ok(toks)
 }
 
-fn compile(toks: &[Tok], (placeholder, numbered): (&'static str, bool)) -> Template {
-    let mut text = String::new();
+fn compile(toks: &[Tok<'_>], (placeholder, numbered): (&'static str, bool)) -> Template {
+    let mut text = String::with_capacity(
+        toks.iter()
+            .map(|tok| match tok {
+                Tok::Text(t) => t.len(),
+                _ => 0,
+            })
+            .sum::<usize>()
+            + 16,
+    );
     let mut seps = Vec::new();
     let intern = |t: &str, text: &mut String| {
         let start = text.len() as u32;
         text.push_str(t);
         start..text.len() as u32
     };
+    let mut consts: Vec<Value> = Vec::new();
+    let mut param = |slot: &Slot| match slot {
+        Slot::Const(v) => {
+            consts.push(v.clone());
+            Item::Param(ItemSlot::Const(consts.len() as u32 - 1))
+        }
+        Slot::Arg(s) => Item::Param(ItemSlot::Arg(*s)),
+    };
     let mut items = Vec::with_capacity(toks.len());
     for tok in toks {
         items.push(match tok {
             Tok::Text(t) => Item::Text(intern(t, &mut text)),
-            Tok::Param(slot) => Item::Param(slot.clone()),
+            Tok::Param(slot) => param(slot),
             Tok::Group { list, sep } => {
                 let sep = sep.as_ref().map(|sep| {
                     let start = seps.len() as u32;
                     for tok in sep {
                         seps.push(match tok {
                             Tok::Text(t) => Item::Text(intern(t, &mut text)),
-                            Tok::Param(slot) => Item::Param(slot.clone()),
+                            Tok::Param(slot) => param(slot),
                             Tok::Group { .. } => unreachable_group(),
                         });
                     }
@@ -505,13 +989,16 @@ fn compile(toks: &[Tok], (placeholder, numbered): (&'static str, bool)) -> Templ
     }
     Template {
         text: text.into_boxed_str(),
+        consts: consts.into_boxed_slice(),
         items: items.into_boxed_slice(),
         seps: seps.into_boxed_slice(),
         placeholder,
         numbered,
         fast_lens: Box::new([]),
         fast_sql: Arc::from(""),
-        fast_slots: Box::new([]),
+        fast_singles: Box::new([]),
+        fast_runs: Box::new([]),
+        fast_values: 0,
     }
 }
 
@@ -610,7 +1097,8 @@ mod tests {
     #[test]
     fn fills_other_lengths_and_renumbers_postgres_placeholders() {
         let template = learn::<PostgresQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
-        for len in [1, 2, 3, 7, 64] {
+        // 200 and 1000 elements write more than one chunk of placeholders (`write_group`).
+        for len in [1, 2, 3, 7, 64, 200, 1000] {
             let args = fake(-5, (0..len).map(|i| i * 3));
             let (sql, values): (String, Vec<Value>) = template.fill(&args).unwrap();
             let expected = statement(&args).build(PostgresQueryBuilder);
@@ -619,6 +1107,50 @@ mod tests {
         }
         let (sql, _): (String, _) = template.fill(&fake(0, 0..3)).unwrap();
         assert!(sql.ends_with(r#""id" IN ($3, $4, $5) LIMIT $6"#), "{sql}");
+    }
+
+    #[test]
+    fn long_lists_fill_on_the_fast_path() {
+        // Stored with 12 elements: one `Elems` run on the fast path.
+        let stored = fake(1001, 2001..2013);
+        let template = learn::<PostgresQueryBuilder>(&stored).unwrap();
+        let args = fake(-1, (0..12).map(|i| i * 5));
+        let (shared, values): (Arc<str>, Vec<Value>) = template.fill(&args).unwrap();
+        let expected = statement(&args).build(PostgresQueryBuilder);
+        assert_eq!((&*shared, values), (expected.0.as_str(), expected.1.0));
+        let (again, _): (Arc<str>, _) = template.fill(&fake(3, 0..12)).unwrap();
+        assert!(Arc::ptr_eq(&shared, &again), "same length: the stored SQL");
+        for len in [1, 11, 13, 40] {
+            let args = fake(7, 0..len);
+            let (sql, values): (String, Vec<Value>) = template.fill(&args).unwrap();
+            assert_eq!(
+                (sql, Values(values)),
+                statement(&args).build(PostgresQueryBuilder)
+            );
+        }
+    }
+
+    #[test]
+    fn matching_in_place_agrees_with_rendering() {
+        let template = learn::<PostgresQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
+        for len in [1, 2, 5] {
+            let args = fake(4, (0..len).map(|i| i + 10));
+            let rec = Recording::of::<_, PostgresQueryBuilder>(&statement(&args));
+            assert!(template.matches(&args, &rec), "length {len}");
+            // Another value for the same text, or other text: no match.
+            assert!(!template.matches(&fake(5, (0..len).map(|i| i + 10)), &rec));
+            assert!(!template.matches(&fake(4, (0..len + 1).map(|i| i + 10)), &rec));
+        }
+        let mysql = learn::<MysqlQueryBuilder>(&fake(1001, [2001, 2002])).unwrap();
+        let args = fake(4, [7, 8, 9]);
+        assert!(mysql.matches(
+            &args,
+            &Recording::of::<_, MysqlQueryBuilder>(&statement(&args))
+        ));
+        assert!(!mysql.matches(
+            &args,
+            &Recording::of::<_, PostgresQueryBuilder>(&statement(&args))
+        ));
     }
 
     #[test]
