@@ -1,0 +1,68 @@
+//! Query functions only the benchmarks need. The others come from
+//! [`cached_query_tests::queries`], so the measured code is the code the oracle proves.
+
+use cached_query::cached_query;
+use cached_query_tests::queries::{posts, quality_rules};
+use cached_query_tests::schema::Post;
+use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+
+/// The 1-filter select: `SELECT "id", "title" FROM "post" WHERE "id" = $1`.
+#[cached_query]
+pub fn post_by_id(id: i64) -> SelectStatement {
+    Query::select()
+        .columns([Post::Id, Post::Title])
+        .from(Post::Table)
+        .and_where(Expr::col(Post::Id).eq(id))
+        .to_owned()
+}
+
+/// [`posts`] with the list length as a `#[shape]` argument (pass `tags.len()`): every length
+/// gets a template of its own, so every length is served by the stored-length fast path. The
+/// body is `posts`' own, uncached.
+#[cached_query]
+pub fn posts_by_len(
+    #[shape] len: usize,
+    author: i64,
+    status: Option<&str>,
+    tags: &[i64],
+    published: bool,
+    limit: u64,
+) -> SelectStatement {
+    // The length only selects the cache entry; the SQL comes from `posts`' body.
+    let _ = len;
+    posts(author, status, tags, published, limit).statement()
+}
+
+/// [`quality_rules`] with a `#[shape]` argument that the body ignores: every new `shape`
+/// value is a miss, so misses can be measured again and again. The large capacity keeps every
+/// shape (a full cache would serve the calls uncached and hide the miss cost).
+#[cached_query(capacity = 1000000)]
+#[allow(clippy::too_many_arguments)]
+pub fn quality_rules_fresh(
+    #[shape] shape: u32,
+    licensed: Option<bool>,
+    protected: Option<bool>,
+    rightholder: Option<i64>,
+    user_agent: Option<i64>,
+    groups: &[i64],
+    alternative_sales_rule: Option<i64>,
+    user: Option<i64>,
+    min_priority: i32,
+    only_active: bool,
+    limit: u64,
+) -> SelectStatement {
+    let _ = shape;
+    quality_rules(
+        licensed,
+        protected,
+        rightholder,
+        user_agent,
+        groups,
+        alternative_sales_rule,
+        user,
+        min_priority,
+        only_active,
+        limit,
+    )
+    .statement()
+}
