@@ -37,16 +37,21 @@ pub(crate) fn is_ident(ty: &Type, name: &str) -> bool {
     }
 }
 
-/// Whether `ty` mentions any lifetime, written or elided in a reference.
+/// Whether `ty` borrows: mentions a lifetime other than `'static`, written or elided in a
+/// reference.
 pub(crate) fn has_lifetimes(ty: &Type) -> bool {
     struct Finder(bool);
     impl Visit<'_> for Finder {
         fn visit_type_reference(&mut self, r: &TypeReference) {
-            self.0 = true;
+            if r.lifetime.is_none() {
+                self.0 = true;
+            }
             syn::visit::visit_type_reference(self, r);
         }
-        fn visit_lifetime(&mut self, _: &Lifetime) {
-            self.0 = true;
+        fn visit_lifetime(&mut self, lt: &Lifetime) {
+            if lt.ident != "static" {
+                self.0 = true;
+            }
         }
     }
     let mut finder = Finder(false);

@@ -77,6 +77,13 @@ fn update(id: i64, name: &str) -> UpdateStatement {
         .and_where(Expr::col(Alias::new("id")).eq(id)).to_owned()
 }
 
+/// A `#[shape]` argument may be a `&'static str`: it owns nothing but lives forever.
+#[cached_query]
+fn from_table(#[shape] table: &'static str, id: i64) -> SelectStatement {
+    Query::select().column(Alias::new("id")).from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).eq(id)).to_owned()
+}
+
 #[cached_query]
 fn delete(ids: &[i64]) -> DeleteStatement {
     Query::delete().from_table(Alias::new("t"))
@@ -104,5 +111,9 @@ fn main() {
     let _ = insert(1).build(SqliteQueryBuilder);
     let _ = update(1, "x").build(SqliteQueryBuilder);
     let _ = delete(&[1, 2]).build(SqliteQueryBuilder);
+    for table in ["a", "b", "a"] {
+        let h = from_table(table, 7);
+        assert_eq!(h.build(SqliteQueryBuilder), h.statement().build(SqliteQueryBuilder));
+    }
     let _ = with_query(1).build_shared(SqliteQueryBuilder);
 }
