@@ -105,6 +105,15 @@ impl Gen<'_> {
             Some(expr) => quote!(#expr),
             None => quote!(#p::DEFAULT_CAPACITY),
         };
+        let pad_in = options.pad_in;
+        let verify = match options.verify {
+            Some(rate) => {
+                let rate = proc_macro2::Literal::f64_suffixed(rate);
+                quote!(::core::option::Option::Some(#rate))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let dims = self.dims();
         let key_ty = self.key_type();
         let key_body = self.key_body();
         let (source_names, value_arms) = self.value_arms();
@@ -114,6 +123,7 @@ impl Gen<'_> {
         let statement_ty = quote_spanned!(ret.span()=> #ret);
 
         let args_var = local("__cq_args");
+        let key_var = local("__cq_key");
         let source = local("__cq_source");
         let list = local("__cq_list");
         let index = local("__cq_index");
@@ -152,6 +162,9 @@ impl Gen<'_> {
                         sources: &[#(#source_names),*],
                         lists: &[#(#list_names),*],
                         capacity: #capacity,
+                        pad_in: #pad_in,
+                        verify: #verify,
+                        dims: &[#(#dims),*],
                     };
 
                     fn cache() -> &'static #p::FnCache<#key_ty> {
@@ -163,6 +176,11 @@ impl Gen<'_> {
                     #[inline]
                     fn key(#args_var: &#anon) -> #key_ty {
                         #key_body
+                    }
+
+                    #[inline]
+                    fn key_bits(#key_var: &#key_ty) -> u64 {
+                        #key_var.0
                     }
 
                     #[inline]
@@ -283,6 +301,29 @@ impl Gen<'_> {
             quote_spanned!(ty.span()=> #ty)
         });
         quote!((u64, (#(#shapes,)*)))
+    }
+
+    /// The key's dimensions in bit order, as `FnMeta::dims` tuples.
+    fn dims(&self) -> Vec<TokenStream> {
+        /// `within` names the `Option` layers around the dimension (`"inside Some: "`).
+        fn walk(class: &Class, name: &str, within: &str, out: &mut Vec<TokenStream>) {
+            let (set, clear) = match class {
+                Class::Flag => ("true", "false"),
+                Class::List { .. } => ("non-empty", "empty"),
+                Class::Opt(_) => ("Some", "None"),
+                Class::Shape | Class::Scalar(_) => return,
+            };
+            let (set, clear) = (format!("{within}{set}"), format!("{within}{clear}"));
+            out.push(quote!((#name, #set, #clear)));
+            if let Class::Opt(inner) = class {
+                walk(inner, name, &format!("{within}inside Some: "), out);
+            }
+        }
+        let mut out = Vec::new();
+        for a in &self.f.args {
+            walk(&a.class, &a.ident.to_string(), "", &mut out);
+        }
+        out
     }
 
     fn key_body(&self) -> TokenStream {
@@ -621,7 +662,7 @@ mod tests {
     #[test]
     fn snapshot_every_kind() {
         insta::assert_snapshot!(snapshot(
-            quote!(capacity = 64),
+            quote!(capacity = 64, pad_in = true, verify = 0.01),
             quote! {
                 pub(crate) fn posts(
                     author: i64,

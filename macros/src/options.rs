@@ -1,11 +1,14 @@
-//! The attribute's options: `#[cached_query(capacity = 256, lint = false, crate = my::path)]`.
+//! The attribute's options:
+//! `#[cached_query(capacity = 256, pad_in = true, verify = 0.001, lint = false, crate = my::path)]`.
 
 use proc_macro2::Span;
 use syn::parse::Parser;
-use syn::{Expr, LitBool, LitInt, Path};
+use syn::{Expr, Lit, LitBool, LitInt, Path};
 
 /// The keys `#[cached_query(...)]` accepts, for error messages.
-const ACCEPTED: &str = "accepted options: `capacity = <number of shapes>`, `lint = <true|false>`, `crate = <path to cached_query>`";
+const ACCEPTED: &str = "accepted options: `capacity = <number of shapes>`, `pad_in = <true|false>`, `verify = <fraction of hits, 0.0 to 1.0>`, `lint = <true|false>`, `crate = <path to cached_query>`";
+
+const VERIFY_HINT: &str = "`verify` takes the fraction of hits to check against the uncached build, a number from 0.0 to 1.0 (`verify = 0.001` checks one hit in a thousand)";
 
 /// Parsed attribute options.
 pub(crate) struct Options {
@@ -15,6 +18,10 @@ pub(crate) struct Options {
     pub(crate) krate: Option<Path>,
     /// Whether the body lint runs (`lint = false` turns it off).
     pub(crate) lint: bool,
+    /// Whether `IN` lists are padded to the next power of two (`pad_in = true`).
+    pub(crate) pad_in: bool,
+    /// The fraction of hits verified against the uncached build (`verify = 0.001`).
+    pub(crate) verify: Option<f64>,
 }
 
 impl Options {
@@ -23,8 +30,11 @@ impl Options {
             capacity: None,
             krate: None,
             lint: true,
+            pad_in: false,
+            verify: None,
         };
         let mut seen_lint = false;
+        let mut seen_pad_in = false;
         let mut errors: Vec<syn::Error> = Vec::new();
         let parser = syn::meta::parser(|meta| {
             if meta.path.is_ident("capacity") {
@@ -55,6 +65,36 @@ impl Options {
                 }
                 seen_lint = true;
                 options.lint = lit.value;
+                Ok(())
+            } else if meta.path.is_ident("pad_in") {
+                let lit: LitBool = meta
+                    .value()?
+                    .parse()
+                    .map_err(|e| syn::Error::new(e.span(), "`pad_in` takes `true` or `false`"))?;
+                if seen_pad_in {
+                    errors.push(meta.error("duplicate option `pad_in`"));
+                }
+                seen_pad_in = true;
+                options.pad_in = lit.value;
+                Ok(())
+            } else if meta.path.is_ident("verify") {
+                let lit: Lit = meta.value()?.parse().map_err(|e| {
+                    syn::Error::new(e.span(), VERIFY_HINT)
+                })?;
+                let rate = match &lit {
+                    Lit::Float(f) => f.base10_parse::<f64>().ok(),
+                    Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),
+                    _ => None,
+                };
+                match rate {
+                    Some(rate) if (0.0..=1.0).contains(&rate) => {
+                        if options.verify.is_some() {
+                            errors.push(meta.error("duplicate option `verify`"));
+                        }
+                        options.verify = Some(rate);
+                    }
+                    _ => errors.push(syn::Error::new(lit.span(), VERIFY_HINT)),
+                }
                 Ok(())
             } else if meta.path.is_ident("crate") {
                 let path: Path = meta.value()?.parse()?;

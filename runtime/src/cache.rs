@@ -10,8 +10,8 @@ mod counter;
 mod map;
 
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Mutex, Once, OnceLock};
 
 use counter::HitCounter;
 use map::{AppendMap, Inserted};
@@ -38,20 +38,73 @@ pub struct FnMeta {
     pub lists: &'static [&'static str],
     /// Shapes kept at most.
     pub capacity: usize,
+    /// `pad_in = true`: pad `IN` lists to the next power of two.
+    pub pad_in: bool,
+    /// `verify = rate`: the fraction of hits also built uncached and compared (`None`: the
+    /// global rate applies).
+    pub verify: Option<f64>,
+    /// The key's dimensions, one per bit of the key's `u64`, in bit order: the argument,
+    /// then what a set bit and a clear bit mean (`("status", "Some", "None")`).
+    pub dims: &'static [(&'static str, &'static str, &'static str)],
+}
+
+impl FnMeta {
+    /// A readable form of a key's bits: `status: Some, tags: empty, published: true`.
+    pub(crate) fn describe_bits(&self, bits: u64) -> String {
+        let parts: Vec<String> = self
+            .dims
+            .iter()
+            .enumerate()
+            .map(|(k, (name, set, clear))| {
+                let state = if bits >> k & 1 == 1 { set } else { clear };
+                format!("{name}: {state}")
+            })
+            .collect();
+        if parts.is_empty() {
+            "(no key dimensions)".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// A stored template, and the verdict of sampled verification once a hit disagreed with the
+/// uncached build (from then on the shape is served uncached).
+#[derive(Debug)]
+pub(crate) struct Stored {
+    pub(crate) template: Template,
+    pub(crate) failed: OnceLock<Uncacheable>,
 }
 
 /// A stored shape: a template, or the reason it cannot have one. Stored entries are never
 /// removed (a full cache stops inserting), so a hit borrows the template for `'static`.
 #[derive(Debug)]
 pub(crate) enum Entry {
-    Ready(Template),
+    Ready(Stored),
     Uncacheable(Uncacheable),
+}
+
+impl Entry {
+    pub(crate) fn ready(template: Template) -> Entry {
+        Entry::Ready(Stored {
+            template,
+            failed: OnceLock::new(),
+        })
+    }
+
+    /// The bytes this entry counts against the budget.
+    fn bytes(&self) -> usize {
+        match self {
+            Entry::Ready(stored) => stored.template.heap_bytes(),
+            Entry::Uncacheable(_) => 0,
+        }
+    }
 }
 
 /// What a lookup found.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Lookup {
-    Ready(&'static Template),
+    Ready(&'static Stored),
     Uncacheable,
     Missing,
 }
@@ -68,7 +121,48 @@ struct Counters {
     uncached_calls: AtomicU64,
     uncacheable_keys: AtomicU64,
     rejected: AtomicU64,
+    verified: AtomicU64,
+    verify_failures: AtomicU64,
     bytes: AtomicUsize,
+    /// Whether "capacity reached" has been logged.
+    warned_full: AtomicBool,
+}
+
+/// Template bytes held by all caches together, against the global budget.
+static HELD: AtomicUsize = AtomicUsize::new(0);
+
+/// Set when a template did not fit the budget: later misses of new shapes are served
+/// uncached without probing, until the budget changes.
+static BUDGET_REACHED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the global byte budget has turned a template away.
+#[inline]
+pub(crate) fn budget_reached() -> bool {
+    BUDGET_REACHED.load(Relaxed)
+}
+
+/// Called when the budget is set: new shapes may be tried again.
+pub(crate) fn budget_changed() {
+    BUDGET_REACHED.store(false, Relaxed);
+}
+
+/// Template bytes held by all caches together.
+pub(crate) fn bytes_held() -> usize {
+    HELD.load(Relaxed)
+}
+
+/// Reserves `bytes` of the budget; `false` (and nothing reserved) if they do not fit.
+fn reserve(bytes: usize) -> bool {
+    let budget = crate::settings::byte_budget();
+    let fits = HELD
+        .fetch_update(Relaxed, Relaxed, |held| {
+            held.checked_add(bytes).filter(|total| *total <= budget)
+        })
+        .is_ok();
+    if !fits {
+        BUDGET_REACHED.store(true, Relaxed);
+    }
+    fits
 }
 
 /// The cache of one `#[cached_query]` function.
@@ -119,8 +213,8 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
     #[inline]
     pub(crate) fn get(&self, key: &(BackendId, K)) -> Lookup {
         match self.map.get(key) {
-            Some(Entry::Ready(template)) => Lookup::Ready(template),
-            Some(Entry::Uncacheable(_)) => Lookup::Uncacheable,
+            Some(Entry::Ready(stored)) if stored.failed.get().is_none() => Lookup::Ready(stored),
+            Some(_) => Lookup::Uncacheable,
             None => Lookup::Missing,
         }
     }
@@ -136,14 +230,43 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
         self.register();
     }
 
-    /// Whether the cache holds as many shapes as it may.
+    /// Whether the cache holds as many shapes as it may, or the global byte budget has
+    /// turned a template away.
     #[inline]
     pub(crate) fn is_full(&self) -> bool {
-        self.map.len() >= self.meta.capacity
+        self.map.len() >= self.meta.capacity || budget_reached()
     }
 
-    pub(crate) fn count_rejected(&self) {
+    /// Counts a call of a new shape that is not stored, and says so once per function.
+    pub(crate) fn count_rejected(&'static self) {
         self.counters.rejected.fetch_add(1, Relaxed);
+        self.register();
+        if !self.counters.warned_full.swap(true, Relaxed) {
+            let budget = budget_reached();
+            tracing::warn!(
+                function = self.meta.name,
+                module = self.meta.module,
+                capacity = self.meta.capacity,
+                entries = self.map.len(),
+                bytes_held = bytes_held(),
+                byte_budget = crate::settings::byte_budget(),
+                "cached_query: {}; new shapes of this function are served uncached (logged once)",
+                if budget {
+                    "the global byte budget is reached"
+                } else {
+                    "the cache is full (its capacity)"
+                }
+            );
+        }
+    }
+
+    /// Counts a sampled verification, and whether it found a mismatch.
+    pub(crate) fn count_verified(&self, mismatch: bool) {
+        self.counters.verified.fetch_add(1, Relaxed);
+        if mismatch {
+            self.counters.verify_failures.fetch_add(1, Relaxed);
+            self.counters.uncacheable_keys.fetch_add(1, Relaxed);
+        }
     }
 
     pub(crate) fn count_miss(&'static self) {
@@ -162,14 +285,20 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
         });
     }
 
-    /// Stores what a miss learned, unless the cache is full. Returns whether it was stored.
-    pub(crate) fn store(&self, key: (BackendId, K), entry: Entry) -> bool {
+    /// Stores what a miss learned, unless the cache is full or the template does not fit
+    /// the global byte budget. Returns what is stored for the key afterwards.
+    pub(crate) fn store(&'static self, key: (BackendId, K), entry: Entry) -> Option<&'static Entry> {
+        let bytes = entry.bytes();
+        if !reserve(bytes) {
+            self.count_rejected();
+            return None;
+        }
+        let mut stored = false;
         let inserted = self.map.insert(key, self.meta.capacity, || {
+            stored = true;
             match &entry {
-                Entry::Ready(template) => {
-                    self.counters
-                        .bytes
-                        .fetch_add(template.heap_bytes(), Relaxed);
+                Entry::Ready(_) => {
+                    self.counters.bytes.fetch_add(bytes, Relaxed);
                 }
                 Entry::Uncacheable(_) => {
                     self.counters.uncacheable_keys.fetch_add(1, Relaxed);
@@ -177,12 +306,14 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
             }
             entry
         });
+        if !stored {
+            HELD.fetch_sub(bytes, Relaxed);
+        }
         match inserted {
-            Inserted::Stored => true,
-            Inserted::Occupied => false,
+            Inserted::Stored(entry) | Inserted::Occupied(entry) => Some(entry),
             Inserted::Full => {
                 self.count_rejected();
-                false
+                None
             }
         }
     }
@@ -199,6 +330,8 @@ impl<K: Hash + Eq + Send + Sync + 'static> Report for FnCache<K> {
             uncached_calls: self.counters.uncached_calls.load(Relaxed),
             uncacheable_keys: self.counters.uncacheable_keys.load(Relaxed),
             rejected: self.counters.rejected.load(Relaxed),
+            verified: self.counters.verified.load(Relaxed),
+            verify_failures: self.counters.verify_failures.load(Relaxed),
             entries,
             bytes: self.counters.bytes.load(Relaxed),
         }
@@ -207,14 +340,17 @@ impl<K: Hash + Eq + Send + Sync + 'static> Report for FnCache<K> {
     fn uncacheable(&self) -> Vec<UncacheableShape> {
         self.map
             .items()
-            .filter_map(|item| match &item.value {
-                Entry::Uncacheable(reason) => Some(UncacheableShape {
+            .filter_map(|item| {
+                let reason = match &item.value {
+                    Entry::Uncacheable(reason) => reason,
+                    Entry::Ready(stored) => stored.failed.get()?,
+                };
+                Some(UncacheableShape {
                     name: self.meta.name,
                     module: self.meta.module,
                     backend: item.key.0,
                     reason: Uncacheable::clone(reason),
-                }),
-                Entry::Ready(_) => None,
+                })
             })
             .collect()
     }

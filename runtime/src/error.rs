@@ -54,6 +54,18 @@ pub enum Uncacheable {
         /// The two values.
         detail: String,
     },
+    /// Sampled verification (the `verify` option) found a hit whose cached SQL or values
+    /// differ from what the body builds: the shape depends on something the key does not
+    /// hold. The uncached result was returned, and the shape is served uncached from then on.
+    #[error(
+        "sampled verification found a difference: cached `{cached}`, uncached `{uncached}` (or their values differ); the shape depends on something the key does not hold"
+    )]
+    VerificationFailed {
+        /// The SQL the cache produced.
+        cached: String,
+        /// The SQL the body built.
+        uncached: String,
+    },
     /// The body panicked when run with probe values (for example it indexed a list or
     /// parsed a bound string). The real call's result was returned unaffected.
     #[error("the body panicked when run with probe values: {message}")]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use sea_query::{Value, Values};
 
 use crate::backend::{Backend, BackendId};
-use crate::cache::{Entry, FnCache, FnMeta, Lookup};
+use crate::cache::{Entry, FnCache, FnMeta, Lookup, Stored};
 use crate::error::Uncacheable;
 use crate::probe::Prober;
 use crate::record::Recording;
@@ -34,6 +34,9 @@ pub trait Family: Sized + 'static {
 
     /// The shape key of a call.
     fn key(args: &Self::Args<'_>) -> Self::Key;
+
+    /// The flag, presence and emptiness bits of a key (for messages).
+    fn key_bits(key: &Self::Key) -> u64;
 
     /// The value of bound source `source` (`None` if absent).
     fn value(args: &Self::Args<'_>, source: u16) -> Option<Value>;
@@ -141,11 +144,23 @@ impl<F: Family> Bound<'_, F> {
     #[inline]
     fn build_as<B: Backend, T: SqlText>(&self) -> (T, Values) {
         let cache = F::cache();
-        if crate::stats::is_enabled() {
+        let flags = crate::settings::flags();
+        if flags.enabled() {
             let key = (B::ID, F::key(&self.args));
             match cache.get(&key) {
-                Lookup::Ready(template) => {
-                    if let Some((sql, values)) = template.fill::<T>(&Access::<F>(&self.args)) {
+                Lookup::Ready(stored) => {
+                    let access = Access::<F>(&self.args);
+                    let pad = F::META.pad_in || flags.pad_in();
+                    let filled = if pad {
+                        stored.template.fill_padded::<T>(&access)
+                    } else {
+                        stored.template.fill::<T>(&access)
+                    };
+                    if let Some((sql, values)) = filled {
+                        let rate = flags.verify_rate(F::META.verify);
+                        if rate > 0.0 && crate::settings::sample(rate) {
+                            return self.verify::<B, T>(cache, &key, stored, pad, (sql, values));
+                        }
                         cache.count_hit();
                         return (sql, Values(values));
                     }
@@ -154,7 +169,7 @@ impl<F: Family> Bound<'_, F> {
                 // A full cache stores nothing more: serve the call uncached rather than
                 // probe a shape that would not be kept.
                 Lookup::Missing if cache.is_full() => cache.count_rejected(),
-                Lookup::Missing => return self.miss::<B, T>(cache, key),
+                Lookup::Missing => return self.miss::<B, T>(cache, key, flags.pad_in()),
             }
         }
         cache.count_uncached();
@@ -169,33 +184,100 @@ impl<F: Family> Bound<'_, F> {
         &self,
         cache: &'static FnCache<F::Key>,
         key: (BackendId, F::Key),
+        pad_all: bool,
     ) -> (T, Values) {
         cache.count_miss();
+        tracing::debug!(
+            function = F::META.name,
+            module = F::META.module,
+            backend = B::ID.name(),
+            key = %F::META.describe_bits(F::key_bits(&key.1)),
+            "cached_query: miss; learning the shape"
+        );
         let real = Recording::of::<_, B>(&self.statement());
         let entry = match learn::<F, B>(&self.args, self.body, &real) {
-            Ok(template) => Entry::Ready(template),
+            Ok(template) => {
+                tracing::debug!(
+                    function = F::META.name,
+                    module = F::META.module,
+                    backend = B::ID.name(),
+                    bytes = template.heap_bytes(),
+                    "cached_query: template stored"
+                );
+                Entry::ready(template)
+            }
             Err(reason) => {
                 tracing::warn!(
                     function = F::META.name,
                     module = F::META.module,
                     backend = B::ID.name(),
+                    key = %F::META.describe_bits(F::key_bits(&key.1)),
                     %reason,
                     "cached_query: shape is uncacheable; its calls take the uncached path"
                 );
                 Entry::Uncacheable(reason)
             }
         };
-        if let Entry::Ready(_) = &entry {
-            tracing::debug!(
-                function = F::META.name,
-                module = F::META.module,
-                backend = B::ID.name(),
-                "cached_query: template stored"
-            );
+        let stored = cache.store(key, entry);
+        // With padding, even the first call sends the padded text, so that a shape has one
+        // SQL text per power of two from its first call on.
+        if (F::META.pad_in || pad_all)
+            && let Some(Entry::Ready(stored)) = stored
+            && stored.failed.get().is_none()
+            && let Some((sql, values)) = stored.template.fill_padded::<T>(&Access::<F>(&self.args))
+        {
+            return (sql, Values(values));
         }
-        cache.store(key, entry);
         let (sql, values) = real.into_output();
         (T::owned(sql), values)
+    }
+
+    /// A sampled hit: build uncached too and compare. On a mismatch the uncached result is
+    /// returned, the shape is marked uncacheable, and the difference is logged and counted.
+    #[cold]
+    #[inline(never)]
+    fn verify<B: Backend, T: SqlText>(
+        &self,
+        cache: &'static FnCache<F::Key>,
+        key: &(BackendId, F::Key),
+        stored: &'static Stored,
+        padded: bool,
+        (sql, values): (T, Vec<Value>),
+    ) -> (T, Values) {
+        let (expected_sql, expected_values) = self.statement().build_with(B::default());
+        // A padded text differs from sea-query's on purpose: compare the unpadded one.
+        let same = if padded {
+            stored
+                .template
+                .fill::<String>(&Access::<F>(&self.args))
+                .is_some_and(|(s, v)| s == expected_sql && v == expected_values.0)
+        } else {
+            sql.as_ref() == expected_sql && values == expected_values.0
+        };
+        cache.count_verified(!same);
+        if same {
+            cache.count_hit();
+            return (sql, Values(values));
+        }
+        let cached_sql = stored
+            .template
+            .fill::<String>(&Access::<F>(&self.args))
+            .map_or_else(String::new, |(s, _)| s);
+        let reason = Uncacheable::VerificationFailed {
+            cached: cached_sql.clone(),
+            uncached: expected_sql.clone(),
+        };
+        tracing::error!(
+            function = F::META.name,
+            module = F::META.module,
+            backend = B::ID.name(),
+            key = %F::META.describe_bits(F::key_bits(&key.1)),
+            cached = %cached_sql,
+            uncached = %expected_sql,
+            "cached_query: sampled verification found a cached result that differs from sea-query's; the shape is served uncached from now on"
+        );
+        let _ = stored.failed.set(reason);
+        (T::owned(expected_sql), expected_values)
     }
 }
 

@@ -127,6 +127,7 @@ mod rusqlite;
     feature = "sqlx-sqlite"
 ))]
 mod sqlx;
+mod settings;
 mod statement;
 mod stats;
 mod template;
@@ -147,9 +148,11 @@ pub use rusqlite::{SqliteArg, rusqlite_params};
 ))]
 pub use sea_query_sqlx::SqlxValues;
 pub use statement::Statement;
-pub use stats::{
-    FunctionStats, Stats, UncacheableShape, is_enabled, set_enabled, stats, uncacheable,
+pub use settings::{
+    DEFAULT_BYTE_BUDGET, byte_budget, is_enabled, pad_in, set_byte_budget, set_enabled,
+    set_pad_in, set_verify_rate, verify_rate,
 };
+pub use stats::{FunctionStats, Stats, UncacheableShape, stats, uncacheable};
 
 /// Used by the code `#[cached_query]` generates. Not a public API.
 #[doc(hidden)]

@@ -1,10 +1,9 @@
-//! Counters of every cached function, and the switch that turns caching off.
+//! Counters of every cached function.
 
 use std::fmt;
 
 use crate::backend::BackendId;
 use crate::error::Uncacheable;
-use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
 /// Counters of one `#[cached_query]` function, as read by [`stats`].
 ///
@@ -45,6 +44,10 @@ pub struct FunctionStats {
     pub uncacheable_keys: u64,
     /// Calls of a shape not stored because the cache was full (each served uncached).
     pub rejected: u64,
+    /// Hits also built uncached and compared by sampled verification (`verify = rate`).
+    pub verified: u64,
+    /// Verifications that found a difference (each marks its shape uncacheable).
+    pub verify_failures: u64,
     /// Shapes stored (templates and uncacheable markers).
     pub entries: usize,
     /// Approximate heap bytes held by the stored templates.
@@ -53,9 +56,14 @@ pub struct FunctionStats {
 
 /// A snapshot of every cached function that has run, from [`stats`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Stats {
     /// One row per function, sorted by module and name.
     pub functions: Vec<FunctionStats>,
+    /// Template bytes all caches hold, counted against the global budget.
+    pub bytes_held: usize,
+    /// The global byte budget ([`set_byte_budget`](crate::set_byte_budget)).
+    pub byte_budget: usize,
 }
 
 impl Stats {
@@ -88,45 +96,71 @@ impl Stats {
     pub fn bytes(&self) -> usize {
         self.functions.iter().map(|f| f.bytes).sum()
     }
+
+    /// Calls served uncached over all functions.
+    pub fn uncached_calls(&self) -> u64 {
+        self.functions.iter().map(|f| f.uncached_calls).sum()
+    }
+
+    /// Calls of new shapes not stored (capacity or byte budget) over all functions.
+    pub fn rejected(&self) -> u64 {
+        self.functions.iter().map(|f| f.rejected).sum()
+    }
+
+    /// Sampled verifications over all functions.
+    pub fn verified(&self) -> u64 {
+        self.functions.iter().map(|f| f.verified).sum()
+    }
+
+    /// Verification mismatches over all functions.
+    pub fn verify_failures(&self) -> u64 {
+        self.functions.iter().map(|f| f.verify_failures).sum()
+    }
 }
 
 impl fmt::Display for Stats {
+    /// A table: one row per function, then the totals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const HEADER: [&str; 9] = [
+            "hits",
+            "misses",
+            "uncached",
+            "uncacheable",
+            "rejected",
+            "verified",
+            "mismatches",
+            "entries",
+            "bytes",
+        ];
         let names: Vec<String> = self
             .functions
             .iter()
             .map(|row| format!("{}::{}", row.module, row.name))
             .collect();
         let width = names.iter().map(String::len).max().unwrap_or(0).max(8);
-        let line = |f: &mut fmt::Formatter<'_>, name: &str, cells: [String; 6]| {
-            let [hits, misses, uncached, uncacheable, entries, bytes] = cells;
-            writeln!(
-                f,
-                "{name:<width$}  {hits:>10} {misses:>8} {uncached:>9} {uncacheable:>11} {entries:>8} {bytes:>10}"
-            )
+        let line = |f: &mut fmt::Formatter<'_>, name: &str, cells: [String; 9]| {
+            write!(f, "{name:<width$}")?;
+            for (cell, head) in cells.iter().zip(HEADER) {
+                write!(f, " {cell:>w$}", w = head.len().max(8))?;
+            }
+            writeln!(f)
         };
-        let header = [
-            "hits",
-            "misses",
-            "uncached",
-            "uncacheable",
-            "entries",
-            "bytes",
-        ];
-        line(f, "function", header.map(str::to_owned))?;
+        let cells = |row: &FunctionStats| {
+            [
+                row.hits.to_string(),
+                row.misses.to_string(),
+                row.uncached_calls.to_string(),
+                row.uncacheable_keys.to_string(),
+                row.rejected.to_string(),
+                row.verified.to_string(),
+                row.verify_failures.to_string(),
+                row.entries.to_string(),
+                row.bytes.to_string(),
+            ]
+        };
+        line(f, "function", HEADER.map(str::to_owned))?;
         for (row, name) in self.functions.iter().zip(&names) {
-            line(
-                f,
-                name,
-                [
-                    row.hits.to_string(),
-                    row.misses.to_string(),
-                    row.uncached_calls.to_string(),
-                    row.uncacheable_keys.to_string(),
-                    row.entries.to_string(),
-                    row.bytes.to_string(),
-                ],
-            )?;
+            line(f, name, cells(row))?;
         }
         line(
             f,
@@ -134,15 +168,19 @@ impl fmt::Display for Stats {
             [
                 self.hits().to_string(),
                 self.misses().to_string(),
-                self.functions
-                    .iter()
-                    .map(|r| r.uncached_calls)
-                    .sum::<u64>()
-                    .to_string(),
+                self.uncached_calls().to_string(),
                 self.uncacheable_keys().to_string(),
+                self.rejected().to_string(),
+                self.verified().to_string(),
+                self.verify_failures().to_string(),
                 self.entries().to_string(),
                 self.bytes().to_string(),
             ],
+        )?;
+        writeln!(
+            f,
+            "template bytes held {} of a budget of {}",
+            self.bytes_held, self.byte_budget
         )
     }
 }
@@ -173,7 +211,11 @@ pub fn stats() -> Stats {
         .map(|cache| cache.report())
         .collect();
     functions.sort_by(|a, b| (a.module, a.name).cmp(&(b.module, b.name)));
-    Stats { functions }
+    Stats {
+        functions,
+        bytes_held: crate::cache::bytes_held(),
+        byte_budget: crate::settings::byte_budget(),
+    }
 }
 
 /// A shape that is served uncached, and why.
@@ -217,45 +259,4 @@ pub fn uncacheable() -> Vec<UncacheableShape> {
         .iter()
         .flat_map(|cache| cache.uncacheable())
         .collect()
-}
-
-const UNSET: u8 = 0;
-const ON: u8 = 1;
-const OFF: u8 = 2;
-
-static ENABLED: AtomicU8 = AtomicU8::new(UNSET);
-
-/// Turns caching on or off for every cached function, at once and without a restart.
-///
-/// While off, every call takes the uncached path (`statement().build(B)`). The environment
-/// variable `CACHED_QUERY_DISABLE=1` sets the initial state to off.
-///
-/// ```
-/// cached_query::set_enabled(false);
-/// assert!(!cached_query::is_enabled());
-/// cached_query::set_enabled(true);
-/// assert!(cached_query::is_enabled());
-/// ```
-pub fn set_enabled(enabled: bool) {
-    ENABLED.store(if enabled { ON } else { OFF }, Relaxed);
-}
-
-/// Whether caching is on (see [`set_enabled`]).
-#[inline]
-pub fn is_enabled() -> bool {
-    match ENABLED.load(Relaxed) {
-        ON => true,
-        OFF => false,
-        _ => init_enabled(),
-    }
-}
-
-#[cold]
-fn init_enabled() -> bool {
-    let disabled = std::env::var_os("CACHED_QUERY_DISABLE")
-        .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
-    let state = if disabled { OFF } else { ON };
-    // Keep an explicit `set_enabled` that raced with us.
-    let _ = ENABLED.compare_exchange(UNSET, state, Relaxed, Relaxed);
-    ENABLED.load(Relaxed) == ON
 }

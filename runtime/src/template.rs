@@ -295,10 +295,53 @@ pub(crate) struct Template {
     fast_runs: Box<[Run]>,
     /// Values the fast path binds.
     fast_values: usize,
+    /// Bit `l` set: every group of list `l` is a whole `IN (...)` list, which padding may
+    /// lengthen (lists 0 to 63 only).
+    in_lists: u64,
+}
+
+/// The longest list `IN` padding produces: a list longer than this is left as it is, so
+/// padding never pushes a query past PostgreSQL's 65,535 parameters on its own.
+pub(crate) const MAX_PADDED_LEN: usize = 1 << 15;
+
+/// The arguments of a call with every list of `lists` (a bit set) padded to the next power
+/// of two by repeating its last element.
+struct Padded<'s, S> {
+    src: &'s S,
+    lists: u64,
+}
+
+impl<S: Source> Padded<'_, S> {
+    #[inline]
+    fn padded(&self, list: u16) -> Option<usize> {
+        let len = self.src.len(list);
+        let padded = len.next_power_of_two();
+        (list < 64 && self.lists >> list & 1 == 1 && len > 0 && padded <= MAX_PADDED_LEN)
+            .then_some(padded)
+    }
+}
+
+impl<S: Source> Source for Padded<'_, S> {
+    #[inline]
+    fn value(&self, source: u16) -> Option<Value> {
+        self.src.value(source)
+    }
+    #[inline]
+    fn len(&self, list: u16) -> usize {
+        self.padded(list).unwrap_or_else(|| self.src.len(list))
+    }
+    #[inline]
+    fn elem(&self, list: u16, index: usize) -> Option<Value> {
+        let len = self.src.len(list);
+        if index >= len && self.padded(list).is_some_and(|padded| index < padded) {
+            return self.src.elem(list, len - 1);
+        }
+        self.src.elem(list, index)
+    }
 }
 
 /// A rendered SQL text, either owned or shared with the template.
-pub(crate) trait SqlText: Sized {
+pub(crate) trait SqlText: Sized + AsRef<str> {
     fn shared(sql: &Arc<str>) -> Self;
     fn owned(sql: String) -> Self;
 }
@@ -389,6 +432,20 @@ impl Template {
         }
         let (sql, values) = self.render(src)?;
         Some((T::owned(sql), values))
+    }
+
+    /// Like [`fill`](Self::fill), with every `IN (...)` list padded to the next power of
+    /// two (up to [`MAX_PADDED_LEN`]) by repeating its last element: the same rows, and at
+    /// most one SQL text per power of two.
+    #[inline]
+    pub(crate) fn fill_padded<T: SqlText>(&self, src: &impl Source) -> Option<(T, Vec<Value>)> {
+        if self.in_lists == 0 {
+            return self.fill(src);
+        }
+        self.fill(&Padded {
+            src,
+            lists: self.in_lists,
+        })
     }
 
     #[inline]
@@ -987,7 +1044,9 @@ fn compile(toks: &[Tok<'_>], (placeholder, numbered): (&'static str, bool)) -> T
             }
         });
     }
+    let in_lists = in_lists(&items, &seps, &text);
     Template {
+        in_lists,
         text: text.into_boxed_str(),
         consts: consts.into_boxed_slice(),
         items: items.into_boxed_slice(),
@@ -1000,6 +1059,39 @@ fn compile(toks: &[Tok<'_>], (placeholder, numbered): (&'static str, bool)) -> T
         fast_runs: Box::new([]),
         fast_values: 0,
     }
+}
+
+/// The lists whose every group is a whole `IN (...)` list of placeholders: text ending in
+/// `IN (` before it, text starting with `)` after it, and only text between elements.
+fn in_lists(items: &[Item], seps: &[Item], text: &str) -> u64 {
+    let text_of = |item: Option<&Item>| match item {
+        Some(Item::Text(r)) => text.get(r.start as usize..r.end as usize),
+        _ => None,
+    };
+    let (mut inside, mut elsewhere) = (0u64, 0u64);
+    for (i, item) in items.iter().enumerate() {
+        let Item::Group { list, sep } = item else {
+            continue;
+        };
+        let Some(bit) = 1u64.checked_shl(u32::from(*list)) else {
+            continue;
+        };
+        let sep_is_text = sep.as_ref().is_none_or(|r| {
+            seps.get(r.start as usize..r.end as usize)
+                .is_some_and(|sep| sep.iter().all(|item| matches!(item, Item::Text(_))))
+        });
+        let before = i.checked_sub(1).and_then(|b| text_of(items.get(b)));
+        let after = text_of(items.get(i + 1));
+        let is_in = before.is_some_and(|t| t.ends_with(" IN ("))
+            && after.is_some_and(|t| t.starts_with(')'))
+            && sep_is_text;
+        if is_in {
+            inside |= bit;
+        } else {
+            elsewhere |= bit;
+        }
+    }
+    inside & !elsewhere
 }
 
 /// Separators are built only from text and slots by [`tokenize`]; a group never nests.

@@ -78,11 +78,11 @@ fn links<K, V>(table: &'static Table<K, V>) -> impl Iterator<Item = &'static Lin
 
 /// What [`AppendMap::insert`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Inserted {
-    /// The key was new and is stored.
-    Stored,
-    /// The key was there already; nothing changed.
-    Occupied,
+pub(crate) enum Inserted<V: 'static> {
+    /// The key was new and is stored; the stored value.
+    Stored(&'static V),
+    /// The key was there already; nothing changed. The value stored before.
+    Occupied(&'static V),
     /// The map holds `capacity` items; nothing changed.
     Full,
 }
@@ -151,13 +151,18 @@ impl<K: Hash + Eq + Send + Sync, V: Send + Sync, S: BuildHasher> AppendMap<K, V,
 
     /// Stores `make()` under `key` unless the key is present or the map holds `capacity`
     /// items; `make` runs only when the value is stored, under the writers' lock.
-    pub(crate) fn insert(&self, key: K, capacity: usize, make: impl FnOnce() -> V) -> Inserted {
+    pub(crate) fn insert(
+        &self,
+        key: K,
+        capacity: usize,
+        make: impl FnOnce() -> V,
+    ) -> Inserted<V> {
         let hash = self.hasher.hash_one(&key);
         let _writer = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(table) = self.table()
-            && Self::find(table, hash, &key).is_some()
+            && let Some(item) = Self::find(table, hash, &key)
         {
-            return Inserted::Occupied;
+            return Inserted::Occupied(&item.value);
         }
         let len = self.len.load(Relaxed);
         if len >= capacity {
@@ -169,7 +174,7 @@ impl<K: Hash + Eq + Send + Sync, V: Send + Sync, S: BuildHasher> AppendMap<K, V,
         let item: &'static Item<K, V> = Box::leak(Box::new(Item { key, value: make() }));
         append(table, hash, item);
         self.len.store(len + 1, Release);
-        Inserted::Stored
+        Inserted::Stored(&item.value)
     }
 
     /// The table to insert into so that it holds `len` items at most one per bucket on
@@ -217,9 +222,11 @@ mod tests {
         let map = AppendMap::with_hasher(RandomState::new());
         assert_eq!(map.get(&1u32), None);
         for i in 0..1000u32 {
-            assert_eq!(map.insert(i, usize::MAX, || i * 10), Inserted::Stored);
+            let stored = map.insert(i, usize::MAX, || i * 10);
+            assert!(matches!(stored, Inserted::Stored(&v) if v == i * 10));
         }
-        assert_eq!(map.insert(7, usize::MAX, || 0), Inserted::Occupied);
+        let occupied = map.insert(7, usize::MAX, || 0);
+        assert!(matches!(occupied, Inserted::Occupied(&70)));
         assert_eq!(map.len(), 1000);
         for i in 0..1000u32 {
             assert_eq!(map.get(&i), Some(&(i * 10)));
@@ -233,10 +240,10 @@ mod tests {
     #[test]
     fn stops_at_capacity() {
         let map = AppendMap::with_hasher(RandomState::new());
-        assert_eq!(map.insert("a", 2, || 1), Inserted::Stored);
-        assert_eq!(map.insert("b", 2, || 2), Inserted::Stored);
-        assert_eq!(map.insert("c", 2, || 3), Inserted::Full);
-        assert_eq!(map.insert("a", 2, || 4), Inserted::Occupied);
+        assert!(matches!(map.insert("a", 2, || 1), Inserted::Stored(&1)));
+        assert!(matches!(map.insert("b", 2, || 2), Inserted::Stored(&2)));
+        assert!(matches!(map.insert("c", 2, || 3), Inserted::Full));
+        assert!(matches!(map.insert("a", 2, || 4), Inserted::Occupied(&1)));
         assert_eq!(
             (map.len(), map.get(&"a"), map.get(&"c")),
             (2, Some(&1), None)

@@ -1,0 +1,217 @@
+//! Process-wide switches: caching on or off, IN-list padding, the sampled-verification rate
+//! and the byte budget. A hit reads the first three with one relaxed load of [`FLAGS`].
+
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+/// Bits of [`FLAGS`].
+const READ: u8 = 1;
+const OFF: u8 = 2;
+const PAD_IN: u8 = 4;
+const VERIFY: u8 = 8;
+
+/// `READ` once the environment has been read; `OFF` while caching is off; `PAD_IN` while
+/// padding is on for every function; `VERIFY` while a global verification rate is set.
+static FLAGS: AtomicU8 = AtomicU8::new(0);
+
+/// The global verification rate, as `f64` bits.
+static VERIFY_RATE: AtomicU64 = AtomicU64::new(0);
+
+/// The default global byte budget: 64 MiB of templates over all cached functions.
+pub const DEFAULT_BYTE_BUDGET: usize = 64 << 20;
+
+static BYTE_BUDGET: AtomicUsize = AtomicUsize::new(DEFAULT_BYTE_BUDGET);
+
+/// The switches a call reads, from one load.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Flags(u8);
+
+impl Flags {
+    #[inline]
+    pub(crate) fn enabled(self) -> bool {
+        self.0 & OFF == 0
+    }
+
+    #[inline]
+    pub(crate) fn pad_in(self) -> bool {
+        self.0 & PAD_IN != 0
+    }
+
+    /// The rate for a function whose own option is `own` (`None`: not set).
+    #[inline]
+    pub(crate) fn verify_rate(self, own: Option<f64>) -> f64 {
+        match own {
+            Some(rate) => rate,
+            None if self.0 & VERIFY != 0 => f64::from_bits(VERIFY_RATE.load(Relaxed)),
+            None => 0.0,
+        }
+    }
+}
+
+/// The current switches.
+#[inline]
+pub(crate) fn flags() -> Flags {
+    let flags = FLAGS.load(Relaxed);
+    if flags & READ == 0 {
+        return read_environment();
+    }
+    Flags(flags)
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Reads the environment the first time any switch is needed. An explicit setter call that
+/// raced with this keeps its effect, since both only ever set bits here.
+#[cold]
+fn read_environment() -> Flags {
+    let mut bits = READ;
+    if env_flag("CACHED_QUERY_DISABLE") {
+        bits |= OFF;
+    }
+    if env_flag("CACHED_QUERY_PAD_IN") {
+        bits |= PAD_IN;
+    }
+    if let Some(rate) = std::env::var("CACHED_QUERY_VERIFY")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|r| *r > 0.0 && *r <= 1.0)
+    {
+        VERIFY_RATE.store(rate.to_bits(), Relaxed);
+        bits |= VERIFY;
+    }
+    if let Some(budget) = std::env::var("CACHED_QUERY_BYTE_BUDGET")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        BYTE_BUDGET.store(budget, Relaxed);
+    }
+    Flags(FLAGS.fetch_or(bits, Relaxed) | bits)
+}
+
+/// Sets or clears `bit`, after the environment has been read (so it cannot undo the call).
+fn set_bit(bit: u8, on: bool) {
+    flags();
+    if on {
+        FLAGS.fetch_or(bit, Relaxed);
+    } else {
+        FLAGS.fetch_and(!bit, Relaxed);
+    }
+}
+
+/// Turns caching on or off for every cached function, at once and without a restart.
+///
+/// While off, every call takes the uncached path (`statement().build(B)`). The environment
+/// variable `CACHED_QUERY_DISABLE=1` sets the initial state to off.
+///
+/// ```
+/// cached_query::set_enabled(false);
+/// assert!(!cached_query::is_enabled());
+/// cached_query::set_enabled(true);
+/// assert!(cached_query::is_enabled());
+/// ```
+pub fn set_enabled(enabled: bool) {
+    set_bit(OFF, !enabled);
+}
+
+/// Whether caching is on (see [`set_enabled`]).
+#[inline]
+pub fn is_enabled() -> bool {
+    flags().enabled()
+}
+
+/// Pads `IN (...)` lists to the next power of two in every cached function, as the
+/// attribute option `pad_in = true` does for one (see the crate documentation, "Options").
+///
+/// The environment variable `CACHED_QUERY_PAD_IN=1` sets the initial state to on. Turning it
+/// on changes the SQL text, not the result: the padding repeats the list's last element.
+///
+/// ```
+/// cached_query::set_pad_in(true);
+/// assert!(cached_query::pad_in());
+/// cached_query::set_pad_in(false);
+/// ```
+pub fn set_pad_in(on: bool) {
+    set_bit(PAD_IN, on);
+}
+
+/// Whether `IN` padding is on for every function (see [`set_pad_in`]).
+pub fn pad_in() -> bool {
+    flags().pad_in()
+}
+
+/// Sets the fraction of hits, for functions without their own `verify = ...` option, that
+/// are also built uncached and compared (see the crate documentation, "Options"). `0.0`
+/// turns it off; the rate is clamped to `0.0..=1.0`, and NaN counts as `0.0`.
+///
+/// The environment variable `CACHED_QUERY_VERIFY=0.001` sets the initial rate.
+///
+/// ```
+/// cached_query::set_verify_rate(0.001);
+/// assert_eq!(cached_query::verify_rate(), 0.001);
+/// cached_query::set_verify_rate(0.0);
+/// ```
+pub fn set_verify_rate(rate: f64) {
+    flags();
+    let rate = if rate.is_nan() {
+        0.0
+    } else {
+        rate.clamp(0.0, 1.0)
+    };
+    VERIFY_RATE.store(rate.to_bits(), Relaxed);
+    set_bit(VERIFY, rate > 0.0);
+}
+
+/// The global verification rate (see [`set_verify_rate`]).
+pub fn verify_rate() -> f64 {
+    Flags(FLAGS.load(Relaxed) | READ).verify_rate(None)
+}
+
+/// Sets the most template bytes all cached functions together may hold (default
+/// [`DEFAULT_BYTE_BUDGET`], 64 MiB; the environment variable `CACHED_QUERY_BYTE_BUDGET`
+/// sets the initial value). Meant for start-up: stored shapes are never evicted, so a
+/// budget lowered below what is held only stops new shapes from being stored. A call whose
+/// shape does not fit is served uncached and counted as rejected, like one over a function's
+/// `capacity`.
+///
+/// ```
+/// cached_query::set_byte_budget(16 << 20);
+/// assert_eq!(cached_query::byte_budget(), 16 << 20);
+/// cached_query::set_byte_budget(cached_query::DEFAULT_BYTE_BUDGET);
+/// ```
+pub fn set_byte_budget(bytes: usize) {
+    flags();
+    BYTE_BUDGET.store(bytes, Relaxed);
+    crate::cache::budget_changed();
+}
+
+/// The global byte budget (see [`set_byte_budget`]).
+pub fn byte_budget() -> usize {
+    flags();
+    BYTE_BUDGET.load(Relaxed)
+}
+
+/// Whether this hit is one of the sampled fraction `rate` (`0.0 < rate <= 1.0`). A
+/// xorshift generator per thread: no shared state, no lock.
+#[inline]
+pub(crate) fn sample(rate: f64) -> bool {
+    use std::cell::Cell;
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let seed = foldhash::fast::RandomState::default();
+            std::hash::BuildHasher::hash_one(&seed, std::thread::current().id()) | 1
+        });
+    }
+    if rate >= 1.0 {
+        return true;
+    }
+    STATE.with(|state| {
+        let mut x = state.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        state.set(x);
+        // The top 53 bits as a uniform number in [0, 1).
+        ((x >> 11) as f64) * (1.0 / (1u64 << 53) as f64) < rate
+    })
+}
