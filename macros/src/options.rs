@@ -78,9 +78,10 @@ impl Options {
                 options.pad_in = lit.value;
                 Ok(())
             } else if meta.path.is_ident("verify") {
-                let lit: Lit = meta.value()?.parse().map_err(|e| {
-                    syn::Error::new(e.span(), VERIFY_HINT)
-                })?;
+                let lit: Lit = meta
+                    .value()?
+                    .parse()
+                    .map_err(|e| syn::Error::new(e.span(), VERIFY_HINT))?;
                 let rate = match &lit {
                     Lit::Float(f) => f.base10_parse::<f64>().ok(),
                     Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),

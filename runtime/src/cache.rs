@@ -287,7 +287,11 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
 
     /// Stores what a miss learned, unless the cache is full or the template does not fit
     /// the global byte budget. Returns what is stored for the key afterwards.
-    pub(crate) fn store(&'static self, key: (BackendId, K), entry: Entry) -> Option<&'static Entry> {
+    pub(crate) fn store(
+        &'static self,
+        key: (BackendId, K),
+        entry: Entry,
+    ) -> Option<&'static Entry> {
         let bytes = entry.bytes();
         if !reserve(bytes) {
             self.count_rejected();

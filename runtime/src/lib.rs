@@ -86,14 +86,61 @@
 //!
 //! # Options
 //!
-//! `#[cached_query(capacity = 64, lint = false, crate = my::reexport)]`:
+//! `#[cached_query(capacity = 64, pad_in = true, verify = 0.01, lint = false, crate = my::reexport)]`,
+//! each checked at compile time (a bad value is an error at the value):
 //!
 //! - `capacity = N`: shapes kept per function (default [`DEFAULT_CAPACITY`]); when full, new
-//!   shapes are served uncached and counted as rejected.
+//!   shapes are served uncached, counted as rejected and logged once. All functions together
+//!   also stay within a global byte budget ([`set_byte_budget`], default 64 MiB), with the
+//!   same behaviour, so a `#[shape]` argument with millions of values keeps memory bounded.
+//! - `pad_in = true`: every `IN (...)`/`NOT IN (...)` list of the function is padded to the
+//!   next power of two by repeating its last element (up to 32,768 elements; longer lists
+//!   are left as they are). Lengths 1 to 1,000 then give 11 SQL texts instead of 1,000, so a
+//!   driver's prepared-statement cache (sqlx keeps 100 per connection) stops churning. The
+//!   rows are the same, but the text and values are then **not** byte-identical to
+//!   sea-query's, on purpose. [`set_pad_in`] turns it on for every function.
+//! - `verify = rate`: that fraction of hits is also built uncached and compared. A
+//!   difference (a body whose SQL depends on something the key does not hold, which neither
+//!   the lint nor the probe caught) returns the uncached result, marks the shape
+//!   uncacheable, counts it and logs an error with the function, the key and both SQL texts.
+//!   Off by default, and then free: the hit path reads one flag it reads anyway.
+//!   [`set_verify_rate`] sets a rate for the functions without the option.
 //! - `lint = false`: turn off the compile-time body check; the run-time check still guards
 //!   every shape.
 //! - `crate = path`: where the generated code finds this crate, for crates that re-export it.
 //!
+//! ```
+//! use cached_query::cached_query;
+//! use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query, SelectStatement};
+//!
+//! #[cached_query(capacity = 64, pad_in = true, verify = 0.01)]
+//! fn by_ids(ids: &[i64]) -> SelectStatement {
+//!     Query::select().column(Alias::new("name")).from(Alias::new("users"))
+//!         .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied())).to_owned()
+//! }
+//!
+//! let (sql, values) = by_ids(&[7, 8, 9]).build(PostgresQueryBuilder);
+//! // Three ids, padded to four with the last one: the same rows as `IN (7, 8, 9)`.
+//! assert_eq!(sql, r#"SELECT "name" FROM "users" WHERE "id" IN ($1, $2, $3, $4)"#);
+//! assert_eq!(values.0, [7i64, 8, 9, 9].map(sea_query::Value::from));
+//! ```
+//!
+//! # Operating it
+//!
+//! [`stats()`] is a snapshot of every function's counters (hits, misses, uncached calls,
+//! uncacheable shapes, rejections, verifications, entries, bytes) whose `Display` is a
+//! table; reading it takes no lock on any hit path, so it can be scraped every second.
+//! [`uncacheable()`] lists the shapes served uncached, with their reasons.
+//! [`set_enabled(false)`](set_enabled) (or `CACHED_QUERY_DISABLE=1` at start) sends every
+//! call down the uncached path, at once and without a restart. The environment variables
+//! `CACHED_QUERY_PAD_IN=1`, `CACHED_QUERY_VERIFY=<rate>` and
+//! `CACHED_QUERY_BYTE_BUDGET=<bytes>` set the other switches' initial values.
+//!
+//! The cache logs through [`tracing`](https://docs.rs/tracing), and prints nothing unless
+//! you install a subscriber: `debug` for a miss and a stored template, `warn` for an
+//! uncacheable shape (with its reason, naming the argument) and, once per function, for a
+//! full cache or byte budget, `error` for a verification mismatch.
+
 //! # Drivers
 //!
 //! Optional features bind a handle to the driver you use, in one call:
@@ -121,13 +168,13 @@ mod probe;
 mod record;
 #[cfg(feature = "rusqlite")]
 mod rusqlite;
+mod settings;
 #[cfg(any(
     feature = "sqlx-postgres",
     feature = "sqlx-mysql",
     feature = "sqlx-sqlite"
 ))]
 mod sqlx;
-mod settings;
 mod statement;
 mod stats;
 mod template;
@@ -147,11 +194,11 @@ pub use rusqlite::{SqliteArg, rusqlite_params};
     feature = "sqlx-sqlite"
 ))]
 pub use sea_query_sqlx::SqlxValues;
-pub use statement::Statement;
 pub use settings::{
-    DEFAULT_BYTE_BUDGET, byte_budget, is_enabled, pad_in, set_byte_budget, set_enabled,
-    set_pad_in, set_verify_rate, verify_rate,
+    DEFAULT_BYTE_BUDGET, byte_budget, is_enabled, pad_in, set_byte_budget, set_enabled, set_pad_in,
+    set_verify_rate, verify_rate,
 };
+pub use statement::Statement;
 pub use stats::{FunctionStats, Stats, UncacheableShape, stats, uncacheable};
 
 /// Used by the code `#[cached_query]` generates. Not a public API.

@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod check;
 pub mod db;
+pub mod events;
 pub mod queries;
 pub mod schema;
 

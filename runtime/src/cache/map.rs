@@ -151,12 +151,7 @@ impl<K: Hash + Eq + Send + Sync, V: Send + Sync, S: BuildHasher> AppendMap<K, V,
 
     /// Stores `make()` under `key` unless the key is present or the map holds `capacity`
     /// items; `make` runs only when the value is stored, under the writers' lock.
-    pub(crate) fn insert(
-        &self,
-        key: K,
-        capacity: usize,
-        make: impl FnOnce() -> V,
-    ) -> Inserted<V> {
+    pub(crate) fn insert(&self, key: K, capacity: usize, make: impl FnOnce() -> V) -> Inserted<V> {
         let hash = self.hasher.hash_one(&key);
         let _writer = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(table) = self.table()
