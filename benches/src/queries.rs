@@ -66,3 +66,45 @@ pub fn quality_rules_fresh(
     )
     .statement()
 }
+
+/// [`quality_rules`] with sampled verification of one hit in a thousand.
+#[cached_query(verify = 0.001)]
+#[allow(clippy::too_many_arguments)]
+pub fn quality_rules_verified(
+    licensed: Option<bool>,
+    protected: Option<bool>,
+    rightholder: Option<i64>,
+    user_agent: Option<i64>,
+    groups: &[i64],
+    alternative_sales_rule: Option<i64>,
+    user: Option<i64>,
+    min_priority: i32,
+    only_active: bool,
+    limit: u64,
+) -> SelectStatement {
+    quality_rules(
+        licensed,
+        protected,
+        rightholder,
+        user_agent,
+        groups,
+        alternative_sales_rule,
+        user,
+        min_priority,
+        only_active,
+        limit,
+    )
+    .statement()
+}
+
+/// [`posts`] with `IN` padding: its tag list goes out padded to the next power of two.
+#[cached_query(pad_in = true)]
+pub fn posts_padded(
+    author: i64,
+    status: Option<&str>,
+    tags: &[i64],
+    published: bool,
+    limit: u64,
+) -> SelectStatement {
+    posts(author, status, tags, published, limit).statement()
+}
