@@ -170,10 +170,7 @@ fn warm_up_leaves_no_miss_for_a_random_workload() {
     let mut runner = TestRunner::deterministic();
     let strategy = Call::any();
     for _ in 0..3000 {
-        let call = strategy
-            .new_tree(&mut runner)
-            .expect("a call")
-            .current();
+        let call = strategy.new_tree(&mut runner).expect("a call").current();
         if let Err(mismatch) = call.check() {
             panic!("{mismatch:?}");
         }
