@@ -538,7 +538,12 @@ fn mentions_self_tokens(tokens: TokenStream) -> bool {
 
 /// A `Vec` of the values one argument (or an `Option`'s inner value) takes across shapes;
 /// the owned sentinels they borrow are declared by statements pushed to `prelude`.
-fn variants(p: &TokenStream, class: &Class, n: usize, prelude: &mut Vec<TokenStream>) -> TokenStream {
+fn variants(
+    p: &TokenStream,
+    class: &Class,
+    n: usize,
+    prelude: &mut Vec<TokenStream>,
+) -> TokenStream {
     let prober = local("__cq_p");
     match class {
         Class::Flag => quote!(::std::vec![false, true]),

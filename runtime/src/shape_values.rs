@@ -177,6 +177,7 @@ mod tests {
     struct Plain;
 
     #[test]
+    #[allow(clippy::needless_borrow)]
     fn detects_without_error() {
         assert_eq!(
             (&&Detect::<E>(PhantomData)).shape_values(),

@@ -1,8 +1,8 @@
 //! The sea-query statement kinds a cached function may return.
 
 use sea_query::{
-    DeleteStatement, InsertStatement, QueryBuilder, QueryStatementBuilder, QueryStatementWriter, SelectStatement,
-    SqlWriter, UpdateStatement, Values, WithQuery,
+    DeleteStatement, InsertStatement, QueryBuilder, QueryStatementBuilder, QueryStatementWriter,
+    SelectStatement, SqlWriter, UpdateStatement, Values, WithQuery,
 };
 
 mod sealed {

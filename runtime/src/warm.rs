@@ -220,9 +220,7 @@ fn warm_up_where(mut keep: impl FnMut(&FnMeta) -> bool) -> WarmUpReport {
 }
 
 /// Runs `f` on every shape of `F` with its description, or says why it cannot.
-fn each_shape<F: Family>(
-    f: &mut dyn FnMut(&F::Args<'_>, String),
-) -> Result<usize, NotEnumerable> {
+fn each_shape<F: Family>(f: &mut dyn FnMut(&F::Args<'_>, String)) -> Result<usize, NotEnumerable> {
     let mut prober = Prober::enumerating();
     F::each_shape(&mut prober, &mut |args, labels| {
         let mut shape = if F::META.dims.is_empty() {
@@ -447,8 +445,8 @@ pub fn inventory() -> Inventory {
 fn shapes_of<F: Family>() -> Result<Vec<ShapeSql>, NotEnumerable> {
     let body = F::body().ok_or(NotEnumerable::BodyNotYetKnown)?;
     let mut per_backend: [Vec<ShapeSql>; 3] = Default::default();
-    each_shape::<F>(&mut |args, shape| {
-        match catch_unwind(AssertUnwindSafe(|| body(args))) {
+    each_shape::<F>(
+        &mut |args, shape| match catch_unwind(AssertUnwindSafe(|| body(args))) {
             Ok(statement) => {
                 per_backend[0].push(render::<_, PostgresQueryBuilder>(&statement, &shape));
                 per_backend[1].push(render::<_, MysqlQueryBuilder>(&statement, &shape));
@@ -465,8 +463,8 @@ fn shapes_of<F: Family>() -> Result<Vec<ShapeSql>, NotEnumerable> {
                     });
                 }
             }
-        }
-    })?;
+        },
+    )?;
     Ok(per_backend.into_iter().flatten().collect())
 }
 
