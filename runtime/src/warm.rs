@@ -313,7 +313,7 @@ fn warm_one<F: Family, B: Backend>(
     }
 }
 
-/// The SQL of one shape of one function for one backend, from [`inventory`].
+/// The SQL of one shape of one function for one backend, from [`inventory()`](crate::inventory()).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ShapeSql {
@@ -342,7 +342,7 @@ pub struct FunctionInventory {
     pub shapes: Result<Vec<ShapeSql>, NotEnumerable>,
 }
 
-/// Every SQL statement the registered functions can send, from [`inventory`].
+/// Every SQL statement the registered functions can send, from [`inventory()`](crate::inventory()).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Inventory {
