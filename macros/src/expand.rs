@@ -119,6 +119,7 @@ impl Gen<'_> {
         let (source_names, value_arms) = self.value_arms();
         let (list_names, len_arms, elem_arms) = self.list_arms();
         let probe_body = self.probe_body();
+        let each_shape_body = self.each_shape_body();
         let assertions = self.assertions();
         let statement_ty = quote_spanned!(ret.span()=> #ret);
 
@@ -131,11 +132,41 @@ impl Gen<'_> {
         let prober = local("__cq_p");
         let callback = local("__cq_f");
         let cache = local("__CQ_CACHE");
-        let clones = f.args.iter().map(|a| {
+        let clones: Vec<TokenStream> = f.args.iter().map(|a| {
             let ident = &a.ident;
             let mutability = &a.mutability;
             quote_spanned!(a.ty.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#args_var.#ident);)
-        });
+        }).collect();
+        let body_fn = local("__cq_body");
+        let body_slot = local("__CQ_BODY");
+        // A body that names `Self` (a function in an `impl` block) cannot move into an item
+        // of its own: it stays a closure, known to warm-up after the first call.
+        let names_self = mentions_self_tokens(body.stream());
+        let (body_item, body_known, bound_body) = if names_self {
+            (
+                quote! {
+                    static #body_slot: #p::OnceLock<#p::Body<#family>> = #p::OnceLock::new();
+                    let #body_fn: #p::Body<#family> = |#args_var| {
+                        #(#clones)*
+                        #body
+                    };
+                    #body_slot.get_or_init(|| #body_fn);
+                },
+                quote!(#body_slot.get().copied()),
+                quote!(#body_fn),
+            )
+        } else {
+            (
+                quote! {
+                    fn #body_fn(#args_var: &#anon) -> #statement_ty {
+                        #(#clones)*
+                        #body
+                    }
+                },
+                quote!(::core::option::Option::Some(#body_fn)),
+                quote!(#body_fn),
+            )
+        };
 
         quote! {
             #(#attrs)*
@@ -218,12 +249,25 @@ impl Gen<'_> {
                     ) -> R {
                         #probe_body
                     }
+
+                    fn body() -> ::core::option::Option<#p::Body<#family>> {
+                        #body_known
+                    }
+
+                    #[allow(unused_variables, unused_mut)]
+                    fn each_shape(
+                        #prober: &mut #p::Prober,
+                        #callback: &mut dyn ::core::ops::FnMut(&#anon, &[&str]),
+                    ) -> ::core::result::Result<usize, #p::NotEnumerable> {
+                        #each_shape_body
+                    }
                 }
 
-                #p::bind::<#family>(#args_struct { #(#idents,)* }, |#args_var| {
-                    #(#clones)*
-                    #body
-                })
+                #p::inventory::submit! { #p::Registration::of::<#family>() }
+
+                #body_item
+
+                #p::bind::<#family>(#args_struct { #(#idents,)* }, #bound_body)
             }
         }
     }
@@ -414,6 +458,141 @@ impl Gen<'_> {
             #(#prelude)*
             let #probe_args = #args_struct { #(#fields,)* };
             #callback(&#probe_args)
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// `each_shape`: every argument's variants (flags both ways, `None` and each inner
+    /// variant, lists empty and at two sentinels, one sentinel per bound value, every value
+    /// of a `#[shape]` type that implements `ShapeValues`), then their product.
+    fn each_shape_body(&self) -> TokenStream {
+        let p = &self.p;
+        let args_struct = local("__CqArgs");
+        let callback = local("__cq_f");
+        let mut prelude = Vec::new();
+        let mut lens = Vec::new();
+        let mut fields = Vec::new();
+        let mut labels = Vec::new();
+        let mut loops = Vec::new();
+        for (n, a) in self.f.args.iter().enumerate() {
+            let ident = &a.ident;
+            let vars = numbered("__cq_v", n);
+            let each = numbered("__cq_a", n);
+            if let Class::Shape = a.class {
+                let ty = &a.ty;
+                let name = ident.to_string();
+                prelude.push(quote! {
+                    let #vars: ::std::vec::Vec<(#ty, ::std::string::String)> = {
+                        #[allow(unused_imports)]
+                        use #p::{DetectNone as _, DetectShapeValues as _};
+                        match (&&#p::Detect::<#ty>(#p::PhantomData)).shape_values() {
+                            ::core::option::Option::Some(__cq_all) => __cq_all,
+                            ::core::option::Option::None => {
+                                return ::core::result::Result::Err(
+                                    #p::NotEnumerable::ShapeArgument { argument: #name },
+                                );
+                            }
+                        }
+                    };
+                });
+                let label = format!("{name}: ");
+                fields.push(quote!(#ident: ::core::clone::Clone::clone(&#each.0)));
+                labels.push(quote!(&::std::format!("{}{}", #label, #each.1)));
+            } else {
+                let expr = variants(p, &a.class, n, &mut prelude);
+                prelude.push(quote!(let #vars = #expr;));
+                fields.push(quote!(#ident: ::core::clone::Clone::clone(#each)));
+            }
+            lens.push(quote!(#vars.len()));
+            loops.push((each, vars));
+        }
+        let n = local("__cq_n");
+        let mut inner = quote! {
+            #callback(&#args_struct { #(#fields,)* }, &[#(#labels),*]);
+        };
+        for (each, vars) in loops.iter().rev() {
+            inner = quote! {
+                for #each in &#vars {
+                    #inner
+                }
+            };
+        }
+        quote! {
+            #(#prelude)*
+            let #n = #p::count_shapes(&[#(#lens),*])?;
+            #inner
+            ::core::result::Result::Ok(#n)
+        }
+    }
+}
+
+/// Whether a body's tokens name `Self`.
+fn mentions_self_tokens(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(ident) => ident == "Self",
+        proc_macro2::TokenTree::Group(group) => mentions_self_tokens(group.stream()),
+        _ => false,
+    })
+}
+
+/// A `Vec` of the values one argument (or an `Option`'s inner value) takes across shapes;
+/// the owned sentinels they borrow are declared by statements pushed to `prelude`.
+fn variants(
+    p: &TokenStream,
+    class: &Class,
+    n: usize,
+    prelude: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let prober = local("__cq_p");
+    match class {
+        Class::Flag => quote!(::std::vec![false, true]),
+        // Only a whole argument is `#[shape]`; enumerated by `each_shape_body`.
+        Class::Shape => quote!(::std::vec::Vec::new()),
+        Class::Scalar(ty) => {
+            let owned = numbered("__cq_o", n);
+            let ty = rewrite(ty, Lifetimes::Inferred);
+            prelude.push(quote_spanned!(ty.span()=> let #owned = #prober.sentinel::<#ty>();));
+            quote!(::std::vec![#p::Probe::view(&#owned)])
+        }
+        Class::List { kind, elem } => {
+            let owned = numbered("__cq_o", n);
+            let views = numbered("__cq_l", n);
+            let empty = numbered("__cq_e", n);
+            let elem = rewrite(elem, Lifetimes::Inferred);
+            let x = local("__cq_x");
+            let i = local("__cq_i");
+            match kind {
+                ListKind::Array(len) | ListKind::RefArray(len) => {
+                    prelude.push(quote_spanned!(elem.span()=>
+                        let #owned = #prober.fixed::<#elem>(#len);
+                        let #views: [#elem; #len] = ::core::array::from_fn(|#i| #p::Probe::view(&#owned[#i]));
+                    ));
+                }
+                ListKind::Slice | ListKind::Vec | ListKind::RefVec => {
+                    prelude.push(quote_spanned!(elem.span()=>
+                        let #owned = #prober.fixed::<#elem>(2);
+                        let #views: ::std::vec::Vec<#elem> = #owned.iter().map(|#x| #p::Probe::view(#x)).collect();
+                        let #empty: ::std::vec::Vec<#elem> = ::std::vec::Vec::new();
+                    ));
+                }
+            }
+            match kind {
+                ListKind::Slice => quote!(::std::vec![&#empty[..], &#views[..]]),
+                ListKind::Vec => quote!(::std::vec![#empty, #views]),
+                ListKind::RefVec => quote!(::std::vec![&#empty, &#views]),
+                ListKind::Array(_) => quote!(::std::vec![#views]),
+                ListKind::RefArray(_) => quote!(::std::vec![&#views]),
+            }
+        }
+        Class::Opt(inner) => {
+            let inner = variants(p, inner, n, prelude);
+            let v = local("__cq_some");
+            quote!({
+                let mut #v = ::std::vec![::core::option::Option::None];
+                #v.extend(::core::iter::IntoIterator::into_iter(#inner).map(::core::option::Option::Some));
+                #v
+            })
         }
     }
 }

@@ -274,6 +274,11 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
         self.register();
     }
 
+    /// Makes this cache visible to [`stats`](crate::stats()) without counting a call.
+    pub(crate) fn note_used(&'static self) {
+        self.register();
+    }
+
     /// Makes this cache visible to [`stats`](crate::stats()) once it has been used.
     fn register(&'static self) {
         self.registered.call_once(|| {

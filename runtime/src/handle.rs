@@ -54,6 +54,17 @@ pub trait Family: Sized + 'static {
         prober: &mut Prober,
         f: &mut dyn FnMut(&Self::Args<'_>) -> R,
     ) -> R;
+
+    /// The body, if known before the first call (a body naming `Self` is not).
+    fn body() -> Option<Body<Self>>;
+
+    /// Runs `f` on arguments of every shape (bound values from `prober`, lists of two
+    /// elements), with the labels of the `#[shape]` values; returns the number of shapes, or
+    /// why they cannot be enumerated (then `f` never runs).
+    fn each_shape(
+        prober: &mut Prober,
+        f: &mut dyn FnMut(&Self::Args<'_>, &[&str]),
+    ) -> Result<usize, crate::shape_values::NotEnumerable>;
 }
 
 /// The body of a cached function, taking its arguments by reference.
@@ -285,7 +296,7 @@ impl<F: Family> Bound<'_, F> {
 /// real call exactly. The first probe (lists at 2 elements, distinct sentinels) teaches where
 /// each value goes; the second (lists at 3 elements, edge values such as 0, -1, `MAX` and
 /// `""`) checks that the layout repeats and that the body does not branch on a bound value.
-fn learn<F: Family, B: Backend>(
+pub(crate) fn learn<F: Family, B: Backend>(
     args: &F::Args<'_>,
     body: Body<F>,
     real: &Recording,

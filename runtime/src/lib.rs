@@ -169,6 +169,7 @@ mod record;
 #[cfg(feature = "rusqlite")]
 mod rusqlite;
 mod settings;
+mod shape_values;
 #[cfg(any(
     feature = "sqlx-postgres",
     feature = "sqlx-mysql",
@@ -178,6 +179,7 @@ mod sqlx;
 mod statement;
 mod stats;
 mod template;
+mod warm;
 
 pub use backend::{Backend, BackendId};
 pub use bind::BindError;
@@ -198,8 +200,13 @@ pub use settings::{
     DEFAULT_BYTE_BUDGET, byte_budget, is_enabled, pad_in, set_byte_budget, set_enabled, set_pad_in,
     set_verify_rate, verify_rate,
 };
+pub use shape_values::{NotEnumerable, SHAPE_LIMIT, ShapeValues};
 pub use statement::Statement;
 pub use stats::{FunctionStats, Stats, UncacheableShape, stats, uncacheable};
+pub use warm::{
+    FunctionInventory, Inventory, ShapeSql, WarmUpReport, WarmUpShape, inventory, warm_up,
+    warm_up_function, warm_up_module,
+};
 
 /// Used by the code `#[cached_query]` generates. Not a public API.
 #[doc(hidden)]
@@ -209,9 +216,15 @@ pub mod __private {
     pub use crate::handle::{Cached, QueryArgs};
     pub use crate::list::List;
     pub use crate::probe::{Probe, Prober};
+    pub use crate::shape_values::{
+        Detect, DetectNone, DetectShapeValues, NotEnumerable, count_shapes,
+    };
+    pub use crate::warm::Registration;
+    pub use core::marker::PhantomData;
+    pub use inventory;
     pub use sea_query;
     pub use sea_query::Value;
-    pub use std::sync::LazyLock;
+    pub use std::sync::{LazyLock, OnceLock};
 
     /// What a bound argument's type needs; checked with a message that says how to fix it.
     #[diagnostic::on_unimplemented(

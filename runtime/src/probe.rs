@@ -211,6 +211,16 @@ impl Prober {
         }
     }
 
+    /// The prober that makes the arguments of enumerated shapes (warm-up, inventory): its
+    /// seeds start far from a probe's, so the probes' values differ from the call's.
+    pub(crate) fn enumerating() -> Self {
+        Prober {
+            next_seed: 500,
+            list_len: 2,
+            edges: false,
+        }
+    }
+
     /// Starts the next round: every non-empty list gets `list_len` elements, and values are
     /// edge values instead of sentinels if `edges`. Seeds keep counting, so no sentinel
     /// repeats across rounds.

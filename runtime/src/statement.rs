@@ -1,8 +1,8 @@
 //! The sea-query statement kinds a cached function may return.
 
 use sea_query::{
-    DeleteStatement, InsertStatement, QueryBuilder, QueryStatementBuilder, SelectStatement,
-    SqlWriter, UpdateStatement, Values, WithQuery,
+    DeleteStatement, InsertStatement, QueryBuilder, QueryStatementBuilder, QueryStatementWriter,
+    SelectStatement, SqlWriter, UpdateStatement, Values, WithQuery,
 };
 
 mod sealed {
@@ -38,6 +38,9 @@ pub trait Statement: Send + 'static + sealed::Sealed {
 
     /// Builds the statement uncached, exactly as sea-query's `build(builder)` does.
     fn build_with<B: QueryBuilder>(&self, builder: B) -> (String, Values);
+
+    /// The SQL with every value written in (sea-query's `to_string`), for `EXPLAIN` and logs.
+    fn inline_with<B: QueryBuilder>(&self, builder: B) -> String;
 }
 
 macro_rules! impl_statement {
@@ -49,6 +52,10 @@ macro_rules! impl_statement {
 
             fn build_with<B: QueryBuilder>(&self, builder: B) -> (String, Values) {
                 self.build(builder)
+            }
+
+            fn inline_with<B: QueryBuilder>(&self, builder: B) -> String {
+                <$ty as QueryStatementWriter>::to_string(self, builder)
             }
         }
     )*};

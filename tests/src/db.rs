@@ -70,6 +70,10 @@ pub fn create_tables(dialect: Dialect) -> Vec<String> {
         format!(
             "CREATE TABLE users (id BIGINT PRIMARY KEY, name {text}, country {text}, age INT, active {boolean})"
         ),
+        // Indexes found missing by the EXPLAIN test (tests/tests/explain.rs).
+        "CREATE INDEX post_author ON post (author)".to_owned(),
+        "CREATE INDEX post_created_at ON post (created_at)".to_owned(),
+        "CREATE INDEX post_score ON post (score)".to_owned(),
         format!("CREATE TABLE post_tag (post_id BIGINT, tag {text})"),
         format!(
             "CREATE TABLE quality_rule (id BIGINT PRIMARY KEY, quality INT, licensed {boolean}, \

@@ -36,7 +36,9 @@ pub fn posts(
 }
 
 /// The seed's quality-rule lookup: ten optional filters and flags, constants in the body.
-#[cached_query]
+/// 576 shapes per backend (the inventory shows them), 1,728 over three backends: more than
+/// the default capacity, so warm-up could not store them all.
+#[cached_query(capacity = 2048)]
 #[allow(clippy::too_many_arguments)]
 pub fn quality_rules(
     licensed: Option<bool>,

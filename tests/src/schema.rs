@@ -76,3 +76,11 @@ impl From<Direction> for sea_query::Order {
         }
     }
 }
+
+// Both `#[shape]` enums list their values, so `search_posts` can be warmed up and inventoried.
+cached_query::shape_values!(SortBy {
+    Newest,
+    Score,
+    Title
+});
+cached_query::shape_values!(Direction { Asc, Desc });

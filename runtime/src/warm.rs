@@ -1,0 +1,482 @@
+//! Every shape ahead of time: functions register themselves (through `inventory`), and
+//! [`warm_up`] stores every shape of every function before the first request while
+//! [`inventory`] lists the SQL each shape sends.
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Value};
+
+use crate::backend::{Backend, BackendId};
+use crate::cache::{Entry, FnMeta, Lookup};
+use crate::error::Uncacheable;
+use crate::handle::{Family, learn};
+use crate::probe::Prober;
+use crate::record::Recording;
+use crate::shape_values::NotEnumerable;
+use crate::statement::Statement;
+
+/// One `#[cached_query]` function, as it registers itself at start-up.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Registration {
+    meta: &'static FnMeta,
+    warm: fn(&mut WarmUpReport),
+    shapes: fn() -> Result<Vec<ShapeSql>, NotEnumerable>,
+}
+
+impl Registration {
+    /// The registration of the function behind `F`.
+    pub const fn of<F: Family>() -> Registration {
+        Registration {
+            meta: F::META,
+            warm: warm_family::<F>,
+            shapes: shapes_of::<F>,
+        }
+    }
+}
+
+inventory::collect!(Registration);
+
+/// Every registered function, sorted by module and name.
+fn registered() -> Vec<&'static Registration> {
+    let mut all: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
+    all.sort_by_key(|r| (r.meta.module, r.meta.name));
+    all
+}
+
+/// What [`warm_up`] did.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct WarmUpReport {
+    /// Functions visited.
+    pub functions: usize,
+    /// Shapes (per backend) rendered and stored now.
+    pub stored: usize,
+    /// Shapes that were stored already.
+    pub already_stored: usize,
+    /// Shapes not stored because a function's cache or the global byte budget is full.
+    pub rejected: usize,
+    /// Shapes found uncacheable (stored as such, served uncached), with their reasons.
+    pub uncacheable: Vec<WarmUpShape>,
+    /// Functions whose shapes cannot be listed, with the reason.
+    pub not_enumerable: Vec<(&'static str, &'static str, NotEnumerable)>,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// A shape warm-up found uncacheable.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WarmUpShape {
+    /// The function.
+    pub name: &'static str,
+    /// Its module.
+    pub module: &'static str,
+    /// The backend.
+    pub backend: BackendId,
+    /// The shape (`status: Some, tags: empty, ...`).
+    pub shape: String,
+    /// Why it cannot be cached.
+    pub reason: Uncacheable,
+}
+
+impl WarmUpReport {
+    /// Whether every shape of every function is stored as a template.
+    pub fn is_complete(&self) -> bool {
+        self.rejected == 0 && self.uncacheable.is_empty() && self.not_enumerable.is_empty()
+    }
+}
+
+impl fmt::Display for WarmUpReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "warm-up: {} functions, {} shapes stored, {} already stored, {} rejected (cache full), {} uncacheable, {} functions not enumerable, in {:.1?}",
+            self.functions,
+            self.stored,
+            self.already_stored,
+            self.rejected,
+            self.uncacheable.len(),
+            self.not_enumerable.len(),
+            self.elapsed
+        )?;
+        for s in &self.uncacheable {
+            writeln!(
+                f,
+                "  uncacheable {}::{} [{}] {}: {}",
+                s.module,
+                s.name,
+                s.backend.name(),
+                s.shape,
+                s.reason
+            )?;
+        }
+        for (module, name, reason) in &self.not_enumerable {
+            writeln!(f, "  not enumerable {module}::{name}: {reason}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders and stores every shape of every registered `#[cached_query]` function for every
+/// backend, so that no request pays a miss. Call it at start-up; it is idempotent.
+///
+/// Functions register themselves wherever they are defined (nested modules, `impl` blocks);
+/// one whose body names `Self` is known only after its first call, and one with a
+/// `#[shape]` argument needs [`ShapeValues`](crate::ShapeValues) on that type. The report
+/// lists both kinds, and every uncacheable shape with its reason.
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+///
+/// #[cached_query]
+/// fn users(city: Option<&str>, active: bool) -> SelectStatement {
+///     let mut q = Query::select();
+///     q.column(Alias::new("id")).from(Alias::new("users"));
+///     if let Some(c) = city { q.and_where(Expr::col(Alias::new("city")).eq(c)); }
+///     if active { q.and_where(Expr::col(Alias::new("active")).eq(true)); }
+///     q
+/// }
+///
+/// let report = cached_query::warm_up();
+/// println!("{report}");
+/// // 2 x 2 shapes, for each of the three backends.
+/// assert!(report.stored >= 12);
+/// let row = cached_query::stats().function("users").cloned().unwrap();
+/// assert_eq!((row.entries, row.misses), (12, 0));
+/// ```
+pub fn warm_up() -> WarmUpReport {
+    warm_up_where(|_| true)
+}
+
+/// [`warm_up`] for the registered functions called `name` (a bare name, or a path ending
+/// with it such as `"app::queries::users"`).
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+///
+/// #[cached_query]
+/// fn orders(ids: &[i64]) -> SelectStatement {
+///     let mut q = Query::select();
+///     q.column(Alias::new("id")).from(Alias::new("orders"));
+///     if !ids.is_empty() { q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied())); }
+///     q
+/// }
+///
+/// let report = cached_query::warm_up_function("orders");
+/// assert_eq!((report.functions, report.stored), (1, 6));
+/// ```
+pub fn warm_up_function(name: &str) -> WarmUpReport {
+    warm_up_where(|meta| matches_name(meta, name))
+}
+
+/// [`warm_up`] for the functions defined in module `prefix` or below it.
+///
+/// ```
+/// mod queries {
+///     use sea_query::{Alias, Query, SelectStatement};
+///     #[cached_query::cached_query]
+///     pub fn all_users(active: bool) -> SelectStatement {
+///         Query::select().column(Alias::new("id")).from(Alias::new("users")).to_owned()
+///     }
+/// }
+/// let here = module_path!();
+/// let report = cached_query::warm_up_module(&format!("{here}::queries"));
+/// assert_eq!(report.functions, 1);
+/// ```
+pub fn warm_up_module(prefix: &str) -> WarmUpReport {
+    warm_up_where(|meta| in_module(meta.module, prefix))
+}
+
+fn matches_name(meta: &FnMeta, name: &str) -> bool {
+    match name.rsplit_once("::") {
+        Some((module, bare)) => bare == meta.name && in_module(meta.module, module),
+        None => meta.name == name,
+    }
+}
+
+fn in_module(module: &str, prefix: &str) -> bool {
+    module == prefix
+        || module
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with("::"))
+}
+
+fn warm_up_where(mut keep: impl FnMut(&FnMeta) -> bool) -> WarmUpReport {
+    let start = Instant::now();
+    let mut report = WarmUpReport::default();
+    for registration in registered() {
+        if keep(registration.meta) {
+            report.functions += 1;
+            (registration.warm)(&mut report);
+        }
+    }
+    report.elapsed = start.elapsed();
+    report
+}
+
+/// Runs `f` on every shape of `F` with its description, or says why it cannot.
+fn each_shape<F: Family>(f: &mut dyn FnMut(&F::Args<'_>, String)) -> Result<usize, NotEnumerable> {
+    let mut prober = Prober::enumerating();
+    F::each_shape(&mut prober, &mut |args, labels| {
+        let mut shape = if F::META.dims.is_empty() {
+            String::new()
+        } else {
+            F::META.describe_bits(F::key_bits(&F::key(args)))
+        };
+        for label in labels {
+            if !shape.is_empty() {
+                shape.push_str(", ");
+            }
+            shape.push_str(label);
+        }
+        if shape.is_empty() {
+            shape.push_str("(one shape)");
+        }
+        f(args, shape);
+    })
+}
+
+fn warm_family<F: Family>(report: &mut WarmUpReport) {
+    let meta = F::META;
+    let Some(body) = F::body() else {
+        report
+            .not_enumerable
+            .push((meta.module, meta.name, NotEnumerable::BodyNotYetKnown));
+        return;
+    };
+    let result = each_shape::<F>(&mut |args, shape| {
+        warm_one::<F, PostgresQueryBuilder>(args, body, &shape, report);
+        warm_one::<F, MysqlQueryBuilder>(args, body, &shape, report);
+        warm_one::<F, SqliteQueryBuilder>(args, body, &shape, report);
+    });
+    if let Err(reason) = result {
+        report.not_enumerable.push((meta.module, meta.name, reason));
+    }
+}
+
+/// Renders one shape for one backend with the miss path's learning, without counting a call.
+fn warm_one<F: Family, B: Backend>(
+    args: &F::Args<'_>,
+    body: crate::handle::Body<F>,
+    shape: &str,
+    report: &mut WarmUpReport,
+) {
+    let cache = F::cache();
+    let key = (B::ID, F::key(args));
+    match cache.get(&key) {
+        Lookup::Ready(_) | Lookup::Uncacheable => {
+            report.already_stored += 1;
+            return;
+        }
+        Lookup::Missing if cache.is_full() => {
+            report.rejected += 1;
+            cache.note_used();
+            return;
+        }
+        Lookup::Missing => {}
+    }
+    cache.note_used();
+    let learned = catch_unwind(AssertUnwindSafe(|| {
+        let real = Recording::of::<_, B>(&body(args));
+        learn::<F, B>(args, body, &real)
+    }))
+    .unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string panic payload".to_owned());
+        Err(Uncacheable::ProbePanicked { message })
+    });
+    let entry = match learned {
+        Ok(template) => Entry::ready(template),
+        Err(reason) => {
+            report.uncacheable.push(WarmUpShape {
+                name: F::META.name,
+                module: F::META.module,
+                backend: B::ID,
+                shape: shape.to_owned(),
+                reason: reason.clone(),
+            });
+            Entry::Uncacheable(reason)
+        }
+    };
+    match cache.store(key, entry) {
+        Some(Entry::Ready(_)) => report.stored += 1,
+        Some(Entry::Uncacheable(_)) => {}
+        None => report.rejected += 1,
+    }
+}
+
+/// The SQL of one shape of one function for one backend, from [`inventory()`](crate::inventory()).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ShapeSql {
+    /// The backend.
+    pub backend: BackendId,
+    /// The shape: `status: Some, tags: non-empty, published: false, sort: Newest`.
+    pub shape: String,
+    /// The SQL with placeholders, as sent; lists have two elements.
+    pub sql: String,
+    /// Sample values of the placeholders (typed probe values).
+    pub values: Vec<Value>,
+    /// The SQL with the sample values written in (sea-query's `to_string`), for `EXPLAIN`.
+    pub inline_sql: String,
+}
+
+/// Every SQL statement one function can send.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FunctionInventory {
+    /// The function.
+    pub name: &'static str,
+    /// Its module.
+    pub module: &'static str,
+    /// Its shapes for every backend (backend by backend, each in enumeration order), or why
+    /// they cannot be listed.
+    pub shapes: Result<Vec<ShapeSql>, NotEnumerable>,
+}
+
+/// Every SQL statement the registered functions can send, from [`inventory()`](crate::inventory()).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Inventory {
+    /// One entry per function, sorted by module and name.
+    pub functions: Vec<FunctionInventory>,
+}
+
+impl Inventory {
+    /// Only the functions defined in module `prefix` or below it.
+    ///
+    /// ```
+    /// let mine = cached_query::inventory().in_module(module_path!());
+    /// assert!(mine.functions.iter().all(|f| f.module.starts_with(module_path!())));
+    /// ```
+    pub fn in_module(mut self, prefix: &str) -> Inventory {
+        self.functions.retain(|f| in_module(f.module, prefix));
+        self
+    }
+
+    /// Statements over all functions and backends.
+    pub fn len(&self) -> usize {
+        self.functions
+            .iter()
+            .map(|f| f.shapes.as_ref().map_or(0, Vec::len))
+            .sum()
+    }
+
+    /// Whether it lists no statement.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Display for Inventory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for function in &self.functions {
+            match &function.shapes {
+                Ok(shapes) => {
+                    let per_backend = shapes
+                        .iter()
+                        .filter(|s| s.backend == BackendId::Postgres)
+                        .count();
+                    writeln!(
+                        f,
+                        "== {}::{} ({per_backend} shapes per backend)",
+                        function.module, function.name
+                    )?;
+                    for s in shapes {
+                        writeln!(f, "-- {} | {}", s.backend.name(), s.shape)?;
+                        writeln!(f, "{}", s.sql)?;
+                    }
+                }
+                Err(reason) => writeln!(
+                    f,
+                    "== {}::{} (not enumerable: {reason})",
+                    function.module, function.name
+                )?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Lists, per registered function and backend, every shape with the SQL it sends
+/// (placeholders, no values). Keep it as a snapshot test so that every change to the SQL
+/// an application can send shows up in review:
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+///
+/// #[cached_query]
+/// fn by_ids(ids: &[i64], deleted: bool) -> SelectStatement {
+///     let mut q = Query::select();
+///     q.column(Alias::new("id")).from(Alias::new("t"));
+///     if !ids.is_empty() { q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied())); }
+///     if deleted { q.and_where(Expr::col(Alias::new("deleted")).eq(true)); }
+///     q
+/// }
+///
+/// let inventory = cached_query::inventory().in_module(module_path!());
+/// let text = inventory.to_string();
+/// assert!(text.contains(r#"SELECT "id" FROM "t" WHERE "id" IN ($1, $2) AND "deleted" = $3"#));
+/// assert_eq!(inventory.len(), 12); // 4 shapes x 3 backends
+/// // In a test of your crate: insta::assert_snapshot!(text);
+/// ```
+pub fn inventory() -> Inventory {
+    Inventory {
+        functions: registered()
+            .into_iter()
+            .map(|r| FunctionInventory {
+                name: r.meta.name,
+                module: r.meta.module,
+                shapes: (r.shapes)(),
+            })
+            .collect(),
+    }
+}
+
+fn shapes_of<F: Family>() -> Result<Vec<ShapeSql>, NotEnumerable> {
+    let body = F::body().ok_or(NotEnumerable::BodyNotYetKnown)?;
+    let mut per_backend: [Vec<ShapeSql>; 3] = Default::default();
+    each_shape::<F>(
+        &mut |args, shape| match catch_unwind(AssertUnwindSafe(|| body(args))) {
+            Ok(statement) => {
+                per_backend[0].push(render::<_, PostgresQueryBuilder>(&statement, &shape));
+                per_backend[1].push(render::<_, MysqlQueryBuilder>(&statement, &shape));
+                per_backend[2].push(render::<_, SqliteQueryBuilder>(&statement, &shape));
+            }
+            Err(_) => {
+                for (slot, backend) in per_backend.iter_mut().zip(BACKENDS) {
+                    slot.push(ShapeSql {
+                        backend,
+                        shape: shape.clone(),
+                        sql: "(the body panicked on these arguments)".to_owned(),
+                        values: Vec::new(),
+                        inline_sql: String::new(),
+                    });
+                }
+            }
+        },
+    )?;
+    Ok(per_backend.into_iter().flatten().collect())
+}
+
+const BACKENDS: [BackendId; 3] = [BackendId::Postgres, BackendId::MySql, BackendId::Sqlite];
+
+fn render<S: Statement, B: Backend>(statement: &S, shape: &str) -> ShapeSql {
+    let (sql, values) = statement.build_with(B::default());
+    ShapeSql {
+        backend: B::ID,
+        shape: shape.to_owned(),
+        sql,
+        values: values.0,
+        inline_sql: statement.inline_with(B::default()),
+    }
+}
