@@ -693,6 +693,26 @@ impl Template {
     }
 }
 
+impl Template {
+    /// The lengths of the lists this template's text depends on, packed into one number (16
+    /// bits each, in the template's order): with the template's identity it names the SQL
+    /// text of a call. `None` for more than four such lists or a list of 65,535 elements or
+    /// more.
+    pub(crate) fn lens_key(&self, src: &impl Source) -> Option<u64> {
+        let mut key = 0u64;
+        for (i, &(list, _)) in self.fast_lens.iter().enumerate() {
+            let len = u64::try_from(src.len(list))
+                .ok()
+                .filter(|&len| len < 0xFFFF)?;
+            if i >= 4 {
+                return None;
+            }
+            key |= len << (16 * i);
+        }
+        Some(key)
+    }
+}
+
 /// Writes the placeholders of an `IN` group of `len` elements, numbered from `first` when
 /// `numbered`, separated by `sep`: `$7, $8, $9`. When the pieces are short ASCII (always, for
 /// sea-query) the text goes through a small byte buffer into `sql` a chunk at a time:
