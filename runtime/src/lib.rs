@@ -139,7 +139,9 @@ pub use error::Uncacheable;
 pub use handle::{Cached, QueryArgs};
 pub use probe::{Probe, Prober};
 #[cfg(feature = "rusqlite")]
-pub use rusqlite::{SqliteArg, rusqlite_params};
+pub use rusqlite::{
+    DEFAULT_STATEMENT_LIMIT, SqliteArg, SqliteStatementStats, SqliteStatements, rusqlite_params,
+};
 #[cfg(any(
     feature = "sqlx-postgres",
     feature = "sqlx-mysql",
