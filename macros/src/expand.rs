@@ -105,6 +105,7 @@ impl Gen<'_> {
             Some(expr) => quote!(#expr),
             None => quote!(#p::DEFAULT_CAPACITY),
         };
+        let inline_limit = options.inline_limit;
         let key_ty = self.key_type();
         let key_body = self.key_body();
         let (source_names, value_arms) = self.value_arms();
@@ -152,6 +153,7 @@ impl Gen<'_> {
                         sources: &[#(#source_names),*],
                         lists: &[#(#list_names),*],
                         capacity: #capacity,
+                        inline_limit: #inline_limit,
                     };
 
                     fn cache() -> &'static #p::FnCache<#key_ty> {

@@ -1,11 +1,12 @@
-//! The attribute's options: `#[cached_query(capacity = 256, lint = false, crate = my::path)]`.
+//! The attribute's options:
+//! `#[cached_query(capacity = 256, lint = false, inline_limit = true, crate = my::path)]`.
 
 use proc_macro2::Span;
 use syn::parse::Parser;
 use syn::{Expr, LitBool, LitInt, Path};
 
 /// The keys `#[cached_query(...)]` accepts, for error messages.
-const ACCEPTED: &str = "accepted options: `capacity = <number of shapes>`, `lint = <true|false>`, `crate = <path to cached_query>`";
+const ACCEPTED: &str = "accepted options: `capacity = <number of shapes>`, `lint = <true|false>`, `inline_limit = <true|false>`, `crate = <path to cached_query>`";
 
 /// Parsed attribute options.
 pub(crate) struct Options {
@@ -15,6 +16,8 @@ pub(crate) struct Options {
     pub(crate) krate: Option<Path>,
     /// Whether the body lint runs (`lint = false` turns it off).
     pub(crate) lint: bool,
+    /// Whether `LIMIT`/`OFFSET` values are written into the SQL text (`inline_limit = true`).
+    pub(crate) inline_limit: bool,
 }
 
 impl Options {
@@ -23,8 +26,10 @@ impl Options {
             capacity: None,
             krate: None,
             lint: true,
+            inline_limit: false,
         };
         let mut seen_lint = false;
+        let mut seen_inline_limit = false;
         let mut errors: Vec<syn::Error> = Vec::new();
         let parser = syn::meta::parser(|meta| {
             if meta.path.is_ident("capacity") {
@@ -55,6 +60,20 @@ impl Options {
                 }
                 seen_lint = true;
                 options.lint = lit.value;
+                Ok(())
+            } else if meta.path.is_ident("inline_limit") {
+                let value = meta.value()?;
+                let lit: LitBool = value.parse().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "`inline_limit` takes `true` or `false` (`true` writes constant LIMIT and OFFSET values into the SQL text)",
+                    )
+                })?;
+                if seen_inline_limit {
+                    errors.push(meta.error("duplicate option `inline_limit`"));
+                }
+                seen_inline_limit = true;
+                options.inline_limit = lit.value;
                 Ok(())
             } else if meta.path.is_ident("crate") {
                 let path: Path = meta.value()?.parse()?;

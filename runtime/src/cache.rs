@@ -38,6 +38,8 @@ pub struct FnMeta {
     pub lists: &'static [&'static str],
     /// Shapes kept at most.
     pub capacity: usize,
+    /// `inline_limit = true`: constant `LIMIT`/`OFFSET` values are written into the text.
+    pub inline_limit: bool,
 }
 
 /// A stored shape: a template, or the reason it cannot have one. Stored entries are never

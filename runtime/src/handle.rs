@@ -203,7 +203,17 @@ impl<F: Family> Bound<'_, F> {
                 "cached_query: template stored"
             );
         }
+        // `inline_limit`: the first call returns the text later calls return.
+        let inlined = match &entry {
+            Entry::Ready(template) if template.has_inline() => {
+                template.fill::<T>(&Access::<F>(&self.args))
+            }
+            _ => None,
+        };
         cache.store(key, entry);
+        if let Some((sql, values)) = inlined {
+            return (sql, Values(values));
+        }
         let (sql, values) = real.into_output();
         (T::owned(sql), values)
     }
@@ -245,6 +255,10 @@ fn learn<F: Family, B: Backend>(
 
     let access = Access::<F>(args);
     template.check(&access, real, "real call")?;
+    let template = match meta.inline_limit {
+        true => template.inline_limits(names)?,
+        false => template,
+    };
     Ok(template.with_fast_path(&access, real))
 }
 
