@@ -114,6 +114,7 @@ impl Gen<'_> {
             None => quote!(::core::option::Option::None),
         };
         let dims = self.dims();
+        let inline_limit = options.inline_limit;
         let key_ty = self.key_type();
         let key_body = self.key_body();
         let (source_names, value_arms) = self.value_arms();
@@ -196,6 +197,7 @@ impl Gen<'_> {
                         pad_in: #pad_in,
                         verify: #verify,
                         dims: &[#(#dims),*],
+                        inline_limit: #inline_limit,
                     };
 
                     fn cache() -> &'static #p::FnCache<#key_ty> {

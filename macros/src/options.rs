@@ -1,12 +1,12 @@
 //! The attribute's options:
-//! `#[cached_query(capacity = 256, pad_in = true, verify = 0.001, lint = false, crate = my::path)]`.
+//! `#[cached_query(capacity = 256, pad_in = true, verify = 0.001, inline_limit = true, lint = false, crate = my::path)]`.
 
 use proc_macro2::Span;
 use syn::parse::Parser;
 use syn::{Expr, Lit, LitBool, LitInt, Path};
 
 /// The keys `#[cached_query(...)]` accepts, for error messages.
-const ACCEPTED: &str = "accepted options: `capacity = <number of shapes>`, `pad_in = <true|false>`, `verify = <fraction of hits, 0.0 to 1.0>`, `lint = <true|false>`, `crate = <path to cached_query>`";
+const ACCEPTED: &str = "accepted options: `capacity = <number of shapes>`, `pad_in = <true|false>`, `verify = <fraction of hits, 0.0 to 1.0>`, `inline_limit = <true|false>`, `lint = <true|false>`, `crate = <path to cached_query>`";
 
 const VERIFY_HINT: &str = "`verify` takes the fraction of hits to check against the uncached build, a number from 0.0 to 1.0 (`verify = 0.001` checks one hit in a thousand)";
 
@@ -22,6 +22,8 @@ pub(crate) struct Options {
     pub(crate) pad_in: bool,
     /// The fraction of hits verified against the uncached build (`verify = 0.001`).
     pub(crate) verify: Option<f64>,
+    /// Whether `LIMIT`/`OFFSET` values are written into the SQL text (`inline_limit = true`).
+    pub(crate) inline_limit: bool,
 }
 
 impl Options {
@@ -32,9 +34,11 @@ impl Options {
             lint: true,
             pad_in: false,
             verify: None,
+            inline_limit: false,
         };
         let mut seen_lint = false;
         let mut seen_pad_in = false;
+        let mut seen_inline_limit = false;
         let mut errors: Vec<syn::Error> = Vec::new();
         let parser = syn::meta::parser(|meta| {
             if meta.path.is_ident("capacity") {
@@ -96,6 +100,20 @@ impl Options {
                     }
                     _ => errors.push(syn::Error::new(lit.span(), VERIFY_HINT)),
                 }
+                Ok(())
+            } else if meta.path.is_ident("inline_limit") {
+                let value = meta.value()?;
+                let lit: LitBool = value.parse().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "`inline_limit` takes `true` or `false` (`true` writes constant LIMIT and OFFSET values into the SQL text)",
+                    )
+                })?;
+                if seen_inline_limit {
+                    errors.push(meta.error("duplicate option `inline_limit`"));
+                }
+                seen_inline_limit = true;
+                options.inline_limit = lit.value;
                 Ok(())
             } else if meta.path.is_ident("crate") {
                 let path: Path = meta.value()?.parse()?;

@@ -46,6 +46,8 @@ pub struct FnMeta {
     /// The key's dimensions, one per bit of the key's `u64`, in bit order: the argument,
     /// then what a set bit and a clear bit mean (`("status", "Some", "None")`).
     pub dims: &'static [(&'static str, &'static str, &'static str)],
+    /// `inline_limit = true`: constant `LIMIT`/`OFFSET` values are written into the text.
+    pub inline_limit: bool,
 }
 
 impl FnMeta {

@@ -66,6 +66,17 @@ pub enum Uncacheable {
         /// The SQL the body built.
         uncached: String,
     },
+    /// `inline_limit = true`, but a `LIMIT` or `OFFSET` value comes from a bound argument:
+    /// its value is not part of the cache key, so it cannot be written into the text.
+    #[error(
+        "inline_limit: the {clause} value comes from the bound argument `{argument}`, whose value is not part of the cache key; mark `{argument}` #[shape] (one template per value) or leave inline_limit off"
+    )]
+    LimitNotInKey {
+        /// `"LIMIT"` or `"OFFSET"`.
+        clause: &'static str,
+        /// The argument.
+        argument: String,
+    },
     /// The body panicked when run with probe values (for example it indexed a list or
     /// parsed a bound string). The real call's result was returned unaffected.
     #[error("the body panicked when run with probe values: {message}")]

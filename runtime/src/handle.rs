@@ -105,8 +105,18 @@ impl<F: Family> Source for Access<'_, '_, F> {
 }
 
 mod sealed {
-    pub trait Sealed {}
-    impl<F: super::Family> Sealed for super::Bound<'_, F> {}
+    use super::{Arc, Backend, TemplateId, Values};
+
+    pub trait Sealed {
+        /// Crate-private: [`QueryArgs::build_shared`](super::QueryArgs::build_shared) and
+        /// the identity of the template the call was served from.
+        fn build_identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>);
+    }
+    impl<F: super::Family> Sealed for super::Bound<'_, F> {
+        fn build_identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>) {
+            self.identified::<B>()
+        }
+    }
 }
 
 /// The arguments of one call of a `#[cached_query]` function, ready to build.
@@ -230,14 +240,22 @@ impl<F: Family> Bound<'_, F> {
             }
         };
         let stored = cache.store(key, entry);
-        // With padding, even the first call sends the padded text, so that a shape has one
-        // SQL text per power of two from its first call on.
-        if (F::META.pad_in || pad_all)
-            && let Some(Entry::Ready(stored)) = stored
+        // With padding or `inline_limit`, the first call already returns the text later
+        // calls of the shape return (one text per power of two, the limit written in).
+        let pad = F::META.pad_in || pad_all;
+        if let Some(Entry::Ready(stored)) = stored
             && stored.failed.get().is_none()
-            && let Some((sql, values)) = stored.template.fill_padded::<T>(&Access::<F>(&self.args))
+            && (pad || stored.template.has_inline())
         {
-            return (sql, Values(values));
+            let access = Access::<F>(&self.args);
+            let filled = if pad {
+                stored.template.fill_padded::<T>(&access)
+            } else {
+                stored.template.fill::<T>(&access)
+            };
+            if let Some((sql, values)) = filled {
+                return (sql, Values(values));
+            }
         }
         let (sql, values) = real.into_output();
         (T::owned(sql), values)
@@ -328,6 +346,10 @@ pub(crate) fn learn<F: Family, B: Backend>(
 
     let access = Access::<F>(args);
     template.check(&access, real, "real call")?;
+    let template = match meta.inline_limit {
+        true => template.inline_limits(names)?,
+        false => template,
+    };
     Ok(template.with_fast_path(&access, real))
 }
 
@@ -435,5 +457,53 @@ impl<F: Family> fmt::Debug for Bound<'_, F> {
         f.debug_struct("Bound")
             .field("function", &F::META.name)
             .finish_non_exhaustive()
+    }
+}
+
+/// Which SQL text a cached call produced, without looking at the text: the address of the
+/// stored template (entries are never removed, so it stays unique for the life of the
+/// process) and the lengths of the lists its text depends on (an `IN` group of another
+/// length is other SQL). Equal ids mean equal SQL; statement caches still compare the text
+/// once per use (by pointer on the fast path), so an id is a lookup key, never a promise
+/// that results depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TemplateId {
+    template: usize,
+    lens: u64,
+}
+
+impl<Q: QueryArgs> Cached<Q> {
+    /// [`build_shared`](Self::build_shared) and the [`TemplateId`] of the call, for the
+    /// statement caches of the driver integrations.
+    #[allow(dead_code)] // used by the `rusqlite` feature only
+    #[inline]
+    pub(crate) fn build_identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>) {
+        sealed::Sealed::build_identified::<B>(&self.query)
+    }
+}
+
+impl<F: Family> Bound<'_, F> {
+    /// `build_shared`, and the id of the template when the call's shape has one. Looks the
+    /// key up again after building (a hash and a load), so that the hit and miss paths above
+    /// stay as they are; a call served uncached (caching off, an uncacheable shape) or whose
+    /// lists are too many or too long to pack gets `None`.
+    fn identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>) {
+        let (sql, values) = self.build_as::<B, Arc<str>>();
+        if !crate::settings::is_enabled() {
+            return (sql, values, None);
+        }
+        let id = match F::cache().get(&(B::ID, F::key(&self.args))) {
+            Lookup::Ready(stored) => {
+                stored
+                    .template
+                    .lens_key(&Access::<F>(&self.args))
+                    .map(|lens| TemplateId {
+                        template: std::ptr::from_ref(stored).addr(),
+                        lens,
+                    })
+            }
+            Lookup::Uncacheable | Lookup::Missing => None,
+        };
+        (sql, values, id)
     }
 }

@@ -86,7 +86,7 @@
 //!
 //! # Options
 //!
-//! `#[cached_query(capacity = 64, pad_in = true, verify = 0.01, lint = false, crate = my::reexport)]`,
+//! `#[cached_query(capacity = 64, pad_in = true, verify = 0.01, inline_limit = true, lint = false, crate = my::reexport)]`,
 //! each checked at compile time (a bad value is an error at the value):
 //!
 //! - `capacity = N`: shapes kept per function (default [`DEFAULT_CAPACITY`]); when full, new
@@ -107,6 +107,30 @@
 //!   [`set_verify_rate`] sets a rate for the functions without the option.
 //! - `lint = false`: turn off the compile-time body check; the run-time check still guards
 //!   every shape.
+//! - `inline_limit = true`: write `LIMIT` and `OFFSET` values into the SQL text instead of
+//!   binding them, when they are constant within the shape (a constant in the body, or a
+//!   `#[shape]` argument, so that each value is a shape of its own). This changes the SQL
+//!   text on purpose (`build` then differs from sea-query's, the rows do not), so that
+//!   SQLite does not compile the statement again for a `LIMIT ?` it must re-plan whenever
+//!   the value is bound (see `docs/sqlite.md`). A limit taken from a bound argument makes
+//!   the shape uncacheable, with a reason that names the argument
+//!   ([`Uncacheable::LimitNotInKey`]).
+//!
+//!   ```
+//!   use cached_query::cached_query;
+//!   use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+//!
+//!   #[cached_query(inline_limit = true)]
+//!   fn newest(author: i64, #[shape] limit: u64) -> SelectStatement {
+//!       Query::select().column(Alias::new("id")).from(Alias::new("post"))
+//!           .and_where(Expr::col(Alias::new("author")).eq(author))
+//!           .limit(limit).to_owned()
+//!   }
+//!
+//!   let (sql, values) = newest(7, 20).build(SqliteQueryBuilder);
+//!   assert_eq!(sql, r#"SELECT "id" FROM "post" WHERE "author" = ? LIMIT 20"#);
+//!   assert_eq!(values.0, [sea_query::Value::from(7i64)]);
+//!   ```
 //! - `crate = path`: where the generated code finds this crate, for crates that re-export it.
 //!
 //! ```
@@ -189,7 +213,9 @@ pub use error::Uncacheable;
 pub use handle::{Cached, QueryArgs};
 pub use probe::{Probe, Prober};
 #[cfg(feature = "rusqlite")]
-pub use rusqlite::{SqliteArg, rusqlite_params};
+pub use rusqlite::{
+    DEFAULT_STATEMENT_LIMIT, SqliteArg, SqliteStatementStats, SqliteStatements, rusqlite_params,
+};
 #[cfg(any(
     feature = "sqlx-postgres",
     feature = "sqlx-mysql",

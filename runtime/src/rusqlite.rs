@@ -11,6 +11,10 @@ use sea_query::{SqliteQueryBuilder, Value, Values};
 use crate::bind::BindError;
 use crate::handle::{Cached, QueryArgs};
 
+mod statements;
+
+pub use statements::{DEFAULT_STATEMENT_LIMIT, SqliteStatementStats, SqliteStatements};
+
 /// One value bound through rusqlite.
 #[derive(Debug, Clone, Copy)]
 pub struct SqliteArg<'v> {

@@ -155,6 +155,13 @@ enum Item {
         list: u16,
         sep: Option<Range<u32>>,
     },
+    /// A `LIMIT`/`OFFSET` value written into the text (`inline_limit`): renders as the
+    /// literal `text`, and stands for the parameter `Template::consts[value]` when the
+    /// template is compared with a recording of the body, which binds it.
+    Inline {
+        text: Range<u32>,
+        value: u32,
+    },
 }
 
 /// One value of the fast path (where every list has the length the template was stored
@@ -468,7 +475,7 @@ impl Template {
         let (mut text_len, mut value_count) = (0usize, 0usize);
         for item in &*self.items {
             match item {
-                Item::Text(r) => text_len += r.len(),
+                Item::Text(r) | Item::Inline { text: r, .. } => text_len += r.len(),
                 Item::Param(_) => value_count += 1,
                 Item::Group { list, sep } => {
                     let len = src.len(*list);
@@ -502,7 +509,7 @@ impl Template {
         };
         for item in &*self.items {
             match item {
-                Item::Text(r) => out.sql.push_str(self.text(r)),
+                Item::Text(r) | Item::Inline { text: r, .. } => out.sql.push_str(self.text(r)),
                 Item::Param(slot) => out.param(self.slot_value(slot, src)?),
                 Item::Group { list, sep } => {
                     let len = src.len(*list);
@@ -561,7 +568,9 @@ impl Template {
                         if j > 0 {
                             for item in sep {
                                 match item {
-                                    Item::Text(r) => out.sql.push_str(self.text(r)),
+                                    Item::Text(r) | Item::Inline { text: r, .. } => {
+                                        out.sql.push_str(self.text(r));
+                                    }
                                     Item::Param(slot) => out.param(self.slot_value(slot, src)?),
                                     Item::Group { .. } => return None,
                                 }
@@ -653,6 +662,9 @@ impl Template {
             let ok = match item {
                 Item::Text(r) => text_ok(&mut cursor, r),
                 Item::Param(slot) => self.param_matches(&mut cursor, slot, src),
+                Item::Inline { value, .. } => {
+                    self.param_matches(&mut cursor, &ItemSlot::Const(*value), src)
+                }
                 Item::Group { list, sep } => {
                     let len = src.len(*list);
                     if len == 0 || (len > 1 && sep.is_none()) {
@@ -663,6 +675,9 @@ impl Template {
                             || self.sep(sep).iter().all(|item| match item {
                                 Item::Text(r) => text_ok(&mut cursor, r),
                                 Item::Param(slot) => self.param_matches(&mut cursor, slot, src),
+                                Item::Inline { value, .. } => {
+                                    self.param_matches(&mut cursor, &ItemSlot::Const(*value), src)
+                                }
                                 Item::Group { .. } => false,
                             }))
                             && src
@@ -709,7 +724,7 @@ impl Template {
                 }
             }
             Item::Param(ItemSlot::Arg(s)) => flat.push(Single::Arg(*s)),
-            Item::Text(_) | Item::Group { .. } => {}
+            Item::Text(_) | Item::Group { .. } | Item::Inline { .. } => {}
         };
         for item in &*self.items {
             match item {
@@ -728,10 +743,17 @@ impl Template {
                 item => param(item, &mut flat),
             }
         }
+        let fast_values = flat.len();
         let (singles, runs) = runs(flat);
         self.fast_lens = lens.into_boxed_slice();
-        self.fast_sql = Arc::from(rec.sql.as_str());
-        self.fast_values = rec.params.len();
+        self.fast_sql = match self.has_inline() {
+            // The text differs from the body's where a value was written into it.
+            true => self
+                .render(src)
+                .map_or_else(|| Arc::from(""), |(sql, _)| Arc::from(sql)),
+            false => Arc::from(rec.sql.as_str()),
+        };
+        self.fast_values = fast_values;
         self.fast_singles = singles.into_boxed_slice();
         self.fast_runs = runs.into_boxed_slice();
         self
@@ -748,6 +770,104 @@ impl Template {
             + std::mem::size_of_val(&*self.fast_runs)
             + std::mem::size_of_val(&*self.fast_lens)
     }
+}
+
+impl Template {
+    /// Whether a value is written into the text (`inline_limit`), so that the SQL differs
+    /// from the body's own.
+    pub(crate) fn has_inline(&self) -> bool {
+        self.items
+            .iter()
+            .any(|item| matches!(item, Item::Inline { .. }))
+    }
+
+    /// `inline_limit`: writes the value of every parameter that directly follows `LIMIT ` or
+    /// `OFFSET ` into the text, when it is a constant of the shape (a `#[shape]` argument or
+    /// a constant in the body) and a non-negative integer. A value that comes from a bound
+    /// argument is not in the key, so the shape is refused, naming the argument.
+    pub(crate) fn inline_limits(mut self, names: Names<'_>) -> Result<Template, Uncacheable> {
+        let mut text = String::from(std::mem::take(&mut self.text));
+        let mut items = std::mem::take(&mut self.items).into_vec();
+        for k in 1..items.len() {
+            let (Item::Text(before), Item::Param(slot)) = (&items[k - 1], &items[k]) else {
+                continue;
+            };
+            let before = &text[before.start as usize..before.end as usize];
+            let Some(clause) = ["LIMIT", "OFFSET"].into_iter().find(|clause| {
+                before
+                    .strip_suffix(' ')
+                    .and_then(|b| b.strip_suffix(clause))
+                    .is_some_and(|b| b.is_empty() || b.ends_with([' ', ')', '\n']))
+            }) else {
+                continue;
+            };
+            match *slot {
+                ItemSlot::Arg(s) => {
+                    return Err(Uncacheable::LimitNotInKey {
+                        clause,
+                        argument: names
+                            .sources
+                            .get(usize::from(s))
+                            .copied()
+                            .unwrap_or("?")
+                            .to_owned(),
+                    });
+                }
+                ItemSlot::Const(c) => {
+                    let Some(literal) = self.consts.get(c as usize).and_then(integer_literal)
+                    else {
+                        continue;
+                    };
+                    let start = text.len() as u32;
+                    text.push_str(&literal);
+                    items[k] = Item::Inline {
+                        text: start..text.len() as u32,
+                        value: c,
+                    };
+                }
+            }
+        }
+        self.text = text.into_boxed_str();
+        self.items = items.into_boxed_slice();
+        Ok(self)
+    }
+
+    /// The lengths of the lists this template's text depends on, packed into one number (16
+    /// bits each, in the template's order): with the template's identity it names the SQL
+    /// text of a call. `None` for more than four such lists or a list of 65,535 elements or
+    /// more.
+    pub(crate) fn lens_key(&self, src: &impl Source) -> Option<u64> {
+        let mut key = 0u64;
+        for (i, &(list, _)) in self.fast_lens.iter().enumerate() {
+            let len = u64::try_from(src.len(list))
+                .ok()
+                .filter(|&len| len < 0xFFFF)?;
+            if i >= 4 {
+                return None;
+            }
+            key |= len << (16 * i);
+        }
+        Some(key)
+    }
+}
+
+/// A constant as a SQL integer literal: non-negative integers up to `i64::MAX` only (a
+/// `LIMIT` of any other value stays bound).
+fn integer_literal(value: &Value) -> Option<String> {
+    let n: i128 = match *value {
+        Value::TinyInt(Some(v)) => v.into(),
+        Value::SmallInt(Some(v)) => v.into(),
+        Value::Int(Some(v)) => v.into(),
+        Value::BigInt(Some(v)) => v.into(),
+        Value::TinyUnsigned(Some(v)) => v.into(),
+        Value::SmallUnsigned(Some(v)) => v.into(),
+        Value::Unsigned(Some(v)) => v.into(),
+        Value::BigUnsigned(Some(v)) => v.into(),
+        _ => return None,
+    };
+    (0..=i128::from(i64::MAX))
+        .contains(&n)
+        .then(|| n.to_string())
 }
 
 /// Writes the placeholders of an `IN` group of `len` elements, numbered from `first` when
@@ -1332,6 +1452,74 @@ mod tests {
                 second: "`ids[1]`".into()
             }
         );
+    }
+
+    #[test]
+    fn inline_limits_write_constants_and_close_up_postgres_numbers() {
+        let probe = fake(1001, [2001, 2002]);
+        let rec = Recording::of::<_, PostgresQueryBuilder>(&statement(&probe));
+        let table = SentinelTable::read(&probe, 1, 1, NAMES).unwrap();
+        let placeholder = BackendId::Postgres.placeholder();
+        let template = Template::learn(&rec, &table, &[2], NAMES, placeholder)
+            .unwrap()
+            .inline_limits(NAMES)
+            .unwrap()
+            .with_fast_path(&probe, &rec);
+        assert!(template.has_inline());
+        for len in [1, 2, 5] {
+            let args = fake(-3, (0..len).map(|i| i * 2));
+            let (sql, values): (String, Vec<Value>) = template.fill(&args).unwrap();
+            let (bound, mut expected) = statement(&args).build(PostgresQueryBuilder);
+            let limit = format!("LIMIT ${}", len + 3);
+            assert!(bound.ends_with(&limit), "{bound}");
+            assert_eq!(sql, bound.replace(&limit, "LIMIT 5"), "length {len}");
+            assert_eq!(expected.0.pop(), Some(Value::from(5u64)));
+            assert_eq!(values, expected.0);
+            // Compared with the body's own recording, the literal stands for its parameter.
+            let rec = Recording::of::<_, PostgresQueryBuilder>(&statement(&args));
+            assert!(template.matches(&args, &rec), "length {len}");
+            template.check(&args, &rec, "real call").unwrap();
+        }
+    }
+
+    #[test]
+    fn inline_limits_refuse_a_bound_limit() {
+        let limited = |args: &Fake| {
+            let limit = match args.scalar {
+                Some(Value::BigUnsigned(Some(n))) => n,
+                _ => 0,
+            };
+            Query::select()
+                .column(Alias::new("id"))
+                .from(Alias::new("post"))
+                .limit(limit)
+                .to_owned()
+        };
+        let probe = Fake {
+            scalar: Some(Value::from(1001u64)),
+            list: Vec::new(),
+        };
+        let rec = Recording::of::<_, MysqlQueryBuilder>(&limited(&probe));
+        let table = SentinelTable::read(&probe, 1, 1, NAMES).unwrap();
+        let template =
+            Template::learn(&rec, &table, &[0], NAMES, BackendId::MySql.placeholder()).unwrap();
+        assert_eq!(
+            template.inline_limits(NAMES).unwrap_err(),
+            Uncacheable::LimitNotInKey {
+                clause: "LIMIT",
+                argument: "author".into()
+            }
+        );
+    }
+
+    #[test]
+    fn only_non_negative_integers_become_literals() {
+        assert_eq!(integer_literal(&Value::from(7u64)).as_deref(), Some("7"));
+        assert_eq!(integer_literal(&Value::from(0i32)).as_deref(), Some("0"));
+        assert_eq!(integer_literal(&Value::from(-1i64)), None);
+        assert_eq!(integer_literal(&Value::from(u64::MAX)), None);
+        assert_eq!(integer_literal(&Value::from("7")), None);
+        assert_eq!(integer_literal(&Value::BigUnsigned(None)), None);
     }
 
     #[test]

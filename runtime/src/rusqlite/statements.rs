@@ -1,0 +1,504 @@
+//! A statement cache for rusqlite that turns the stable SQL of cached shapes into stable
+//! prepared statements.
+//!
+//! rusqlite's `prepare_cached` finds a statement by hashing its SQL text, holds 16 of them
+//! by default, and calls `sqlite3_clear_bindings` each time a statement goes back to its
+//! cache. SQLite expires a statement (and re-prepares it at the next step) whenever a
+//! parameter its plan was built from is rebound or cleared: `LIMIT ?`, whose value the plan
+//! embeds, and after `ANALYZE` indexed equalities and ranges. So on SQLite a statement with
+//! such a parameter is compiled again on every use, whatever its value.
+//!
+//! [`SqliteStatements`] keeps one prepared statement per template (found by the template's
+//! identity, not by the text), keeps its bindings between uses and binds again only the
+//! parameters whose value changed: a `LIMIT 5` the body always binds is bound once, and the
+//! statement is never re-prepared for it.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use rusqlite::{Connection, PrepFlags, Row, Statement, StatementStatus};
+use sea_query::{SqliteQueryBuilder, Value, Values};
+
+use super::{SqliteArg, rusqlite_params};
+use crate::handle::{Cached, QueryArgs, TemplateId};
+
+/// The default bound of [`SqliteStatements`]: statements held at most.
+pub const DEFAULT_STATEMENT_LIMIT: usize = 512;
+
+/// One held statement.
+struct Slot<'conn> {
+    id: TemplateId,
+    /// The text it was prepared from: a use whose text is this `Arc` (the template's own
+    /// SQL, on the fast path) is matched without reading the text.
+    sql: Arc<str>,
+    statement: Statement<'conn>,
+    /// The values bound now; only those that differ are bound again.
+    bound: Vec<Value>,
+    last_used: u64,
+}
+
+/// Prepared statements for the cached queries run on one rusqlite [`Connection`]: one per
+/// shape in use, kept prepared and bound, never re-prepared by SQLite for a value that did
+/// not change.
+///
+/// A use looks the statement up by the identity of the template the call was served from
+/// (and the lengths of its `IN` lists), compares the SQL text by pointer (or, when the text
+/// was rendered for another list length, byte for byte), binds only the parameters whose
+/// value differs from the one bound last time, and steps the statement; dropping the rows
+/// resets it without clearing its bindings. A call the cache served uncached (caching off,
+/// an uncacheable shape) runs through rusqlite's own `prepare_cached`, by its text.
+///
+/// The cache grows with the shapes in use, one statement each, up to a bound
+/// ([`DEFAULT_STATEMENT_LIMIT`], or [`with_limit`](Self::with_limit)); beyond it the least
+/// recently used statement is finalized to make room. Statements are finalized when this is
+/// dropped, which the borrow of the connection guarantees happens before the connection
+/// closes. It borrows the connection, so it belongs to one thread: with a pool, create one
+/// per connection checked out (a worker that keeps its connection keeps its statements).
+///
+/// ```
+/// use cached_query::{SqliteStatements, cached_query};
+/// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+///
+/// #[cached_query]
+/// fn names(min_id: i64) -> SelectStatement {
+///     Query::select().column(Alias::new("name")).from(Alias::new("t"))
+///         .and_where(Expr::col(Alias::new("id")).gte(min_id))
+///         .order_by(Alias::new("id"), sea_query::Order::Asc).limit(2).to_owned()
+/// }
+///
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+///                     INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c');")?;
+/// let mut statements = SqliteStatements::new(&conn);
+/// for (min_id, expected) in [(1, ["a", "b"].as_slice()), (2, &["b", "c"]), (3, &["c"]), (1, &["a", "b"])] {
+///     let rows = statements.query_map(&names(min_id), |row| row.get::<_, String>(0))?;
+///     assert_eq!(rows, expected);
+/// }
+/// // One shape, one statement. SQLite plans a statement before anything is bound and
+/// // compiles it again when a value its plan uses (here `LIMIT ?`) is first bound; `LIMIT 2`
+/// // stays bound afterwards, so that one re-prepare is the only one.
+/// let stats = statements.stats();
+/// assert_eq!((stats.statements, stats.prepares, stats.hits), (1, 1, 3));
+/// assert_eq!(statements.reprepares(), 1);
+/// # Ok::<(), rusqlite::Error>(())
+/// ```
+pub struct SqliteStatements<'conn> {
+    conn: &'conn Connection,
+    index: HashMap<TemplateId, usize, foldhash::fast::RandomState>,
+    slots: Vec<Slot<'conn>>,
+    limit: usize,
+    clock: u64,
+    stats: SqliteStatementStats,
+    /// Re-prepares of statements finalized or run through `prepare_cached`.
+    reprepares_gone: u64,
+}
+
+/// Counters of a [`SqliteStatements`], from [`SqliteStatements::stats`].
+///
+/// ```
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// let stats = cached_query::SqliteStatements::new(&conn).stats();
+/// assert_eq!((stats.statements, stats.hits, stats.reprepares), (0, 0, 0));
+/// assert_eq!(stats.limit, cached_query::DEFAULT_STATEMENT_LIMIT);
+/// # Ok::<(), rusqlite::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct SqliteStatementStats {
+    /// Statements held now (one per shape and list length in use).
+    pub statements: usize,
+    /// The most statements held at once before the least recently used is finalized.
+    pub limit: usize,
+    /// Uses served by a statement already held.
+    pub hits: u64,
+    /// Statements prepared: the first use of a shape, or again after it was evicted.
+    pub prepares: u64,
+    /// Statements finalized to make room.
+    pub evictions: u64,
+    /// Uses whose call the cache served uncached, run through rusqlite's `prepare_cached`.
+    pub fallbacks: u64,
+    /// Values bound (each a `sqlite3_bind_*` call).
+    pub bound: u64,
+    /// Values left bound because they equal the value bound last time.
+    pub unchanged: u64,
+    /// Times SQLite re-prepared one of these statements
+    /// (`sqlite3_stmt_status(…, SQLITE_STMTSTATUS_REPREPARE)`, summed).
+    pub reprepares: u64,
+}
+
+impl<'conn> SqliteStatements<'conn> {
+    /// An empty cache for `conn`, holding up to [`DEFAULT_STATEMENT_LIMIT`] statements.
+    ///
+    /// ```
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let statements = cached_query::SqliteStatements::new(&conn);
+    /// assert_eq!(statements.stats().statements, 0);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn new(conn: &'conn Connection) -> Self {
+        Self::with_limit(conn, DEFAULT_STATEMENT_LIMIT)
+    }
+
+    /// An empty cache for `conn` holding up to `limit` statements (at least 1). Each held
+    /// statement costs SQLite a few kilobytes; statements are prepared as shapes are used,
+    /// so a small application never reaches the limit.
+    ///
+    /// ```
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let statements = cached_query::SqliteStatements::with_limit(&conn, 64);
+    /// assert_eq!(statements.stats().limit, 64);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn with_limit(conn: &'conn Connection, limit: usize) -> Self {
+        let limit = limit.max(1);
+        SqliteStatements {
+            conn,
+            index: HashMap::default(),
+            slots: Vec::new(),
+            limit,
+            clock: 0,
+            stats: SqliteStatementStats {
+                limit,
+                ..SqliteStatementStats::default()
+            },
+            reprepares_gone: 0,
+        }
+    }
+
+    /// The connection the statements belong to.
+    ///
+    /// ```
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let statements = cached_query::SqliteStatements::new(&conn);
+    /// assert!(std::ptr::eq(statements.connection(), &conn));
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn connection(&self) -> &'conn Connection {
+        self.conn
+    }
+
+    /// Runs `query` and maps every row with `f`: [`Cached::rusqlite_query_map`] through
+    /// this cache.
+    ///
+    /// ```
+    /// use cached_query::{SqliteStatements, cached_query};
+    /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+    ///
+    /// #[cached_query]
+    /// fn small(ids: &[i64]) -> SelectStatement {
+    ///     Query::select().column(Alias::new("id")).from(Alias::new("t"))
+    ///         .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
+    ///         .order_by(Alias::new("id"), sea_query::Order::Asc).to_owned()
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t (id INTEGER); INSERT INTO t VALUES (1), (2), (3);")?;
+    /// let mut statements = SqliteStatements::new(&conn);
+    /// assert_eq!(statements.query_map(&small(&[3, 1, 9]), |row| row.get::<_, i64>(0))?, [1, 3]);
+    /// // Another list length is other SQL: a statement of its own.
+    /// assert_eq!(statements.query_map(&small(&[2]), |row| row.get::<_, i64>(0))?, [2]);
+    /// assert_eq!(statements.stats().statements, 2);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn query_map<Q: QueryArgs, T>(
+        &mut self,
+        query: &Cached<Q>,
+        mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        let (sql, values, id) = query.build_identified::<SqliteQueryBuilder>();
+        let Some(id) = id else {
+            return self.fallback(&sql, |statement| {
+                statement
+                    .query_map(rusqlite_params(&values), &mut f)?
+                    .collect()
+            });
+        };
+        let statement = self.bind(id, sql, values)?;
+        let mut rows = statement.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(f(row)?);
+        }
+        Ok(out)
+    }
+
+    /// Runs `query` and maps its first row with `f`, like [`Connection::query_row`]:
+    /// `Err(QueryReturnedNoRows)` when there is none.
+    ///
+    /// ```
+    /// use cached_query::{SqliteStatements, cached_query};
+    /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+    ///
+    /// #[cached_query]
+    /// fn name(id: i64) -> SelectStatement {
+    ///     Query::select().column(Alias::new("name")).from(Alias::new("t"))
+    ///         .and_where(Expr::col(Alias::new("id")).eq(id)).limit(1).to_owned()
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+    ///                     INSERT INTO t VALUES (1, 'ann');")?;
+    /// let mut statements = SqliteStatements::new(&conn);
+    /// assert_eq!(statements.query_row(&name(1), |row| row.get::<_, String>(0))?, "ann");
+    /// assert!(matches!(
+    ///     statements.query_row(&name(2), |row| row.get::<_, String>(0)),
+    ///     Err(rusqlite::Error::QueryReturnedNoRows)
+    /// ));
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn query_row<Q: QueryArgs, T>(
+        &mut self,
+        query: &Cached<Q>,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let (sql, values, id) = query.build_identified::<SqliteQueryBuilder>();
+        let Some(id) = id else {
+            return self.fallback(&sql, |statement| {
+                statement.query_row(rusqlite_params(&values), f)
+            });
+        };
+        let statement = self.bind(id, sql, values)?;
+        let mut rows = statement.raw_query();
+        match rows.next()? {
+            Some(row) => f(row),
+            None => Err(rusqlite::Error::QueryReturnedNoRows),
+        }
+    }
+
+    /// Executes `query` and returns the number of rows changed: [`Cached::rusqlite_execute`]
+    /// through this cache.
+    ///
+    /// ```
+    /// use cached_query::{SqliteStatements, cached_query};
+    /// use sea_query::{Alias, Query, InsertStatement};
+    ///
+    /// #[cached_query]
+    /// fn add(id: i64, name: &str) -> InsertStatement {
+    ///     Query::insert().into_table(Alias::new("t")).columns([Alias::new("id"), Alias::new("name")])
+    ///         .values_panic([id.into(), name.into()]).to_owned()
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t (id INTEGER, name TEXT)")?;
+    /// let mut statements = SqliteStatements::new(&conn);
+    /// for (id, name) in [(1, "ann"), (2, "bob"), (3, "cy")] {
+    ///     assert_eq!(statements.execute(&add(id, name))?, 1);
+    /// }
+    /// assert_eq!(statements.stats().prepares, 1);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn execute<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> rusqlite::Result<usize> {
+        let (sql, values, id) = query.build_identified::<SqliteQueryBuilder>();
+        let Some(id) = id else {
+            return self.fallback(&sql, |statement| {
+                statement.execute(rusqlite_params(&values))
+            });
+        };
+        self.bind(id, sql, values)?.raw_execute()
+    }
+
+    /// How many times SQLite re-prepared a statement run through this cache (its
+    /// `SQLITE_STMTSTATUS_REPREPARE` counters, summed, including statements since finalized
+    /// and uncached calls). Near zero on a warm workload unless the plan depends on values
+    /// that change; see the crate's `docs/sqlite.md`.
+    ///
+    /// ```
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// assert_eq!(cached_query::SqliteStatements::new(&conn).reprepares(), 0);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn reprepares(&self) -> u64 {
+        self.reprepares_gone
+            + self
+                .slots
+                .iter()
+                .map(|slot| status(&slot.statement))
+                .sum::<u64>()
+    }
+
+    /// The counters: statements held, hits, prepares, evictions, fallbacks, values bound
+    /// and left bound, re-prepares.
+    ///
+    /// ```
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let stats = cached_query::SqliteStatements::with_limit(&conn, 8).stats();
+    /// assert_eq!((stats.statements, stats.limit, stats.reprepares), (0, 8, 0));
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn stats(&self) -> SqliteStatementStats {
+        SqliteStatementStats {
+            statements: self.slots.len(),
+            reprepares: self.reprepares(),
+            ..self.stats
+        }
+    }
+
+    /// Finalizes every statement held; the counters stay.
+    ///
+    /// ```
+    /// use cached_query::{SqliteStatements, cached_query};
+    /// use sea_query::{Alias, Query, SelectStatement};
+    ///
+    /// #[cached_query]
+    /// fn one() -> SelectStatement {
+    ///     Query::select().expr(sea_query::Expr::val(1)).to_owned()
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let mut statements = SqliteStatements::new(&conn);
+    /// statements.query_row(&one(), |row| row.get::<_, i64>(0))?;
+    /// statements.clear();
+    /// assert_eq!(statements.stats().statements, 0);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn clear(&mut self) {
+        self.reprepares_gone += self
+            .slots
+            .iter()
+            .map(|slot| status(&slot.statement))
+            .sum::<u64>();
+        self.index.clear();
+        self.slots.clear();
+    }
+
+    /// The statement of `id`, prepared if need be, with `values` bound.
+    fn bind(
+        &mut self,
+        id: TemplateId,
+        sql: Arc<str>,
+        values: Values,
+    ) -> rusqlite::Result<&mut Statement<'conn>> {
+        self.clock += 1;
+        let found = self.index.get(&id).copied();
+        let at = match found {
+            Some(at) if same_text(&mut self.slots[at].sql, &sql) => {
+                self.stats.hits += 1;
+                at
+            }
+            // The same id with other text cannot happen (the id names the text); should it,
+            // the statement is prepared again rather than run with the wrong SQL.
+            found => self.prepare(id, sql, &values, found)?,
+        };
+        let slot = &mut self.slots[at];
+        slot.last_used = self.clock;
+        let fresh = slot.bound.len() != values.0.len();
+        for (i, value) in values.0.iter().enumerate() {
+            if !fresh && slot.bound[i] == *value {
+                self.stats.unchanged += 1;
+                continue;
+            }
+            let bound = slot.statement.raw_bind_parameter(
+                i + 1,
+                SqliteArg {
+                    value,
+                    index: i + 1,
+                },
+            );
+            if let Err(e) = bound {
+                // Some parameters hold new values, some old: bind them all next time.
+                slot.bound.clear();
+                return Err(e);
+            }
+            self.stats.bound += 1;
+        }
+        slot.bound = values.0;
+        Ok(&mut slot.statement)
+    }
+
+    /// Prepares `sql` for `id` into a new slot, the least recently used one when the cache
+    /// is full, or the slot `found` (held by `id` with other text).
+    #[cold]
+    fn prepare(
+        &mut self,
+        id: TemplateId,
+        sql: Arc<str>,
+        values: &Values,
+        found: Option<usize>,
+    ) -> rusqlite::Result<usize> {
+        // Persistent, as rusqlite's own cache prepares: the statement is kept.
+        let statement = self
+            .conn
+            .prepare_with_flags(&sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)?;
+        if statement.parameter_count() != values.0.len() {
+            return Err(rusqlite::Error::InvalidParameterCount(
+                values.0.len(),
+                statement.parameter_count(),
+            ));
+        }
+        self.stats.prepares += 1;
+        let slot = Slot {
+            id,
+            sql,
+            statement,
+            bound: Vec::new(),
+            last_used: self.clock,
+        };
+        let at = match found {
+            Some(at) => at,
+            None if self.slots.len() < self.limit => {
+                self.slots.push(slot);
+                self.index.insert(id, self.slots.len() - 1);
+                return Ok(self.slots.len() - 1);
+            }
+            None => {
+                self.stats.evictions += 1;
+                let (at, _) = self
+                    .slots
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, slot)| slot.last_used)
+                    .ok_or(rusqlite::Error::InvalidQuery)?;
+                self.index.remove(&self.slots[at].id);
+                at
+            }
+        };
+        let old = std::mem::replace(&mut self.slots[at], slot);
+        self.reprepares_gone += status(&old.statement);
+        drop(old);
+        self.index.insert(id, at);
+        Ok(at)
+    }
+
+    /// Runs an uncached call through rusqlite's statement cache, by its text.
+    #[cold]
+    fn fallback<T>(
+        &mut self,
+        sql: &str,
+        run: impl FnOnce(&mut Statement<'conn>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.stats.fallbacks += 1;
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let out = run(&mut statement);
+        self.reprepares_gone +=
+            u64::try_from(statement.reset_status(StatementStatus::RePrepare)).unwrap_or_default();
+        out
+    }
+}
+
+/// Whether `held` is the text `sql`: by pointer when both are the template's shared text,
+/// byte for byte otherwise (then `held` takes the new pointer, which is the template's own
+/// once the shape's lists are back at their stored lengths).
+#[inline]
+fn same_text(held: &mut Arc<str>, sql: &Arc<str>) -> bool {
+    if Arc::ptr_eq(held, sql) {
+        return true;
+    }
+    if **held == **sql {
+        *held = Arc::clone(sql);
+        return true;
+    }
+    false
+}
+
+fn status(statement: &Statement<'_>) -> u64 {
+    u64::try_from(statement.get_status(StatementStatus::RePrepare)).unwrap_or_default()
+}
+
+impl fmt::Debug for SqliteStatements<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStatements")
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
