@@ -22,6 +22,28 @@ pub struct SqliteArg<'v> {
     index: usize,
 }
 
+impl<'v> SqliteArg<'v> {
+    /// `value` as rusqlite parameter number `index` (1-based; used in error messages), for
+    /// binding one value at a time with `Statement::raw_bind_parameter`.
+    ///
+    /// ```
+    /// use cached_query::SqliteArg;
+    /// use sea_query::Value;
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let mut statement = conn.prepare("SELECT ? * 2")?;
+    /// let value = Value::from(21i64);
+    /// statement.raw_bind_parameter(1, SqliteArg::new(&value, 1))?;
+    /// let mut rows = statement.raw_query();
+    /// let n: i64 = rows.next()?.expect("one row").get(0)?;
+    /// assert_eq!(n, 42);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn new(value: &'v Value, index: usize) -> Self {
+        SqliteArg { value, index }
+    }
+}
+
 fn owned<T>(value: &Option<T>, f: impl FnOnce(&T) -> Sqlite) -> ToSqlOutput<'static> {
     ToSqlOutput::Owned(value.as_ref().map_or(Sqlite::Null, f))
 }

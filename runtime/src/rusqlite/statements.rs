@@ -28,7 +28,9 @@ pub const DEFAULT_STATEMENT_LIMIT: usize = 512;
 
 /// One held statement.
 struct Slot<'conn> {
-    id: TemplateId,
+    /// The ids that name this text: usually one, several when shapes differ only in a key
+    /// value that is bound as well (an `Option<bool>` that is `Some(true)` or `Some(false)`).
+    ids: Vec<TemplateId>,
     /// The text it was prepared from: a use whose text is this `Arc` (the template's own
     /// SQL, on the fast path) is matched without reading the text.
     sql: Arc<str>,
@@ -44,7 +46,9 @@ struct Slot<'conn> {
 ///
 /// A use looks the statement up by the identity of the template the call was served from
 /// (and the lengths of its `IN` lists), compares the SQL text by pointer (or, when the text
-/// was rendered for another list length, byte for byte), binds only the parameters whose
+/// was rendered for another list length, byte for byte); only an identity seen for the first
+/// time is looked up by its text, so that shapes with the same SQL share one statement. It
+/// binds only the parameters whose
 /// value differs from the one bound last time, and steps the statement; dropping the rows
 /// resets it without clearing its bindings. A call the cache served uncached (caching off,
 /// an uncacheable shape) runs through rusqlite's own `prepare_cached`, by its text.
@@ -86,6 +90,8 @@ struct Slot<'conn> {
 pub struct SqliteStatements<'conn> {
     conn: &'conn Connection,
     index: HashMap<TemplateId, usize, foldhash::fast::RandomState>,
+    /// The slot of each text, for an id seen for the first time (only then is a text hashed).
+    texts: HashMap<Arc<str>, usize, foldhash::fast::RandomState>,
     slots: Vec<Slot<'conn>>,
     limit: usize,
     clock: u64,
@@ -106,11 +112,12 @@ pub struct SqliteStatements<'conn> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SqliteStatementStats {
-    /// Statements held now (one per shape and list length in use).
+    /// Statements held now (one per SQL text in use: per shape and list length).
     pub statements: usize,
     /// The most statements held at once before the least recently used is finalized.
     pub limit: usize,
-    /// Uses served by a statement already held.
+    /// Uses served by a statement already held (also the first use of a shape whose text
+    /// another shape prepared).
     pub hits: u64,
     /// Statements prepared: the first use of a shape, or again after it was evicted.
     pub prepares: u64,
@@ -155,6 +162,7 @@ impl<'conn> SqliteStatements<'conn> {
         SqliteStatements {
             conn,
             index: HashMap::default(),
+            texts: HashMap::default(),
             slots: Vec::new(),
             limit,
             clock: 0,
@@ -359,6 +367,7 @@ impl<'conn> SqliteStatements<'conn> {
             .map(|slot| status(&slot.statement))
             .sum::<u64>();
         self.index.clear();
+        self.texts.clear();
         self.slots.clear();
     }
 
@@ -377,8 +386,13 @@ impl<'conn> SqliteStatements<'conn> {
                 at
             }
             // The same id with other text cannot happen (the id names the text); should it,
-            // the statement is prepared again rather than run with the wrong SQL.
-            found => self.prepare(id, sql, &values, found)?,
+            // the id is moved to the statement of its new text.
+            Some(at) => {
+                self.slots[at].ids.retain(|held| *held != id);
+                self.index.remove(&id);
+                self.find_or_prepare(id, sql, &values)?
+            }
+            None => self.find_or_prepare(id, sql, &values)?,
         };
         let slot = &mut self.slots[at];
         slot.last_used = self.clock;
@@ -406,16 +420,21 @@ impl<'conn> SqliteStatements<'conn> {
         Ok(&mut slot.statement)
     }
 
-    /// Prepares `sql` for `id` into a new slot, the least recently used one when the cache
-    /// is full, or the slot `found` (held by `id` with other text).
+    /// The slot of an id seen for the first time: the statement of the same text if one is
+    /// held, a new one otherwise (in the least recently used slot when the cache is full).
     #[cold]
-    fn prepare(
+    fn find_or_prepare(
         &mut self,
         id: TemplateId,
         sql: Arc<str>,
         values: &Values,
-        found: Option<usize>,
     ) -> rusqlite::Result<usize> {
+        if let Some(&at) = self.texts.get(&*sql) {
+            self.stats.hits += 1;
+            self.slots[at].ids.push(id);
+            self.index.insert(id, at);
+            return Ok(at);
+        }
         // Persistent, as rusqlite's own cache prepares: the statement is kept.
         let statement = self
             .conn
@@ -428,34 +447,32 @@ impl<'conn> SqliteStatements<'conn> {
         }
         self.stats.prepares += 1;
         let slot = Slot {
-            id,
-            sql,
+            ids: vec![id],
+            sql: Arc::clone(&sql),
             statement,
             bound: Vec::new(),
             last_used: self.clock,
         };
-        let at = match found {
-            Some(at) => at,
-            None if self.slots.len() < self.limit => {
-                self.slots.push(slot);
-                self.index.insert(id, self.slots.len() - 1);
-                return Ok(self.slots.len() - 1);
+        let at = if self.slots.len() < self.limit {
+            self.slots.push(slot);
+            self.slots.len() - 1
+        } else {
+            self.stats.evictions += 1;
+            let (at, _) = self
+                .slots
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, slot)| slot.last_used)
+                .ok_or(rusqlite::Error::InvalidQuery)?;
+            let old = std::mem::replace(&mut self.slots[at], slot);
+            for id in &old.ids {
+                self.index.remove(id);
             }
-            None => {
-                self.stats.evictions += 1;
-                let (at, _) = self
-                    .slots
-                    .iter()
-                    .enumerate()
-                    .min_by_key(|(_, slot)| slot.last_used)
-                    .ok_or(rusqlite::Error::InvalidQuery)?;
-                self.index.remove(&self.slots[at].id);
-                at
-            }
+            self.texts.remove(&*old.sql);
+            self.reprepares_gone += status(&old.statement);
+            at
         };
-        let old = std::mem::replace(&mut self.slots[at], slot);
-        self.reprepares_gone += status(&old.statement);
-        drop(old);
+        self.texts.insert(sql, at);
         self.index.insert(id, at);
         Ok(at)
     }
