@@ -5,6 +5,10 @@
 //! arguments, `model` parses the function and classifies its arguments (checking the
 //! signature on the way), `lint` checks that the body uses bound arguments only as values,
 //! and `expand` emits the cached function.
+//!
+//! The stages use only `proc-macro2`, `syn` and `quote`, so the fuzz crate (`fuzz/`, outside
+//! the workspace) compiles these same files as its own modules and calls `expand` directly;
+//! a new stage has to be listed in `fuzz/src/lib.rs` too.
 
 use proc_macro::TokenStream;
 

@@ -220,8 +220,11 @@ fn is_none_path(e: &Expr) -> bool {
 
 impl Lint {
     fn lookup(&self, ident: &Ident) -> Option<&Name> {
-        let key = ident.to_string();
-        self.scopes.iter().rev().find_map(|s| s.get(&key))
+        self.lookup_name(&ident.to_string())
+    }
+
+    fn lookup_name(&self, name: &str) -> Option<&Name> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
     }
 
     fn bind(&mut self, ident: &Ident, taint: Taint, origin: &Ident) {
@@ -497,8 +500,7 @@ impl Lint {
                 TokenTree::Literal(lit) => {
                     let text = lit.to_string();
                     for inline in inline_names(&text) {
-                        let ident = Ident::new(&inline, lit.span());
-                        if let Some(name) = self.lookup(&ident)
+                        if let Some(name) = self.lookup_name(&inline)
                             && name.taint != Taint::Clean
                         {
                             return Some((lit.span(), name.origin.clone()));
@@ -533,7 +535,10 @@ impl Lint {
     }
 }
 
-/// Names used inline in a format string literal: `"{name}"`, `"{name:?}"`.
+/// Names used inline in a format string literal: `"{name}"`, `"{name:?}"`. Positional
+/// arguments (`"{0}"`, `"{1:?}"`) refer to the macro's arguments, which are checked as
+/// expressions, so they are not names; nor is anything that does not start like an
+/// identifier.
 fn inline_names(literal: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = literal;
@@ -546,8 +551,9 @@ fn inline_names(literal: &str) -> Vec<String> {
         let end = rest
             .find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(rest.len());
-        if end > 0 {
-            out.push(rest[..end].to_owned());
+        let name = &rest[..end];
+        if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            out.push(name.to_owned());
         }
     }
     out
@@ -847,6 +853,36 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("a range"), "{found:?}");
         assert!(found[1].contains("list `l`"), "{found:?}");
+    }
+
+    #[test]
+    fn positional_format_arguments_are_not_names() {
+        // Found by the `expand` fuzz target: `{0}` made the lint build an identifier `0`,
+        // and `Ident::new` panicked, so the macro panicked on an ordinary `format!`.
+        assert_eq!(
+            super::inline_names(r#""{0} {name} {{x}} {1:?} {_y:>5} {²} {}""#),
+            ["name", "_y"]
+        );
+        let found = findings(quote! {
+            fn f(#[shape] column: String, limit: u64) -> SelectStatement {
+                let mut q = Query::select();
+                q.and_where(Expr::cust(format!("{0} > 0 AND {0} < 9", column)));
+                q.limit(limit);
+                q
+            }
+        });
+        assert!(found.is_empty(), "{found:?}");
+        // A bound argument after a positional one is still found, inline or as an argument.
+        let found = findings(quote! {
+            fn f(limit: u64, offset: u64) -> SelectStatement {
+                let a = format!("{0} {limit}", 1);
+                let b = format!("{0}", offset);
+                Query::select()
+            }
+        });
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("`limit`"), "{found:?}");
+        assert!(found[1].contains("`offset`"), "{found:?}");
     }
 
     #[test]

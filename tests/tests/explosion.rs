@@ -7,7 +7,7 @@
 //! less than a fixed bound.
 //!
 //! `CACHED_QUERY_EXPLOSION_CALLS` sets the number of distinct values (default 1,000,000:
-//! about 9 s in a debug build and 1.5 to 4 s in release, on two cores).
+//! 9 to 13 s in a debug build and 1.5 to 4 s in release, on two shared cores).
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 

@@ -1,7 +1,8 @@
 //! Every use the body lint allows: presence tests and matches on `Option` arguments, the
 //! emptiness of lists, flags and `#[shape]` values deciding freely, and plain passing of
 //! bound values (`.into()`, `.clone()`, `&x`, `*x`, `.to_owned()`, `.to_string()` on a
-//! `&str`, copies, elements through iterators and closures). And `lint = false`.
+//! `&str`, copies, elements through iterators and closures), `#[shape]` values formatted
+//! into the SQL, positional format arguments included. And `lint = false`.
 
 use cached_query::cached_query;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query, SelectStatement, Value};
@@ -74,6 +75,8 @@ fn allowed(
         Sort::Newest => q.order_by(Alias::new("id"), Order::Desc),
         Sort::Oldest => q.order_by(Alias::new("id"), Order::Asc),
     };
+    // Positional arguments in a format string (the macro once panicked on `{0}`).
+    q.and_where(Expr::cust(format!("{0} >= {0}", depth)));
     for level in 0..depth {
         if level > 0 {
             q.and_where(Expr::col(Alias::new("parent")).is_not_null());
