@@ -4,6 +4,9 @@
 //!   MySQL, uncached and then cached, with the same requests; [`video`] holds its schema and
 //!   query functions, [`playback`] the replay, [`drivers`] the three databases.
 //! - `side_by_side`: cached and uncached SQL of a few calls printed next to each other.
+//! - `sqlite_replan`: which bound values make SQLite re-prepare a statement, through
+//!   `prepare_cached` and `SqliteStatements`, with and without `ANALYZE`; `docs/sqlite.md`
+//!   reports the figures.
 
 pub mod drivers;
 pub mod playback;
