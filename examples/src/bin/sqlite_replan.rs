@@ -35,7 +35,7 @@ const USAGE: &str = "\
 usage: sqlite_replan [--calls N] [--rows N]
 
   --calls N  timed calls per case and configuration (default 20000)
-  --rows N   rows in the table (default 5000)";
+  --rows N   rows in the table (default 5000, at least 4000)";
 
 /// The one table: `cat` is skewed (nine rows in ten have 0), `name` is indexed text.
 #[derive(Iden, Clone, Copy, Debug)]
