@@ -5,8 +5,14 @@
 
 use std::str::FromStr;
 
-use cached_query::{SqlxValues, rusqlite_params};
-use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Values};
+use std::sync::Arc;
+
+use cached_query::{
+    Cached, QueryArgs, SqliteArg, SqliteStatementStats, SqliteStatements, SqlxValues,
+    rusqlite_params,
+};
+use rusqlite::{PrepFlags, StatementStatus};
+use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Value, Values};
 use sqlx::{AssertSqlSafe, Column, ConnectOptions, Connection, Row as _, TypeInfo};
 
 use crate::playback::{Cell, Database, DbError, Row, Sql};
@@ -15,21 +21,60 @@ fn text(error: impl std::fmt::Display) -> DbError {
     error.to_string()
 }
 
-/// SQLite in memory, through rusqlite's statement cache (`prepare_cached`).
-#[derive(Debug)]
-pub struct Sqlite {
-    conn: rusqlite::Connection,
+/// SQLite in memory through rusqlite: by text through rusqlite's statement cache
+/// (`prepare_cached`), through [`SqliteStatements`], or through the ideal run's statements.
+/// It borrows its connection (the statements do): open one with [`Sqlite::open`].
+pub struct Sqlite<'c> {
+    conn: &'c rusqlite::Connection,
+    statements: SqliteStatements<'c>,
+    ideal: Vec<rusqlite::Statement<'c>>,
+    /// Re-prepares of statements run through `prepare_cached`, read off after each use.
+    by_text: u64,
+    /// Re-prepares of ideal statements since finalized.
+    ideal_gone: u64,
 }
 
-impl Sqlite {
+impl<'c> Sqlite<'c> {
     /// A new in-memory database. rusqlite's statement cache is raised from 16 to 256
-    /// statements, so both runs keep every shape prepared and differ only in how they
+    /// statements, so runs by text keep every shape prepared and differ only in how they
     /// build the SQL.
-    pub fn open() -> Result<Self, DbError> {
+    pub fn open() -> Result<rusqlite::Connection, DbError> {
         let conn = rusqlite::Connection::open_in_memory().map_err(text)?;
         conn.set_prepared_statement_cache_capacity(256);
-        Ok(Sqlite { conn })
+        Ok(conn)
     }
+
+    /// The playback's view of `conn`.
+    pub fn new(conn: &'c rusqlite::Connection) -> Self {
+        Sqlite {
+            conn,
+            statements: SqliteStatements::new(conn),
+            ideal: Vec::new(),
+            by_text: 0,
+            ideal_gone: 0,
+        }
+    }
+
+    fn cached(&mut self, sql: &str) -> Result<rusqlite::CachedStatement<'c>, DbError> {
+        self.conn.prepare_cached(sql).map_err(text)
+    }
+
+    fn count(&mut self, statement: &rusqlite::Statement<'_>) {
+        self.by_text += status(statement.reset_status(StatementStatus::RePrepare));
+    }
+}
+
+impl std::fmt::Debug for Sqlite<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sqlite")
+            .field("statements", &self.statements)
+            .field("ideal", &self.ideal.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn status(count: i32) -> u64 {
+    u64::try_from(count).unwrap_or_default()
 }
 
 fn sqlite_cell(value: rusqlite::types::ValueRef<'_>) -> Cell {
@@ -44,7 +89,14 @@ fn sqlite_cell(value: rusqlite::types::ValueRef<'_>) -> Cell {
     }
 }
 
-impl Database for Sqlite {
+/// A result row as cells; the same for every way of running a statement.
+fn sqlite_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    (0..row.as_ref().column_count())
+        .map(|i| row.get_ref(i).map(sqlite_cell))
+        .collect()
+}
+
+impl Database for Sqlite<'_> {
     type Backend = SqliteQueryBuilder;
 
     fn name(&self) -> String {
@@ -52,26 +104,102 @@ impl Database for Sqlite {
     }
 
     fn query(&mut self, sql: Sql, values: Values) -> Result<Vec<Row>, DbError> {
-        let mut statement = self.conn.prepare_cached(&sql).map_err(text)?;
-        let columns = statement.column_count();
+        let mut statement = self.cached(&sql)?;
         let rows = statement
-            .query_map(rusqlite_params(&values), |row| {
-                (0..columns)
-                    .map(|i| row.get_ref(i).map(sqlite_cell))
-                    .collect::<rusqlite::Result<Row>>()
-            })
-            .map_err(text)?;
-        rows.collect::<rusqlite::Result<Vec<Row>>>().map_err(text)
+            .query_map(rusqlite_params(&values), sqlite_row)
+            .map_err(text)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<Row>>>().map_err(text));
+        self.count(&statement);
+        rows
     }
 
     fn execute(&mut self, sql: Sql, values: Values) -> Result<u64, DbError> {
-        let mut statement = self.conn.prepare_cached(&sql).map_err(text)?;
-        let changed = statement.execute(rusqlite_params(&values)).map_err(text)?;
-        Ok(changed as u64)
+        let mut statement = self.cached(&sql)?;
+        let changed = statement.execute(rusqlite_params(&values)).map_err(text);
+        self.count(&statement);
+        Ok(changed? as u64)
     }
 
     fn ddl(&mut self, sql: &str) -> Result<(), DbError> {
         self.conn.execute_batch(sql).map_err(text)
+    }
+
+    fn has_statement_cache(&self) -> bool {
+        true
+    }
+
+    fn query_statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> Result<Vec<Row>, DbError> {
+        self.statements.query_map(query, sqlite_row).map_err(text)
+    }
+
+    fn execute_statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> Result<u64, DbError> {
+        Ok(self.statements.execute(query).map_err(text)? as u64)
+    }
+
+    fn prepare_ideal(&mut self, texts: &[Arc<str>]) -> Result<(), DbError> {
+        self.ideal_gone += self
+            .ideal
+            .drain(..)
+            .map(|s| status(s.get_status(StatementStatus::RePrepare)))
+            .sum::<u64>();
+        for sql in texts {
+            let statement = self
+                .conn
+                .prepare_with_flags(sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)
+                .map_err(text)?;
+            self.ideal.push(statement);
+        }
+        Ok(())
+    }
+
+    fn run_ideal(
+        &mut self,
+        at: usize,
+        binds: &[(usize, Value)],
+        write: bool,
+    ) -> Result<Vec<Row>, DbError> {
+        let statement = self.ideal.get_mut(at).ok_or("no such ideal statement")?;
+        for (i, value) in binds {
+            statement
+                .raw_bind_parameter(*i, SqliteArg::new(value, *i))
+                .map_err(text)?;
+        }
+        if write {
+            let changed = statement.raw_execute().map_err(text)?;
+            return Ok(vec![vec![Cell::Int(changed as i64)]]);
+        }
+        let mut rows = statement.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(text)? {
+            out.push(sqlite_row(row).map_err(text)?);
+        }
+        Ok(out)
+    }
+
+    fn statement_cache(&self) -> Option<String> {
+        let SqliteStatementStats {
+            statements,
+            hits,
+            prepares,
+            evictions,
+            fallbacks,
+            bound,
+            unchanged,
+            ..
+        } = self.statements.stats();
+        Some(format!(
+            "{statements} held, {hits} hits, {prepares} prepared, {evictions} evicted, \
+             {fallbacks} run by text; {bound} values bound, {unchanged} left bound"
+        ))
+    }
+
+    fn reprepares(&self) -> Option<u64> {
+        let ideal = self
+            .ideal
+            .iter()
+            .map(|s| status(s.get_status(StatementStatus::RePrepare)))
+            .sum::<u64>();
+        Some(self.by_text + self.statements.reprepares() + self.ideal_gone + ideal)
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use cached_query::{Backend, Cached, QueryArgs, Statement};
 use cached_query_tests::db::Rng;
-use sea_query::Values;
+use sea_query::{Value, Values};
 
 use crate::video::{
     self, COUNTRIES, KINDS, LANGUAGES, PLATFORMS, RelatedSort, SIZES, user_agent_header,
@@ -90,6 +90,53 @@ pub trait Database {
 
     /// Runs a DDL statement without values.
     fn ddl(&mut self, sql: &str) -> Result<(), DbError>;
+
+    /// Whether the database also runs [`Mode::Statements`] and [`Mode::Ideal`] (SQLite).
+    fn has_statement_cache(&self) -> bool {
+        false
+    }
+
+    /// Runs a cached query through a statement cache keyed by the template
+    /// ([`Mode::Statements`]); the call builds it.
+    fn query_statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> Result<Vec<Row>, DbError> {
+        let _ = query;
+        Err(format!("{} has no statement cache", self.name()))
+    }
+
+    /// Executes a cached statement through the statement cache ([`Mode::Statements`]).
+    fn execute_statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> Result<u64, DbError> {
+        let _ = query;
+        Err(format!("{} has no statement cache", self.name()))
+    }
+
+    /// Prepares one statement per text for [`Mode::Ideal`], replacing any prepared before.
+    fn prepare_ideal(&mut self, texts: &[Arc<str>]) -> Result<(), DbError> {
+        let _ = texts;
+        Err(format!("{} has no ideal run", self.name()))
+    }
+
+    /// Binds `binds` (1-based index and value) to prepared statement `text` and runs it
+    /// ([`Mode::Ideal`]): the rows of a query, or the number of rows a write changed as a
+    /// single row holding one integer.
+    fn run_ideal(
+        &mut self,
+        text: usize,
+        binds: &[(usize, Value)],
+        write: bool,
+    ) -> Result<Vec<Row>, DbError> {
+        let _ = (text, binds, write);
+        Err(format!("{} has no ideal run", self.name()))
+    }
+
+    /// How many times the database re-prepared a statement so far, where it can tell.
+    fn reprepares(&self) -> Option<u64> {
+        None
+    }
+
+    /// The counters of the statement cache of [`Mode::Statements`], for the report.
+    fn statement_cache(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Creates the video schema on `db` and fills it.
@@ -201,19 +248,57 @@ pub fn requests(n: usize, seed: u64) -> Vec<Request> {
         .collect()
 }
 
+/// How a run builds and runs its statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Every statement built and rendered by sea-query, run by its text (on SQLite through
+    /// rusqlite's `prepare_cached`): what applications do without the cache.
+    #[default]
+    Uncached,
+    /// SQL and values from `#[cached_query]` (`build_shared`), run by text like `Uncached`.
+    Cached,
+    /// `#[cached_query]` through the database's statement cache keyed by template (SQLite:
+    /// [`cached_query::SqliteStatements`]).
+    Statements,
+    /// The lower bound: the SQL and values of every statement computed before the run, one
+    /// prepared statement per text, and only changed values bound; nothing is built.
+    Ideal,
+}
+
+impl Mode {
+    /// The name in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Uncached => "uncached",
+            Mode::Cached => "cached",
+            Mode::Statements => "cached + statement cache",
+            Mode::Ideal => "ideal",
+        }
+    }
+}
+
 /// What a run measured.
 #[derive(Debug, Clone, Default)]
 pub struct RunReport {
+    /// How the run built and ran its statements.
+    pub mode: Mode,
+    /// A pass that is compared but not reported (it recorded the statements for the ideal
+    /// run).
+    pub untimed: bool,
     /// Wall time of the whole run.
     pub elapsed: Duration,
-    /// Time spent building statements (SQL text and values), part of `elapsed`.
-    pub building: Duration,
+    /// Time spent building statements (SQL text and values), part of `elapsed`; `None` where
+    /// building is not separate from running (the statement cache builds inside its call)
+    /// or does not happen (the ideal run).
+    pub building: Option<Duration>,
     /// Statements run.
     pub statements: u64,
     /// Rows returned by all queries.
     pub rows: u64,
     /// Rows changed by all writes.
     pub changed: u64,
+    /// Times the database re-prepared a statement during the run, where it can tell.
+    pub reprepares: Option<u64>,
     /// One digest of all rows per request, to compare runs.
     pub digests: Vec<u64>,
     /// The view counters after the run.
@@ -227,48 +312,135 @@ impl RunReport {
     }
 
     /// Mean building time per request.
-    pub fn building_per_request(&self) -> Duration {
-        self.building / (self.digests.len().max(1) as u32)
+    pub fn building_per_request(&self) -> Option<Duration> {
+        self.building
+            .map(|b| b / (self.digests.len().max(1) as u32))
+    }
+
+    /// Re-prepares per request.
+    pub fn reprepares_per_request(&self) -> Option<f64> {
+        self.reprepares
+            .map(|r| r as f64 / self.digests.len().max(1) as f64)
+    }
+}
+
+/// The statements a cached run sent, in order, for the ideal run to replay.
+#[derive(Debug, Default)]
+pub struct Recording {
+    /// Every statement: its SQL, its values, whether it is a write.
+    calls: Vec<(Arc<str>, Values, bool)>,
+    /// Where each request's statements end in `calls`.
+    ends: Vec<usize>,
+}
+
+/// A recording turned into what the ideal run does: distinct texts to prepare, and per
+/// statement the text's index and only the values that differ from the ones its prepared
+/// statement holds at that point.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The distinct SQL texts, one prepared statement each.
+    pub texts: Vec<Arc<str>>,
+    calls: Vec<PlannedCall>,
+    ends: Vec<usize>,
+}
+
+/// One statement of the ideal run: its text's index, the values to bind (1-based index and
+/// value), whether it is a write.
+type PlannedCall = (usize, Vec<(usize, Value)>, bool);
+
+impl Recording {
+    /// The ideal run's plan.
+    pub fn plan(self) -> Plan {
+        let mut index = std::collections::HashMap::<Arc<str>, usize>::new();
+        let mut texts = Vec::new();
+        let mut bound: Vec<Vec<Value>> = Vec::new();
+        let calls = self
+            .calls
+            .into_iter()
+            .map(|(sql, values, write)| {
+                let at = *index.entry(Arc::clone(&sql)).or_insert_with(|| {
+                    texts.push(Arc::clone(&sql));
+                    bound.push(Vec::new());
+                    texts.len() - 1
+                });
+                let held = &mut bound[at];
+                let fresh = held.len() != values.0.len();
+                let binds = values
+                    .0
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, v)| fresh || held[i] != *v)
+                    .map(|(i, v)| (i + 1, v.clone()))
+                    .collect();
+                *held = values.0;
+                (at, binds, write)
+            })
+            .collect();
+        Plan {
+            texts,
+            calls,
+            ends: self.ends,
+        }
     }
 }
 
 /// A run in progress: the database, the mode and the tallies.
 struct Session<'a, D: Database> {
     db: &'a mut D,
-    cached: bool,
+    mode: Mode,
     building: Duration,
     statements: u64,
     rows: u64,
     changed: u64,
     hasher: DefaultHasher,
+    recording: Option<&'a mut Recording>,
 }
 
 impl<D: Database> Session<'_, D> {
     fn build<Q: QueryArgs>(&mut self, h: &Cached<Q>) -> (Sql, Values) {
         let start = Instant::now();
-        let built = if self.cached {
-            let (sql, values) = h.build_shared(D::Backend::default());
-            (Sql::Shared(sql), values)
-        } else {
+        let built = if self.mode == Mode::Uncached {
             let (sql, values) = h.statement().build_with(D::Backend::default());
             (Sql::Owned(sql), values)
+        } else {
+            let (sql, values) = h.build_shared(D::Backend::default());
+            (Sql::Shared(sql), values)
         };
         self.building += start.elapsed();
-        self.statements += 1;
         built
     }
 
+    fn record(&mut self, sql: &Sql, values: &Values, write: bool) {
+        if let Some(recording) = &mut self.recording {
+            recording
+                .calls
+                .push((Arc::from(&**sql), values.clone(), write));
+        }
+    }
+
     fn query<Q: QueryArgs>(&mut self, h: Cached<Q>) -> Result<Vec<Row>, DbError> {
-        let (sql, values) = self.build(&h);
-        let rows = self.db.query(sql, values)?;
+        self.statements += 1;
+        let rows = if self.mode == Mode::Statements {
+            self.db.query_statement(&h)?
+        } else {
+            let (sql, values) = self.build(&h);
+            self.record(&sql, &values, false);
+            self.db.query(sql, values)?
+        };
         self.rows += rows.len() as u64;
         rows.hash(&mut self.hasher);
         Ok(rows)
     }
 
     fn execute<Q: QueryArgs>(&mut self, h: Cached<Q>) -> Result<(), DbError> {
-        let (sql, values) = self.build(&h);
-        let changed = self.db.execute(sql, values)?;
+        self.statements += 1;
+        let changed = if self.mode == Mode::Statements {
+            self.db.execute_statement(&h)?
+        } else {
+            let (sql, values) = self.build(&h);
+            self.record(&sql, &values, true);
+            self.db.execute(sql, values)?
+        };
         self.changed += changed;
         changed.hash(&mut self.hasher);
         Ok(())
@@ -277,6 +449,14 @@ impl<D: Database> Session<'_, D> {
     /// One request; returns the digest of everything it read and wrote.
     fn request(&mut self, r: &Request) -> Result<u64, DbError> {
         self.hasher = DefaultHasher::new();
+        let digest = self.request_body(r)?;
+        if let Some(recording) = &mut self.recording {
+            recording.ends.push(recording.calls.len());
+        }
+        Ok(digest)
+    }
+
+    fn request_body(&mut self, r: &Request) -> Result<u64, DbError> {
         let agent = self.query(video::user_agent(&r.user_agent))?;
         let agent = agent.first().and_then(|row| row[0].int());
 
@@ -322,24 +502,27 @@ impl<D: Database> Session<'_, D> {
     }
 }
 
-/// Replays `requests` on `db`, cached or not, after resetting the view counters; calls
-/// `progress(done)` every so often.
+/// Replays `requests` on `db` in `mode` (not [`Mode::Ideal`]: see [`replay_ideal`]) after
+/// resetting the view counters, recording the statements sent into `recording` if given;
+/// calls `progress(done)` every so often.
 pub fn replay<D: Database>(
     db: &mut D,
     requests: &[Request],
-    cached: bool,
+    mode: Mode,
+    recording: Option<&mut Recording>,
     mut progress: impl FnMut(usize),
 ) -> Result<RunReport, DbError> {
-    let (sql, values) = video::reset_views().build_with(D::Backend::default());
-    db.execute(Sql::Owned(sql), values)?;
+    reset(db)?;
+    let reprepares = db.reprepares();
     let mut session = Session {
         db,
-        cached,
+        mode,
         building: Duration::ZERO,
         statements: 0,
         rows: 0,
         changed: 0,
         hasher: DefaultHasher::new(),
+        recording,
     };
     let mut digests = Vec::with_capacity(requests.len());
     let step = (requests.len() / 200).max(1);
@@ -352,15 +535,91 @@ pub fn replay<D: Database>(
     }
     let elapsed = start.elapsed();
     progress(requests.len());
+    let Session {
+        db,
+        building,
+        statements,
+        rows,
+        changed,
+        ..
+    } = session;
+    finish(
+        db,
+        reprepares,
+        RunReport {
+            mode,
+            untimed: false,
+            elapsed,
+            building: (mode != Mode::Statements).then_some(building),
+            statements,
+            rows,
+            changed,
+            reprepares: None,
+            digests,
+            views: Vec::new(),
+        },
+    )
+}
+
+/// Replays a cached run's statements from `plan` ([`Mode::Ideal`]): nothing is built, each
+/// text was prepared once before the run, and only values that changed are bound.
+pub fn replay_ideal<D: Database>(
+    db: &mut D,
+    plan: &Plan,
+    mut progress: impl FnMut(usize),
+) -> Result<RunReport, DbError> {
+    db.prepare_ideal(&plan.texts)?;
+    reset(db)?;
+    let reprepares = db.reprepares();
+    let mut report = RunReport {
+        mode: Mode::Ideal,
+        digests: Vec::with_capacity(plan.ends.len()),
+        ..RunReport::default()
+    };
+    let step = (plan.ends.len() / 200).max(1);
+    let start = Instant::now();
+    let mut call = 0;
+    for (i, &end) in plan.ends.iter().enumerate() {
+        let mut hasher = DefaultHasher::new();
+        for (text, binds, write) in &plan.calls[call..end] {
+            let rows = db.run_ideal(*text, binds, *write)?;
+            if *write {
+                let changed = rows.first().and_then(|row| row[0].int()).unwrap_or(0) as u64;
+                report.changed += changed;
+                changed.hash(&mut hasher);
+            } else {
+                report.rows += rows.len() as u64;
+                rows.hash(&mut hasher);
+            }
+        }
+        report.statements += (end - call) as u64;
+        call = end;
+        report.digests.push(hasher.finish());
+        if i % step == 0 {
+            progress(i);
+        }
+    }
+    report.elapsed = start.elapsed();
+    progress(plan.ends.len());
+    finish(db, reprepares, report)
+}
+
+fn reset<D: Database>(db: &mut D) -> Result<(), DbError> {
+    let (sql, values) = video::reset_views().build_with(D::Backend::default());
+    db.execute(Sql::Owned(sql), values).map(drop)
+}
+
+/// Fills in the re-prepares since `before` and the view counters.
+fn finish<D: Database>(
+    db: &mut D,
+    before: Option<u64>,
+    mut report: RunReport,
+) -> Result<RunReport, DbError> {
+    report.reprepares = db
+        .reprepares()
+        .zip(before)
+        .map(|(after, before)| after - before);
     let (sql, values) = video::dump_views().build_with(D::Backend::default());
-    let views = session.db.query(Sql::Owned(sql), values)?;
-    Ok(RunReport {
-        elapsed,
-        building: session.building,
-        statements: session.statements,
-        rows: session.rows,
-        changed: session.changed,
-        digests,
-        views,
-    })
+    report.views = db.query(Sql::Owned(sql), values)?;
+    Ok(report)
 }

@@ -1,27 +1,60 @@
-//! The playback on SQLite: both runs read the same rows and leave the same counters, and
-//! every statement of the video endpoint is cacheable.
+//! The playback on SQLite: the four runs (uncached, cached, cached through the statement
+//! cache, and the ideal replay) read the same rows and leave the same counters, every
+//! statement of the video endpoint is cacheable, and the statement cache re-prepares only
+//! for values the plan depends on.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use cached_query_examples::drivers::Sqlite;
-use cached_query_examples::playback::{load, replay, requests};
+use cached_query_examples::playback::{Mode, Recording, load, replay, replay_ideal, requests};
 use cached_query_tests::db::Dialect;
 
 #[test]
 fn cached_and_uncached_replays_agree_on_sqlite() {
-    let mut db = Sqlite::open().unwrap();
+    let conn = Sqlite::open().unwrap();
+    let mut db = Sqlite::new(&conn);
     assert!(load(&mut db, Dialect::Sqlite).unwrap() > 5_000);
     let requests = requests(600, 7);
 
-    let uncached = replay(&mut db, &requests, false, |_| {}).unwrap();
-    let cached = replay(&mut db, &requests, true, |_| {}).unwrap();
+    let uncached = replay(&mut db, &requests, Mode::Uncached, None, |_| {}).unwrap();
+    let cached = replay(&mut db, &requests, Mode::Cached, None, |_| {}).unwrap();
+    let statements = replay(&mut db, &requests, Mode::Statements, None, |_| {}).unwrap();
+    let mut recording = Recording::default();
+    let recorded = replay(
+        &mut db,
+        &requests,
+        Mode::Cached,
+        Some(&mut recording),
+        |_| {},
+    )
+    .unwrap();
+    let ideal = replay_ideal(&mut db, &recording.plan(), |_| {}).unwrap();
 
-    assert_eq!(uncached.digests, cached.digests);
-    assert_eq!(uncached.views, cached.views);
-    assert_eq!(
-        (uncached.rows, uncached.statements),
-        (cached.rows, cached.statements)
+    for run in [&cached, &statements, &recorded, &ideal] {
+        assert_eq!(uncached.digests, run.digests, "{:?}", run.mode);
+        assert_eq!(uncached.views, run.views, "{:?}", run.mode);
+        assert_eq!(
+            (uncached.rows, uncached.changed, uncached.statements),
+            (run.rows, run.changed, run.statements),
+            "{:?}",
+            run.mode
+        );
+    }
+    assert!(statements.building.is_none() && ideal.building.is_none());
+
+    // Through prepare_cached, every statement with a `LIMIT ?` is compiled again on every
+    // call (rusqlite clears its bindings); the statement cache and the ideal run re-prepare
+    // only when the related videos' limit changes, the one limit the request varies.
+    let per_request =
+        |r: &cached_query_examples::playback::RunReport| r.reprepares_per_request().unwrap();
+    assert!(per_request(&uncached) > 3.0, "{uncached:?}");
+    assert_eq!(per_request(&uncached), per_request(&cached));
+    assert!(
+        per_request(&statements) < 1.0,
+        "{:?}",
+        statements.reprepares
     );
+    assert!(per_request(&ideal) <= per_request(&statements));
     // The mix reaches every statement, and most requests run all eleven.
     assert!(
         cached.statements > 600 * 9,

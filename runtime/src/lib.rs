@@ -112,7 +112,9 @@
 //!   `#[shape]` argument, so that each value is a shape of its own). This changes the SQL
 //!   text on purpose (`build` then differs from sea-query's, the rows do not), so that
 //!   SQLite does not compile the statement again for a `LIMIT ?` it must re-plan whenever
-//!   the value is bound (see `docs/sqlite.md`). A limit taken from a bound argument makes
+//!   the value is bound (see
+//!   [docs/sqlite.md](https://github.com/cached-query/cached-query/blob/main/docs/sqlite.md)).
+//!   A limit taken from a bound argument makes
 //!   the shape uncacheable, with a reason that names the argument
 //!   ([`Uncacheable::LimitNotInKey`]).
 //!
@@ -170,7 +172,10 @@
 //! Optional features bind a handle to the driver you use, in one call:
 //! `sqlx-postgres`, `sqlx-mysql` and `sqlx-sqlite` add [`Cached::sqlx_postgres`] and its
 //! siblings (a sqlx query to `fetch_all` or `execute`); `rusqlite` adds
-//! [`Cached::rusqlite_query_map`] and [`Cached::rusqlite_execute`]. `with-chrono`,
+//! [`Cached::rusqlite_query_map`] and [`Cached::rusqlite_execute`] (through rusqlite's
+//! `prepare_cached`), and [`SqliteStatements`]: one prepared statement per cached shape,
+//! found by the template's identity, whose unchanged values stay bound, so that SQLite does
+//! not compile it again on every call. `with-chrono`,
 //! `with-time`, `with-uuid`, `with-json` and `with-rust_decimal` allow arguments of those
 //! types (and enable them in sea-query and the drivers).
 //!
@@ -214,7 +219,8 @@ pub use handle::{Cached, QueryArgs};
 pub use probe::{Probe, Prober};
 #[cfg(feature = "rusqlite")]
 pub use rusqlite::{
-    DEFAULT_STATEMENT_LIMIT, SqliteArg, SqliteStatementStats, SqliteStatements, rusqlite_params,
+    DEFAULT_STATEMENT_LIMIT, STATEMENTS_PER_LIST_SHAPE, SqliteArg, SqliteStatementStats,
+    SqliteStatements, rusqlite_params,
 };
 #[cfg(any(
     feature = "sqlx-postgres",

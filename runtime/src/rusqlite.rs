@@ -13,7 +13,9 @@ use crate::handle::{Cached, QueryArgs};
 
 mod statements;
 
-pub use statements::{DEFAULT_STATEMENT_LIMIT, SqliteStatementStats, SqliteStatements};
+pub use statements::{
+    DEFAULT_STATEMENT_LIMIT, STATEMENTS_PER_LIST_SHAPE, SqliteStatementStats, SqliteStatements,
+};
 
 /// One value bound through rusqlite.
 #[derive(Debug, Clone, Copy)]

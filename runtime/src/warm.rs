@@ -337,6 +337,10 @@ pub struct FunctionInventory {
     pub name: &'static str,
     /// Its module.
     pub module: &'static str,
+    /// Its `IN`-list arguments: each length of a list is SQL of its own.
+    pub lists: &'static [&'static str],
+    /// The most shapes its cache holds (`capacity = N`).
+    pub capacity: usize,
     /// Its shapes for every backend (backend by backend, each in enumeration order), or why
     /// they cannot be listed.
     pub shapes: Result<Vec<ShapeSql>, NotEnumerable>,
@@ -436,6 +440,8 @@ pub fn inventory() -> Inventory {
             .map(|r| FunctionInventory {
                 name: r.meta.name,
                 module: r.meta.module,
+                lists: r.meta.lists,
+                capacity: r.meta.capacity,
                 shapes: (r.shapes)(),
             })
             .collect(),

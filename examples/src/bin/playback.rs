@@ -17,7 +17,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use cached_query_examples::drivers::{MySql, Postgres, Sqlite};
-use cached_query_examples::playback::{Database, Request, RunReport, load, replay, requests};
+use cached_query_examples::playback::{
+    Database, Mode, Recording, Request, RunReport, load, replay, replay_ideal, requests,
+};
 use cached_query_tests::db::Dialect;
 
 const USAGE: &str = "\
@@ -115,7 +117,30 @@ fn micros(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
-/// Loads the schema and replays both ways; returns whether the runs agreed.
+/// The report's line for one run.
+fn line(r: &RunReport, requests: usize) {
+    let building = match r.building_per_request() {
+        Some(b) => format!(
+            "building {:>6.2} µs/request ({:>4.1}% of the time)",
+            micros(b),
+            100.0 * r.building.unwrap_or_default().as_secs_f64()
+                / r.elapsed.as_secs_f64().max(1e-9),
+        ),
+        None => "building           -".to_owned(),
+    };
+    let reprepares = r.reprepares_per_request().map_or(String::new(), |n| {
+        format!("   re-prepares {n:>6.3}/request")
+    });
+    println!(
+        "   {:<24} {:>9.0} req/s   {:>7.1} µs/request   {building}{reprepares}",
+        r.mode.name(),
+        r.per_second(),
+        micros(r.elapsed) / requests as f64,
+    );
+}
+
+/// Loads the schema and replays in every mode the database has; returns whether all runs
+/// agreed.
 fn run<D: Database>(mut db: D, dialect: Dialect, requests: &[Request]) -> Result<bool, String> {
     println!("== {}", db.name());
     let start = Instant::now();
@@ -126,84 +151,114 @@ fn run<D: Database>(mut db: D, dialect: Dialect, requests: &[Request]) -> Result
     );
 
     // An untimed uncached pass over the first tenth warms the database (pages, prepared
-    // statements) for both timed runs alike; the cache stays cold.
-    replay(
-        &mut db,
-        &requests[..requests.len().div_ceil(10)],
-        false,
-        |_| {},
-    )?;
+    // statements) for the timed runs alike; the cache stays cold.
+    let warm = &requests[..requests.len().div_ceil(10)];
+    replay(&mut db, warm, Mode::Uncached, None, |_| {})?;
     let before = cached_query::stats();
-    let uncached = replay(
-        &mut db,
-        requests,
-        false,
-        progress("uncached", requests.len()),
-    )?;
-    let cached = replay(&mut db, requests, true, progress("cached", requests.len()))?;
+    let n = requests.len();
+    let mut runs = vec![
+        replay(
+            &mut db,
+            requests,
+            Mode::Uncached,
+            None,
+            progress("uncached", n),
+        )?,
+        replay(&mut db, requests, Mode::Cached, None, progress("cached", n))?,
+    ];
     let after = cached_query::stats();
+    if db.has_statement_cache() {
+        runs.push(replay(
+            &mut db,
+            requests,
+            Mode::Statements,
+            None,
+            progress("stmts", n),
+        )?);
+        // The ideal run replays what a cached run sent, recorded in an untimed pass.
+        let mut recording = Recording::default();
+        let mut recorded = replay(
+            &mut db,
+            requests,
+            Mode::Cached,
+            Some(&mut recording),
+            |_| {},
+        )?;
+        recorded.untimed = true;
+        runs.push(recorded);
+        let plan = recording.plan();
+        runs.push(replay_ideal(&mut db, &plan, progress("ideal", n))?);
+    }
 
-    let line = |name: &str, r: &RunReport| {
-        println!(
-            "   {name:<9} {:>9.0} req/s   {:>7.1} µs/request   building {:>6.2} µs/request ({:>4.1}% of the time)",
-            r.per_second(),
-            micros(r.elapsed) / requests.len() as f64,
-            micros(r.building_per_request()),
-            100.0 * r.building.as_secs_f64() / r.elapsed.as_secs_f64().max(1e-9),
-        );
-    };
+    let (uncached, cached) = (&runs[0], &runs[1]);
     println!(
         "   {} requests, {} statements and {} rows per run",
-        requests.len(),
-        cached.statements,
-        cached.rows
+        n, cached.statements, cached.rows
     );
-    line("uncached", &uncached);
-    line("cached", &cached);
+    for r in runs.iter().filter(|r| !r.untimed) {
+        line(r, n);
+    }
+    let ratio = |r: &RunReport| r.per_second() / uncached.per_second().max(1e-9);
     println!(
         "   speed-up  {:.2}x requests/s, {:.1}x less time building queries",
-        cached.per_second() / uncached.per_second().max(1e-9),
-        uncached.building.as_secs_f64() / cached.building.as_secs_f64().max(1e-12),
+        ratio(cached),
+        uncached.building.unwrap_or_default().as_secs_f64()
+            / cached.building.unwrap_or_default().as_secs_f64().max(1e-12),
     );
+    if let [.., statements, _, ideal] = &runs[..] {
+        println!(
+            "   with the statement cache {:.2}x requests/s of uncached; {:.1}% of the ideal ({:.2}x of it)",
+            ratio(statements),
+            100.0 * statements.per_second() / ideal.per_second().max(1e-9),
+            statements.per_second() / ideal.per_second().max(1e-9),
+        );
+    }
     let delta = |f: fn(&cached_query::Stats) -> u64| f(&after) - f(&before);
     println!(
-        "   cache     {} entries, {} bytes; this run: {} hits, {} misses, {} uncacheable keys",
+        "   cache     {} entries, {} bytes; cached run: {} hits, {} misses, {} uncacheable keys",
         after.entries(),
         after.bytes(),
         delta(cached_query::Stats::hits),
         delta(cached_query::Stats::misses),
         delta(cached_query::Stats::uncacheable_keys),
     );
+    if let Some(statements) = db.statement_cache() {
+        println!("   statements {statements}");
+    }
 
-    let mismatched = uncached
-        .digests
-        .iter()
-        .zip(&cached.digests)
-        .position(|(a, b)| a != b);
-    let same_views = uncached.views == cached.views;
-    match mismatched {
-        None if same_views => {
+    let mut same = true;
+    for r in &runs[1..] {
+        let mismatched = uncached
+            .digests
+            .iter()
+            .zip(&r.digests)
+            .position(|(a, b)| a != b);
+        if let Some(i) = mismatched {
             println!(
-                "   results   identical: {} requests, {} rows read, {} rows written, {} view counters",
-                requests.len(),
-                cached.rows,
-                cached.changed,
-                cached.views.len()
-            );
-            Ok(true)
-        }
-        None => {
-            println!("   results   DIFFERENT: the view counters differ after the two runs");
-            Ok(false)
-        }
-        Some(i) => {
-            println!(
-                "   results   DIFFERENT: request {i} returned other rows: {:?}",
+                "   results   DIFFERENT: {} request {i} returned other rows than uncached: {:?}",
+                r.mode.name(),
                 requests[i]
             );
-            Ok(false)
+            same = false;
+        } else if r.views != uncached.views || r.digests.len() != uncached.digests.len() {
+            println!(
+                "   results   DIFFERENT: {} left other view counters than uncached",
+                r.mode.name()
+            );
+            same = false;
         }
     }
+    if same {
+        println!(
+            "   results   identical in all {} passes: {} requests, {} rows read, {} rows written, {} view counters",
+            runs.len(),
+            n,
+            cached.rows,
+            cached.changed,
+            cached.views.len()
+        );
+    }
+    Ok(same)
 }
 
 fn main() -> ExitCode {
@@ -226,7 +281,9 @@ fn main() -> ExitCode {
         });
         let requests = requests(n, options.seed);
         let outcome = match target {
-            Target::Sqlite => Sqlite::open().and_then(|db| run(db, Dialect::Sqlite, &requests)),
+            Target::Sqlite => {
+                Sqlite::open().and_then(|conn| run(Sqlite::new(&conn), Dialect::Sqlite, &requests))
+            }
             Target::Postgres(url) => {
                 Postgres::connect(url).and_then(|db| run(db, Dialect::Postgres, &requests))
             }

@@ -11,7 +11,9 @@
 //! [`SqliteStatements`] keeps one prepared statement per template (found by the template's
 //! identity, not by the text), keeps its bindings between uses and binds again only the
 //! parameters whose value changed: a `LIMIT 5` the body always binds is bound once, and the
-//! statement is never re-prepared for it.
+//! statement is never re-prepared for it. Which values still make SQLite re-prepare, measured,
+//! and what to do about each:
+//! [docs/sqlite.md](https://github.com/cached-query/cached-query/blob/main/docs/sqlite.md).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -21,10 +23,17 @@ use rusqlite::{Connection, PrepFlags, Row, Statement, StatementStatus};
 use sea_query::{SqliteQueryBuilder, Value, Values};
 
 use super::{SqliteArg, rusqlite_params};
+use crate::backend::BackendId;
 use crate::handle::{Cached, QueryArgs, TemplateId};
+use crate::warm::Inventory;
 
 /// The default bound of [`SqliteStatements`]: statements held at most.
 pub const DEFAULT_STATEMENT_LIMIT: usize = 512;
+
+/// Statements [`SqliteStatements::for_inventory`] counts for a shape with `IN` lists: one per
+/// list length in use. With `pad_in` a list takes at most 16 lengths (1, 2, 4, … 32,768);
+/// without it an application's lists rarely take more.
+pub const STATEMENTS_PER_LIST_SHAPE: usize = 16;
 
 /// One held statement.
 struct Slot<'conn> {
@@ -174,6 +183,55 @@ impl<'conn> SqliteStatements<'conn> {
         }
     }
 
+    /// An empty cache for `conn` sized from the shape inventory: its bound is the number of
+    /// SQLite statements the inventoried functions can send, counting a shape with `IN`
+    /// lists as [`STATEMENTS_PER_LIST_SHAPE`] (one per list length) and a function whose
+    /// shapes cannot be listed as its cache capacity. Statements are still prepared only as
+    /// shapes are used; the bound only decides when the least recently used is finalized.
+    ///
+    /// ```
+    /// use cached_query::{SqliteStatements, STATEMENTS_PER_LIST_SHAPE, cached_query, inventory};
+    /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+    ///
+    /// #[cached_query]
+    /// fn posts(ids: &[i64], published: bool) -> SelectStatement {
+    ///     let mut q = Query::select();
+    ///     q.column(Alias::new("id")).from(Alias::new("posts"));
+    ///     if !ids.is_empty() { q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied())); }
+    ///     if published { q.and_where(Expr::col(Alias::new("published")).eq(true)); }
+    ///     q
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let mine = inventory().in_module(module_path!());
+    /// let statements = SqliteStatements::for_inventory(&conn, &mine);
+    /// // 4 shapes (ids empty or not, published or not), each with a list argument.
+    /// assert_eq!(statements.stats().limit, 4 * STATEMENTS_PER_LIST_SHAPE);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn for_inventory(conn: &'conn Connection, inventory: &Inventory) -> Self {
+        let limit = inventory
+            .functions
+            .iter()
+            .map(|f| match &f.shapes {
+                Ok(shapes) => {
+                    let per_shape = if f.lists.is_empty() {
+                        1
+                    } else {
+                        STATEMENTS_PER_LIST_SHAPE
+                    };
+                    let sqlite = shapes
+                        .iter()
+                        .filter(|s| s.backend == BackendId::Sqlite)
+                        .count();
+                    sqlite.saturating_mul(per_shape)
+                }
+                Err(_) => f.capacity,
+            })
+            .fold(0usize, usize::saturating_add);
+        Self::with_limit(conn, limit)
+    }
+
     /// The connection the statements belong to.
     ///
     /// ```
@@ -309,7 +367,9 @@ impl<'conn> SqliteStatements<'conn> {
     /// How many times SQLite re-prepared a statement run through this cache (its
     /// `SQLITE_STMTSTATUS_REPREPARE` counters, summed, including statements since finalized
     /// and uncached calls). Near zero on a warm workload unless the plan depends on values
-    /// that change; see the crate's `docs/sqlite.md`.
+    /// that change (`LIMIT ?`, `LIKE ?`, indexed comparisons after `ANALYZE`); see
+    /// [docs/sqlite.md](https://github.com/cached-query/cached-query/blob/main/docs/sqlite.md)
+    /// for which values do and what to do about each.
     ///
     /// ```
     /// let conn = rusqlite::Connection::open_in_memory()?;
