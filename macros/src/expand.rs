@@ -64,20 +64,33 @@ struct Gen<'f> {
     f: &'f Function,
     /// The path of the runtime's `__private` module, the only one generated code names.
     p: TokenStream,
+    /// Per argument, the constant that checks its type (`assert_bound`, `assert_shape`);
+    /// `None` for an argument with nothing to check (a `bool`).
+    checks: Vec<Option<Ident>>,
 }
 
 fn expand(f: &Function, options: &Options) -> TokenStream {
     let krate = options.krate();
+    let checks = f
+        .args
+        .iter()
+        .enumerate()
+        .map(|(n, a)| match innermost(&a.class) {
+            Class::Shape | Class::Scalar(_) | Class::List { .. } => Some(numbered("__CQ_CHECK", n)),
+            _ => None,
+        })
+        .collect();
     let generator = Gen {
         f,
         p: quote!(#krate::__private),
+        checks,
     };
     generator.emit(options)
 }
 
 impl Gen<'_> {
     fn emit(&self, options: &Options) -> TokenStream {
-        let Gen { f, p } = self;
+        let Gen { f, p, .. } = self;
         let RawFn {
             attrs, vis, body, ..
         } = &f.raw;
@@ -133,10 +146,11 @@ impl Gen<'_> {
         let prober = local("__cq_p");
         let callback = local("__cq_f");
         let cache = local("__CQ_CACHE");
-        let clones: Vec<TokenStream> = f.args.iter().map(|a| {
+        let clones: Vec<TokenStream> = f.args.iter().enumerate().map(|(n, a)| {
             let ident = &a.ident;
             let mutability = &a.mutability;
-            quote_spanned!(a.ty.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#args_var.#ident);)
+            let ty = self.whole(n);
+            quote_spanned!(a.ty.span()=> let #mutability #ident = <#ty as ::core::clone::Clone>::clone(&#args_var.#ident);)
         }).collect();
         let body_fn = local("__cq_body");
         let body_slot = local("__CQ_BODY");
@@ -178,10 +192,7 @@ impl Gen<'_> {
 
                 enum #family {}
 
-                #[allow(dead_code)]
-                fn __cq_assert_argument_types() {
-                    #(#assertions)*
-                }
+                #(#assertions)*
 
                 impl #p::Family for #family {
                     type Args<'__cq> = #args_struct #struct_generics;
@@ -276,7 +287,7 @@ impl Gen<'_> {
 
     /// The user's signature, returning the handle, with elided lifetimes named `'__cq`.
     fn signature(&self, borrowed: bool) -> syn::Signature {
-        let Gen { f, p } = self;
+        let Gen { f, p, .. } = self;
         let mut sig = f.raw.sig.clone();
         for input in &mut sig.inputs {
             if let FnArg::Typed(pat) = input {
@@ -316,35 +327,70 @@ impl Gen<'_> {
         sig
     }
 
-    /// Checks, spanned at each argument's type, that bound and `#[shape]` types qualify.
+    /// The check constants, spanned at each argument's type: whether bound and `#[shape]`
+    /// types qualify. Every bound the expansion requires of an argument's type goes through
+    /// `Checked<_, CHECK>` with the argument's constant, so a failed check is reported once,
+    /// at the argument, and silences the follow-on errors (see `__private::Checked`).
     fn assertions(&self) -> Vec<TokenStream> {
         let p = &self.p;
         self.f
             .args
             .iter()
-            .filter_map(|a| {
-                let (check, ty) = match innermost(&a.class) {
+            .zip(&self.checks)
+            .filter_map(|(a, check)| {
+                let check = check.as_ref()?;
+                let (assert, ty) = match innermost(&a.class) {
                     Class::Shape => (quote!(assert_shape), &a.ty),
                     Class::Scalar(ty) | Class::List { elem: ty, .. } => (quote!(assert_bound), ty),
                     _ => return None,
                 };
                 let inferred = rewrite(ty, Lifetimes::Inferred);
-                Some(quote_spanned!(ty.span()=> #p::#check::<#inferred>();))
+                Some(quote_spanned!(ty.span()=> const #check: usize = #p::#assert::<#inferred>();))
             })
             .collect()
     }
 
-    fn shapes(&self) -> impl Iterator<Item = &Arg> {
+    /// `ty` through argument `n`'s check: `ty` itself while the check holds.
+    fn checked(&self, n: usize, ty: TokenStream) -> TokenStream {
+        let p = &self.p;
+        match &self.checks[n] {
+            Some(check) => quote!(#p::Checked<#ty, { #check }>),
+            None => ty,
+        }
+    }
+
+    /// Argument `n`'s whole type (lifetimes inferred), checked.
+    fn whole(&self, n: usize) -> TokenStream {
+        let ty = rewrite(&self.f.args[n].ty, Lifetimes::Inferred);
+        self.checked(n, quote!(#ty))
+    }
+
+    /// The type argument `n`'s check is about (a bound scalar, a list's element, a
+    /// `#[shape]` type; lifetimes inferred), checked; `bool` for a flag.
+    fn inner(&self, n: usize) -> TokenStream {
+        let a = &self.f.args[n];
+        let ty = match innermost(&a.class) {
+            Class::Shape => &a.ty,
+            Class::Scalar(ty) | Class::List { elem: ty, .. } => ty,
+            _ => return quote!(bool),
+        };
+        let ty = rewrite(ty, Lifetimes::Inferred);
+        self.checked(n, quote!(#ty))
+    }
+
+    /// The `#[shape]` arguments, with their positions.
+    fn shapes(&self) -> impl Iterator<Item = (usize, &Arg)> {
         self.f
             .args
             .iter()
-            .filter(|a| matches!(a.class, Class::Shape))
+            .enumerate()
+            .filter(|(_, a)| matches!(a.class, Class::Shape))
     }
 
     fn key_type(&self) -> TokenStream {
-        let shapes = self.shapes().map(|a| {
+        let shapes = self.shapes().map(|(n, a)| {
             let ty = &a.ty;
-            quote_spanned!(ty.span()=> #ty)
+            self.checked(n, quote_spanned!(ty.span()=> #ty))
         });
         quote!((u64, (#(#shapes,)*)))
     }
@@ -386,9 +432,10 @@ impl Gen<'_> {
                 key_bits(p, &a.class, quote!(&#args_var.#ident), &bits, &mut next, 0)
             })
             .collect();
-        let shapes = self.shapes().map(|a| {
+        let shapes = self.shapes().map(|(n, a)| {
             let ident = &a.ident;
-            quote_spanned!(a.ty.span()=> ::core::clone::Clone::clone(&#args_var.#ident))
+            let ty = self.whole(n);
+            quote_spanned!(a.ty.span()=> <#ty as ::core::clone::Clone>::clone(&#args_var.#ident))
         });
         quote! {
             #[allow(unused_mut)]
@@ -403,9 +450,10 @@ impl Gen<'_> {
         let args_var = local("__cq_args");
         let mut names = Vec::new();
         let mut arms = Vec::new();
-        for a in &self.f.args {
+        for (n, a) in self.f.args.iter().enumerate() {
             let ident = &a.ident;
-            if let Some(expr) = scalar_value(p, &a.class, quote!(&#args_var.#ident), 0) {
+            let inner = self.inner(n);
+            if let Some(expr) = scalar_value(p, &a.class, quote!(&#args_var.#ident), 0, &inner) {
                 let n = names.len() as u16;
                 names.push(ident.to_string());
                 arms.push(quote!(#n => #expr));
@@ -420,12 +468,13 @@ impl Gen<'_> {
         let mut names = Vec::new();
         let mut lens = Vec::new();
         let mut elems = Vec::new();
-        for a in &self.f.args {
+        for (n, a) in self.f.args.iter().enumerate() {
             let ident = &a.ident;
             let access = quote!(&#args_var.#ident);
+            let inner = self.inner(n);
             if let (Some(len), Some(elem)) = (
                 list_len(p, &a.class, access.clone(), 0),
-                list_elem(p, &a.class, access, 0),
+                list_elem(p, &a.class, access, 0, &inner),
             ) {
                 let n = names.len() as u16;
                 names.push(ident.to_string());
@@ -451,7 +500,20 @@ impl Gen<'_> {
                 let ident = &a.ident;
                 let access = quote!(&#real.#ident);
                 let top_len = list_len(p, &a.class, access.clone(), 0);
-                let expr = probe_arg(p, &a.class, access, n, 0, top_len.as_ref(), &mut prelude);
+                let checked = Checked {
+                    inner: self.inner(n),
+                    whole: self.whole(n),
+                };
+                let expr = probe_arg(
+                    p,
+                    &a.class,
+                    access,
+                    n,
+                    0,
+                    top_len.as_ref(),
+                    &checked,
+                    &mut prelude,
+                );
                 quote!(#ident: #expr)
             })
             .collect();
@@ -499,12 +561,14 @@ impl Gen<'_> {
                     };
                 });
                 let label = format!("{name}: ");
-                fields.push(quote!(#ident: ::core::clone::Clone::clone(&#each.0)));
+                let whole = self.whole(n);
+                fields.push(quote!(#ident: <#whole as ::core::clone::Clone>::clone(&#each.0)));
                 labels.push(quote!(&::std::format!("{}{}", #label, #each.1)));
             } else {
-                let expr = variants(p, &a.class, n, &mut prelude);
+                let expr = variants(p, &a.class, n, &self.inner(n), &mut prelude);
                 prelude.push(quote!(let #vars = #expr;));
-                fields.push(quote!(#ident: ::core::clone::Clone::clone(#each)));
+                let whole = self.whole(n);
+                fields.push(quote!(#ident: <#whole as ::core::clone::Clone>::clone(#each)));
             }
             lens.push(quote!(#vars.len()));
             loops.push((each, vars));
@@ -544,6 +608,7 @@ fn variants(
     p: &TokenStream,
     class: &Class,
     n: usize,
+    inner: &TokenStream,
     prelude: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let prober = local("__cq_p");
@@ -553,28 +618,26 @@ fn variants(
         Class::Shape => quote!(::std::vec::Vec::new()),
         Class::Scalar(ty) => {
             let owned = numbered("__cq_o", n);
-            let ty = rewrite(ty, Lifetimes::Inferred);
-            prelude.push(quote_spanned!(ty.span()=> let #owned = #prober.sentinel::<#ty>();));
-            quote!(::std::vec![#p::Probe::view(&#owned)])
+            prelude.push(quote_spanned!(ty.span()=> let #owned = #prober.sentinel::<#inner>();));
+            quote!(::std::vec![<#inner as #p::Probe>::view(&#owned)])
         }
         Class::List { kind, elem } => {
             let owned = numbered("__cq_o", n);
             let views = numbered("__cq_l", n);
             let empty = numbered("__cq_e", n);
             let elem = rewrite(elem, Lifetimes::Inferred);
-            let x = local("__cq_x");
             let i = local("__cq_i");
             match kind {
                 ListKind::Array(len) | ListKind::RefArray(len) => {
                     prelude.push(quote_spanned!(elem.span()=>
-                        let #owned = #prober.fixed::<#elem>(#len);
-                        let #views: [#elem; #len] = ::core::array::from_fn(|#i| #p::Probe::view(&#owned[#i]));
+                        let #owned = #prober.fixed::<#inner>(#len);
+                        let #views: [#elem; #len] = ::core::array::from_fn(|#i| <#inner as #p::Probe>::view(&#owned[#i]));
                     ));
                 }
                 ListKind::Slice | ListKind::Vec | ListKind::RefVec => {
                     prelude.push(quote_spanned!(elem.span()=>
-                        let #owned = #prober.fixed::<#elem>(2);
-                        let #views: ::std::vec::Vec<#elem> = #owned.iter().map(|#x| #p::Probe::view(#x)).collect();
+                        let #owned = #prober.fixed::<#inner>(2);
+                        let #views: ::std::vec::Vec<#elem> = #owned.iter().map(<#inner as #p::Probe>::view).collect();
                         let #empty: ::std::vec::Vec<#elem> = ::std::vec::Vec::new();
                     ));
                 }
@@ -587,8 +650,8 @@ fn variants(
                 ListKind::RefArray(_) => quote!(::std::vec![&#views]),
             }
         }
-        Class::Opt(inner) => {
-            let inner = variants(p, inner, n, prelude);
+        Class::Opt(class) => {
+            let inner = variants(p, class, n, inner, prelude);
             let v = local("__cq_some");
             quote!({
                 let mut #v = ::std::vec![::core::option::Option::None];
@@ -662,17 +725,21 @@ fn take_bit(next: &mut usize) -> u32 {
 }
 
 /// An `Option<Value>` expression for the bound scalar in `class`, if it has one.
+/// `inner` is the scalar's type, checked.
 fn scalar_value(
     p: &TokenStream,
     class: &Class,
     access: TokenStream,
     depth: usize,
+    inner: &TokenStream,
 ) -> Option<TokenStream> {
     match class {
-        Class::Scalar(ty) => Some(some(quote_spanned!(ty.span()=> #p::to_value(#access)))),
-        Class::Opt(inner) => {
+        Class::Scalar(ty) => Some(some(
+            quote_spanned!(ty.span()=> #p::to_value::<#inner>(#access)),
+        )),
+        Class::Opt(class) => {
             let v = depth_var("__cq_v", depth);
-            let inner = scalar_value(p, inner, quote!(#v), depth + 1)?;
+            let inner = scalar_value(p, class, quote!(#v), depth + 1, inner)?;
             Some(quote! {
                 match #access {
                     ::core::option::Option::Some(#v) => #inner,
@@ -707,21 +774,23 @@ fn list_len(
     }
 }
 
-/// An `Option<Value>` expression for element `__cq_index` of the list in `class`.
+/// An `Option<Value>` expression for element `__cq_index` of the list in `class`; `inner`
+/// is the element type, checked.
 fn list_elem(
     p: &TokenStream,
     class: &Class,
     access: TokenStream,
     depth: usize,
+    inner: &TokenStream,
 ) -> Option<TokenStream> {
     let index = local("__cq_index");
     match class {
         Class::List { elem, .. } => Some(quote_spanned!(elem.span()=>
-            #p::List::as_slice(#access).get(#index).map(#p::to_value)
+            #p::List::as_slice(#access).get(#index).map(#p::to_value::<#inner>)
         )),
-        Class::Opt(inner) => {
+        Class::Opt(class) => {
             let v = depth_var("__cq_v", depth);
-            let inner = list_elem(p, inner, quote!(#v), depth + 1)?;
+            let inner = list_elem(p, class, quote!(#v), depth + 1, inner)?;
             Some(quote! {
                 match #access {
                     ::core::option::Option::Some(#v) => #inner,
@@ -733,8 +802,17 @@ fn list_elem(
     }
 }
 
+/// An argument's types as the expansion requires traits of them (see `Gen::checked`).
+struct Checked {
+    /// The bound scalar's, list element's or `#[shape]` type.
+    inner: TokenStream,
+    /// The argument's type.
+    whole: TokenStream,
+}
+
 /// The probe value of one argument: key parts copied from the real call, bound values and
 /// list elements fresh sentinels (stored by statements pushed to `prelude`).
+#[allow(clippy::too_many_arguments)]
 fn probe_arg(
     p: &TokenStream,
     class: &Class,
@@ -742,35 +820,39 @@ fn probe_arg(
     n: usize,
     depth: usize,
     top_len: Option<&TokenStream>,
+    checked: &Checked,
     prelude: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let prober = local("__cq_p");
+    let inner = &checked.inner;
     match class {
-        Class::Flag | Class::Shape => quote!(::core::clone::Clone::clone(#real)),
+        Class::Flag => quote!(::core::clone::Clone::clone(#real)),
+        Class::Shape => {
+            let whole = &checked.whole;
+            quote!(<#whole as ::core::clone::Clone>::clone(#real))
+        }
         Class::Scalar(ty) => {
             let owned = numbered("__cq_o", n);
-            let ty = rewrite(ty, Lifetimes::Inferred);
-            prelude.push(quote_spanned!(ty.span()=> let #owned = #prober.sentinel::<#ty>();));
-            quote!(#p::Probe::view(&#owned))
+            prelude.push(quote_spanned!(ty.span()=> let #owned = #prober.sentinel::<#inner>();));
+            quote!(<#inner as #p::Probe>::view(&#owned))
         }
         Class::List { kind, elem } => {
             let owned = numbered("__cq_o", n);
             let views = numbered("__cq_l", n);
             let elem = rewrite(elem, Lifetimes::Inferred);
-            let x = local("__cq_x");
             let i = local("__cq_i");
             match kind {
                 ListKind::Array(len) | ListKind::RefArray(len) => {
                     prelude.push(quote_spanned!(elem.span()=>
-                        let #owned = #prober.fixed::<#elem>(#len);
-                        let #views: [#elem; #len] = ::core::array::from_fn(|#i| #p::Probe::view(&#owned[#i]));
+                        let #owned = #prober.fixed::<#inner>(#len);
+                        let #views: [#elem; #len] = ::core::array::from_fn(|#i| <#inner as #p::Probe>::view(&#owned[#i]));
                     ));
                 }
                 ListKind::Slice | ListKind::Vec | ListKind::RefVec => {
                     let len = top_len.cloned().unwrap_or_else(|| quote!(0));
                     prelude.push(quote_spanned!(elem.span()=>
-                        let #owned = #prober.sentinels::<#elem>(#len);
-                        let #views: ::std::vec::Vec<#elem> = #owned.iter().map(|#x| #p::Probe::view(#x)).collect();
+                        let #owned = #prober.sentinels::<#inner>(#len);
+                        let #views: ::std::vec::Vec<#elem> = #owned.iter().map(<#inner as #p::Probe>::view).collect();
                     ));
                 }
             }
@@ -780,9 +862,18 @@ fn probe_arg(
                 ListKind::RefVec | ListKind::RefArray(_) => quote!(&#views),
             }
         }
-        Class::Opt(inner) => {
+        Class::Opt(class) => {
             let r = depth_var("__cq_r", depth);
-            let inner = probe_arg(p, inner, quote!(#r), n, depth + 1, top_len, prelude);
+            let inner = probe_arg(
+                p,
+                class,
+                quote!(#r),
+                n,
+                depth + 1,
+                top_len,
+                checked,
+                prelude,
+            );
             let inner = some(inner);
             quote! {
                 match #real {

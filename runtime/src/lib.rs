@@ -269,9 +269,11 @@ pub mod __private {
 
     impl<'a, T: Clone + Into<Value> + Probe<'a>> BoundArg<'a> for T {}
 
-    /// Compile-time check that `T` can be bound.
-    #[inline(always)]
-    pub fn assert_bound<'a, T: BoundArg<'a>>() {}
+    /// Compile-time check that `T` can be bound: the value of the argument's check constant
+    /// (see [`Checked`]).
+    pub const fn assert_bound<'a, T: BoundArg<'a>>() -> usize {
+        0
+    }
 
     /// What a `#[shape]` argument's type needs.
     #[diagnostic::on_unimplemented(
@@ -283,9 +285,34 @@ pub mod __private {
 
     impl<T: std::hash::Hash + Eq + Clone + Send + Sync + 'static> ShapeArg for T {}
 
-    /// Compile-time check that `T` can be a `#[shape]` argument.
-    #[inline(always)]
-    pub fn assert_shape<T: ShapeArg>() {}
+    /// Compile-time check that `T` can be a `#[shape]` argument: the value of the argument's
+    /// check constant (see [`Checked`]).
+    pub const fn assert_shape<T: ShapeArg>() -> usize {
+        0
+    }
+
+    /// An argument's type `T`, as generated code names it wherever it requires a trait of
+    /// it (the cache key, `to_value`, `Probe`, `Clone`). `CHECK` is the argument's check
+    /// constant, `assert_bound::<T>()` or `assert_shape::<T>()`, whose error is spanned at
+    /// the argument's type. While the check holds, `Checked<T, CHECK>` is `T`. When it fails,
+    /// the constant has no value and the projection normalizes to the error type, which
+    /// rustc reports nothing further about: the user sees the check's error at the argument,
+    /// and none of the follow-on errors its type would cause in the expansion.
+    pub type Checked<T, const CHECK: usize> = <Check<T, CHECK> as Resolve>::Type;
+
+    /// See [`Checked`].
+    #[derive(Debug)]
+    pub struct Check<T, const CHECK: usize>(PhantomData<T>);
+
+    /// See [`Checked`].
+    pub trait Resolve {
+        /// The checked type.
+        type Type;
+    }
+
+    impl<T, const CHECK: usize> Resolve for Check<T, CHECK> {
+        type Type = T;
+    }
 
     /// A bound argument's value, as sea-query would bind it.
     #[inline]
