@@ -59,6 +59,21 @@ impl<'c> Sqlite<'c> {
         self.conn.prepare_cached(sql).map_err(text)
     }
 
+    /// Ideal statement `at` with `binds` bound.
+    fn ideal_bound(
+        &mut self,
+        at: usize,
+        binds: &[(usize, Value)],
+    ) -> Result<&mut rusqlite::Statement<'c>, DbError> {
+        let statement = self.ideal.get_mut(at).ok_or("no such ideal statement")?;
+        for (i, value) in binds {
+            statement
+                .raw_bind_parameter(*i, SqliteArg::new(value, *i))
+                .map_err(text)?;
+        }
+        Ok(statement)
+    }
+
     fn count(&mut self, statement: &rusqlite::Statement<'_>) {
         self.by_text += status(statement.reset_status(StatementStatus::RePrepare));
     }
@@ -152,28 +167,19 @@ impl Database for Sqlite<'_> {
         Ok(())
     }
 
-    fn run_ideal(
-        &mut self,
-        at: usize,
-        binds: &[(usize, Value)],
-        write: bool,
-    ) -> Result<Vec<Row>, DbError> {
-        let statement = self.ideal.get_mut(at).ok_or("no such ideal statement")?;
-        for (i, value) in binds {
-            statement
-                .raw_bind_parameter(*i, SqliteArg::new(value, *i))
-                .map_err(text)?;
-        }
-        if write {
-            let changed = statement.raw_execute().map_err(text)?;
-            return Ok(vec![vec![Cell::Int(changed as i64)]]);
-        }
+    fn query_ideal(&mut self, at: usize, binds: &[(usize, Value)]) -> Result<Vec<Row>, DbError> {
+        let statement = self.ideal_bound(at, binds)?;
         let mut rows = statement.raw_query();
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(text)? {
             out.push(sqlite_row(row).map_err(text)?);
         }
         Ok(out)
+    }
+
+    fn execute_ideal(&mut self, at: usize, binds: &[(usize, Value)]) -> Result<u64, DbError> {
+        let changed = self.ideal_bound(at, binds)?.raw_execute().map_err(text)?;
+        Ok(changed as u64)
     }
 
     fn statement_cache(&self) -> Option<String> {

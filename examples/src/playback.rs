@@ -115,16 +115,17 @@ pub trait Database {
         Err(format!("{} has no ideal run", self.name()))
     }
 
-    /// Binds `binds` (1-based index and value) to prepared statement `text` and runs it
-    /// ([`Mode::Ideal`]): the rows of a query, or the number of rows a write changed as a
-    /// single row holding one integer.
-    fn run_ideal(
-        &mut self,
-        text: usize,
-        binds: &[(usize, Value)],
-        write: bool,
-    ) -> Result<Vec<Row>, DbError> {
-        let _ = (text, binds, write);
+    /// Binds `binds` (1-based index and value) to prepared statement `text` and runs it as a
+    /// query ([`Mode::Ideal`]).
+    fn query_ideal(&mut self, text: usize, binds: &[(usize, Value)]) -> Result<Vec<Row>, DbError> {
+        let _ = (text, binds);
+        Err(format!("{} has no ideal run", self.name()))
+    }
+
+    /// Binds `binds` to prepared statement `text` and executes it ([`Mode::Ideal`]); returns
+    /// the number of rows changed.
+    fn execute_ideal(&mut self, text: usize, binds: &[(usize, Value)]) -> Result<u64, DbError> {
+        let _ = (text, binds);
         Err(format!("{} has no ideal run", self.name()))
     }
 
@@ -335,52 +336,59 @@ pub struct Recording {
 
 /// A recording turned into what the ideal run does: distinct texts to prepare, and per
 /// statement the text's index and only the values that differ from the ones its prepared
-/// statement holds at that point.
+/// statement holds at that point, laid out flat so that the replay reads memory in order.
 #[derive(Debug, Default)]
 pub struct Plan {
     /// The distinct SQL texts, one prepared statement each.
     pub texts: Vec<Arc<str>>,
     calls: Vec<PlannedCall>,
+    /// The values to bind of all calls, in order: 1-based parameter index and value.
+    binds: Vec<(usize, Value)>,
     ends: Vec<usize>,
 }
 
-/// One statement of the ideal run: its text's index, the values to bind (1-based index and
-/// value), whether it is a write.
-type PlannedCall = (usize, Vec<(usize, Value)>, bool);
+/// One statement of the ideal run.
+#[derive(Debug)]
+struct PlannedCall {
+    text: usize,
+    /// Its values to bind: `binds[first..end]`.
+    first: usize,
+    end: usize,
+    write: bool,
+}
 
 impl Recording {
     /// The ideal run's plan.
     pub fn plan(self) -> Plan {
         let mut index = std::collections::HashMap::<Arc<str>, usize>::new();
-        let mut texts = Vec::new();
-        let mut bound: Vec<Vec<Value>> = Vec::new();
-        let calls = self
-            .calls
-            .into_iter()
-            .map(|(sql, values, write)| {
-                let at = *index.entry(Arc::clone(&sql)).or_insert_with(|| {
-                    texts.push(Arc::clone(&sql));
-                    bound.push(Vec::new());
-                    texts.len() - 1
-                });
-                let held = &mut bound[at];
-                let fresh = held.len() != values.0.len();
-                let binds = values
-                    .0
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, v)| fresh || held[i] != *v)
-                    .map(|(i, v)| (i + 1, v.clone()))
-                    .collect();
-                *held = values.0;
-                (at, binds, write)
-            })
-            .collect();
-        Plan {
-            texts,
-            calls,
+        let mut plan = Plan {
             ends: self.ends,
+            ..Plan::default()
+        };
+        let mut bound: Vec<Vec<Value>> = Vec::new();
+        for (sql, values, write) in self.calls {
+            let text = *index.entry(Arc::clone(&sql)).or_insert_with(|| {
+                plan.texts.push(Arc::clone(&sql));
+                bound.push(Vec::new());
+                plan.texts.len() - 1
+            });
+            let held = &mut bound[text];
+            let fresh = held.len() != values.0.len();
+            let first = plan.binds.len();
+            for (i, value) in values.0.iter().enumerate() {
+                if fresh || held[i] != *value {
+                    plan.binds.push((i + 1, value.clone()));
+                }
+            }
+            *held = values.0;
+            plan.calls.push(PlannedCall {
+                text,
+                first,
+                end: plan.binds.len(),
+                write,
+            });
         }
+        plan
     }
 }
 
@@ -581,13 +589,14 @@ pub fn replay_ideal<D: Database>(
     let mut call = 0;
     for (i, &end) in plan.ends.iter().enumerate() {
         let mut hasher = DefaultHasher::new();
-        for (text, binds, write) in &plan.calls[call..end] {
-            let rows = db.run_ideal(*text, binds, *write)?;
-            if *write {
-                let changed = rows.first().and_then(|row| row[0].int()).unwrap_or(0) as u64;
+        for c in &plan.calls[call..end] {
+            let binds = &plan.binds[c.first..c.end];
+            if c.write {
+                let changed = db.execute_ideal(c.text, binds)?;
                 report.changed += changed;
                 changed.hash(&mut hasher);
             } else {
+                let rows = db.query_ideal(c.text, binds)?;
                 report.rows += rows.len() as u64;
                 rows.hash(&mut hasher);
             }

@@ -164,6 +164,13 @@ impl<F: Family> QueryArgs for Bound<'_, F> {
 impl<F: Family> Bound<'_, F> {
     #[inline]
     fn build_as<B: Backend, T: SqlText>(&self) -> (T, Values) {
+        let (sql, values, _) = self.build_from::<B, T>();
+        (sql, values)
+    }
+
+    /// The build, and the template a hit was served from (`None` on every other path).
+    #[inline(always)]
+    fn build_from<B: Backend, T: SqlText>(&self) -> (T, Values, Option<&'static Stored>) {
         let cache = F::cache();
         let flags = crate::settings::flags();
         if flags.enabled() {
@@ -180,22 +187,27 @@ impl<F: Family> Bound<'_, F> {
                     if let Some((sql, values)) = filled {
                         let rate = flags.verify_rate(F::META.verify);
                         if rate > 0.0 && crate::settings::sample(rate) {
-                            return self.verify::<B, T>(cache, &key, stored, pad, (sql, values));
+                            let (sql, values) =
+                                self.verify::<B, T>(cache, &key, stored, pad, (sql, values));
+                            return (sql, values, None);
                         }
                         cache.count_hit();
-                        return (sql, Values(values));
+                        return (sql, Values(values), Some(stored));
                     }
                 }
                 Lookup::Uncacheable => {}
                 // A full cache stores nothing more: serve the call uncached rather than
                 // probe a shape that would not be kept.
                 Lookup::Missing if cache.is_full() => cache.count_rejected(),
-                Lookup::Missing => return self.miss::<B, T>(cache, key, flags.pad_in()),
+                Lookup::Missing => {
+                    let (sql, values) = self.miss::<B, T>(cache, key, flags.pad_in());
+                    return (sql, values, None);
+                }
             }
         }
         cache.count_uncached();
         let (sql, values) = self.statement().build_with(B::default());
-        (T::owned(sql), values)
+        (T::owned(sql), values, None)
     }
 
     /// First call of a shape: build for real (that is the result), then learn the shape.
@@ -483,27 +495,38 @@ impl<Q: QueryArgs> Cached<Q> {
 }
 
 impl<F: Family> Bound<'_, F> {
-    /// `build_shared`, and the id of the template when the call's shape has one. Looks the
-    /// key up again after building (a hash and a load), so that the hit and miss paths above
-    /// stay as they are; a call served uncached (caching off, an uncacheable shape) or whose
-    /// lists are too many or too long to pack gets `None`.
+    /// `build_shared`, and the id of the template when the call's shape has one. A hit
+    /// knows its template; any other call (the first of a shape, a sampled verification)
+    /// looks the key up again after building. A call served uncached (caching off, an
+    /// uncacheable shape) or whose lists are too many or too long to pack gets `None`.
     fn identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>) {
-        let (sql, values) = self.build_as::<B, Arc<str>>();
-        if !crate::settings::is_enabled() {
-            return (sql, values, None);
-        }
-        let id = match F::cache().get(&(B::ID, F::key(&self.args))) {
-            Lookup::Ready(stored) => {
-                stored
-                    .template
-                    .lens_key(&Access::<F>(&self.args))
-                    .map(|lens| TemplateId {
-                        template: std::ptr::from_ref(stored).addr(),
-                        lens,
-                    })
-            }
-            Lookup::Uncacheable | Lookup::Missing => None,
+        let (sql, values, stored) = self.build_from::<B, Arc<str>>();
+        let stored = match stored {
+            Some(stored) => stored,
+            None => match self.stored_again::<B>() {
+                Some(stored) => stored,
+                None => return (sql, values, None),
+            },
         };
+        let id = stored
+            .template
+            .lens_key(&Access::<F>(&self.args))
+            .map(|lens| TemplateId {
+                template: std::ptr::from_ref(stored).addr(),
+                lens,
+            });
         (sql, values, id)
+    }
+
+    /// The template of this call's shape after a build that was not a hit.
+    #[cold]
+    fn stored_again<B: Backend>(&self) -> Option<&'static Stored> {
+        if !crate::settings::is_enabled() {
+            return None;
+        }
+        match F::cache().get(&(B::ID, F::key(&self.args))) {
+            Lookup::Ready(stored) => Some(stored),
+            Lookup::Uncacheable | Lookup::Missing => None,
+        }
     }
 }
