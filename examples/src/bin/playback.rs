@@ -63,26 +63,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--requests" => {
-                let n = value("--requests")?;
-                let n: usize = n
-                    .parse()
-                    .map_err(|_| format!("--requests: `{n}` is not a number"))?;
-                if n == 0 {
-                    return Err("--requests must be at least 1".to_owned());
-                }
-                options.requests = Some(n);
-            }
-            "--rounds" => {
-                let n = value("--rounds")?;
-                let n: usize = n
-                    .parse()
-                    .map_err(|_| format!("--rounds: `{n}` is not a number"))?;
-                if n == 0 {
-                    return Err("--rounds must be at least 1".to_owned());
-                }
-                options.rounds = Some(n);
-            }
+            "--requests" => options.requests = Some(positive("--requests", value("--requests")?)?),
+            "--rounds" => options.rounds = Some(positive("--rounds", value("--rounds")?)?),
             "--seed" => {
                 let s = value("--seed")?;
                 options.seed = s
@@ -100,6 +82,15 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         options.targets.push(Target::Sqlite);
     }
     Ok(options)
+}
+
+/// The value of option `name`, a count of at least 1.
+fn positive(name: &str, n: String) -> Result<usize, String> {
+    match n.parse() {
+        Ok(0) => Err(format!("{name} must be at least 1")),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{name}: `{n}` is not a number")),
+    }
 }
 
 /// A progress bar on stderr when it is a terminal; a line per quarter otherwise.
