@@ -84,6 +84,12 @@
 //! call of every shape renders the body again with probe values and keeps the template only
 //! if all of them agree; otherwise that shape is served uncached, counted and logged.
 //!
+//! The body must depend on its arguments only. Anything else it reads (a `static`, a
+//! thread-local, the clock, configuration) is not in the key, and neither the lint nor the
+//! probe sees it: its value at a shape's first call is kept in that shape's template. Pass
+//! such a value as an argument instead (`#[shape]` if it changes the SQL); `verify = rate`
+//! compares sampled hits with sea-query's output and catches such a body at run time.
+//!
 //! # Options
 //!
 //! `#[cached_query(capacity = 64, pad_in = true, verify = 0.01, inline_limit = true, lint = false, crate = my::reexport)]`,
