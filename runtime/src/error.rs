@@ -85,3 +85,15 @@ pub enum Uncacheable {
         message: String,
     },
 }
+
+impl Uncacheable {
+    /// [`Uncacheable::ProbePanicked`] from the payload `catch_unwind` returned.
+    pub(crate) fn probe_panicked(panic: Box<dyn std::any::Any + Send>) -> Self {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string panic payload".to_owned());
+        Uncacheable::ProbePanicked { message }
+    }
+}

@@ -370,14 +370,8 @@ fn probe_round<F: Family, R>(
     prober: &mut Prober,
     mut f: impl FnMut(&F::Args<'_>) -> Result<R, Uncacheable>,
 ) -> Result<R, Uncacheable> {
-    catch_unwind(AssertUnwindSafe(|| F::probe(args, prober, &mut f))).unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a non-string panic payload".to_owned());
-        Err(Uncacheable::ProbePanicked { message })
-    })
+    catch_unwind(AssertUnwindSafe(|| F::probe(args, prober, &mut f)))
+        .unwrap_or_else(|panic| Err(Uncacheable::probe_panicked(panic)))
 }
 
 /// The handle a `#[cached_query]` function returns.

@@ -285,14 +285,7 @@ fn warm_one<F: Family, B: Backend>(
         let real = Recording::of::<_, B>(&body(args));
         learn::<F, B>(args, body, &real)
     }))
-    .unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a non-string panic payload".to_owned());
-        Err(Uncacheable::ProbePanicked { message })
-    });
+    .unwrap_or_else(|panic| Err(Uncacheable::probe_panicked(panic)));
     let entry = match learned {
         Ok(template) => Entry::ready(template),
         Err(reason) => {

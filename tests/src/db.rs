@@ -297,6 +297,13 @@ pub fn fill(posts: u64) -> Vec<InsertStatement> {
     out
 }
 
+/// Whether `sql` is a write (`INSERT`, `UPDATE` or `DELETE`) rather than a query.
+pub fn is_write(sql: &str) -> bool {
+    ["INSERT", "UPDATE", "DELETE"]
+        .iter()
+        .any(|w| sql.starts_with(w))
+}
+
 /// `SELECT * FROM table ORDER BY every column`, for comparing table states.
 pub fn dump_sql(table: &str, dialect: Dialect) -> String {
     let q = |c: &str| match dialect {

@@ -8,5 +8,6 @@ pub mod db;
 pub mod events;
 pub mod queries;
 pub mod schema;
+pub mod sqlite;
 
 pub use check::{BACKENDS, Mismatch, check_all};

@@ -13,9 +13,11 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use cached_query::{BindError, Cached, QueryArgs, Statement, rusqlite_params};
+use cached_query::{BindError, Cached, QueryArgs, Statement};
 use cached_query_tests::calls::{Call, Visit};
-use cached_query_tests::db::{Dialect, Server, create_tables, dump_sql, fill, server, unique_name};
+use cached_query_tests::db::{
+    Dialect, Server, create_tables, dump_sql, fill, is_write, server, unique_name,
+};
 use cached_query_tests::queries::{delete_posts, posts, search_posts};
 use cached_query_tests::schema::{Direction, SortBy};
 use proptest::strategy::{Strategy, ValueTree};
@@ -65,12 +67,6 @@ fn workload(seed: u8) -> Vec<Call> {
     ));
     calls.push(Call::DeletePosts(long, None, true));
     calls
-}
-
-fn is_write(sql: &str) -> bool {
-    ["INSERT", "UPDATE", "DELETE"]
-        .iter()
-        .any(|w| sql.starts_with(w))
 }
 
 fn ordered(sql: &str) -> bool {
@@ -552,17 +548,8 @@ mod sqlite_sqlx {
 
 mod sqlite_rusqlite {
     use super::*;
+    use cached_query_tests::sqlite::{self, cells, dump};
     use rusqlite::Connection;
-
-    fn cells(row: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<String>> {
-        let n = row.as_ref().column_count();
-        (0..n)
-            .map(|i| {
-                row.get::<_, rusqlite::types::Value>(i)
-                    .map(|v| format!("{v:?}"))
-            })
-            .collect()
-    }
 
     struct Run<'c> {
         conn: &'c Connection,
@@ -581,47 +568,15 @@ mod sqlite_rusqlite {
                     h.rusqlite_query_map(self.conn, cells)
                 }
             } else {
-                self.conn.prepare(&sql).and_then(|mut stmt| {
-                    if is_write(&sql) {
-                        stmt.execute(rusqlite_params(&values))
-                            .map(|n| vec![vec![n.to_string()]])
-                    } else {
-                        stmt.query_map(rusqlite_params(&values), cells)?.collect()
-                    }
-                })
+                sqlite::run(self.conn, &sql, &values)
             };
             (outcome.map_err(|e| e.to_string()), sql)
         }
     }
 
-    fn open() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        for ddl in create_tables(Dialect::Sqlite) {
-            conn.execute_batch(&ddl).unwrap();
-        }
-        for insert in fill(1000) {
-            let (sql, values) = insert.build(SqliteQueryBuilder);
-            conn.execute(&sql, rusqlite_params(&values)).unwrap();
-        }
-        conn
-    }
-
-    fn dump(conn: &Connection) -> Vec<Vec<Vec<String>>> {
-        ["post", "post_tag"]
-            .iter()
-            .map(|t| {
-                let mut stmt = conn.prepare(&dump_sql(t, Dialect::Sqlite)).unwrap();
-                stmt.query_map([], cells)
-                    .unwrap()
-                    .collect::<Result<_, _>>()
-                    .unwrap()
-            })
-            .collect()
-    }
-
     #[test]
     fn sqlite_rows_match_through_rusqlite() {
-        let (a, b) = (open(), open());
+        let (a, b) = (sqlite::open(1000), sqlite::open(1000));
         let mut tally = Tally::default();
         for call in workload(4) {
             let (uncached, sql) = call.visit(Run {

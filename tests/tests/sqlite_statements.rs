@@ -11,58 +11,17 @@ use std::collections::BTreeSet;
 
 use cached_query::{Cached, QueryArgs, SqliteStatements, Statement, cached_query, rusqlite_params};
 use cached_query_tests::calls::{Call, Visit};
-use cached_query_tests::db::{Dialect, create_tables, dump_sql, fill, unique_name};
+use cached_query_tests::db::{is_write, unique_name};
 use cached_query_tests::queries::posts;
 use cached_query_tests::schema::Post;
+use cached_query_tests::sqlite::{self, Rows, cells, dump};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use rusqlite::Connection;
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, SqliteQueryBuilder};
 
-type Rows = Vec<Vec<String>>;
-
-fn cells(row: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<String>> {
-    (0..row.as_ref().column_count())
-        .map(|i| {
-            row.get::<_, rusqlite::types::Value>(i)
-                .map(|v| format!("{v:?}"))
-        })
-        .collect()
-}
-
-fn is_write(sql: &str) -> bool {
-    ["INSERT", "UPDATE", "DELETE"]
-        .iter()
-        .any(|w| sql.starts_with(w))
-}
-
-fn load(conn: &Connection) {
-    for ddl in create_tables(Dialect::Sqlite) {
-        conn.execute_batch(&ddl).unwrap();
-    }
-    for insert in fill(600) {
-        let (sql, values) = insert.build(SqliteQueryBuilder);
-        conn.execute(&sql, rusqlite_params(&values)).unwrap();
-    }
-}
-
 fn open() -> Connection {
-    let conn = Connection::open_in_memory().unwrap();
-    load(&conn);
-    conn
-}
-
-fn dump(conn: &Connection) -> Vec<Rows> {
-    ["post", "post_tag"]
-        .iter()
-        .map(|t| {
-            let mut stmt = conn.prepare(&dump_sql(t, Dialect::Sqlite)).unwrap();
-            stmt.query_map([], cells)
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        })
-        .collect()
+    sqlite::open(600)
 }
 
 /// Random calls of every query function the example schema can run.
@@ -89,14 +48,7 @@ impl Visit for Uncached<'_> {
     type Out = (Result<Rows, String>, String, &'static str);
     fn visit<Q: QueryArgs>(self, name: &'static str, h: &Cached<Q>) -> Self::Out {
         let (sql, values) = h.statement().build_with(SqliteQueryBuilder);
-        let outcome = self.0.prepare(&sql).and_then(|mut stmt| {
-            if is_write(&sql) {
-                stmt.execute(rusqlite_params(&values))
-                    .map(|n| vec![vec![n.to_string()]])
-            } else {
-                stmt.query_map(rusqlite_params(&values), cells)?.collect()
-            }
-        });
+        let outcome = sqlite::run(self.0, &sql, &values);
         (outcome.map_err(|e| e.to_string()), sql, name)
     }
 }
@@ -188,13 +140,7 @@ fn uncacheable_shapes_fall_back_to_prepare_cached() {
     for title in ["rust", "live", "rust draft"] {
         let h = title_is(title);
         let (sql, values) = h.statement().build_with(SqliteQueryBuilder);
-        let expected: Rows = conn
-            .prepare(&sql)
-            .unwrap()
-            .query_map(rusqlite_params(&values), cells)
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let expected = sqlite::run(&conn, &sql, &values).unwrap();
         assert_eq!(statements.query_map(&h, cells).unwrap(), expected);
     }
     let stats = statements.stats();
@@ -279,13 +225,7 @@ fn eviction_keeps_the_cache_bounded_and_results_right() {
             let tags: Vec<i64> = (0..len).collect();
             let h = posts(2, None, &tags, false, 50);
             let (sql, values) = h.build(SqliteQueryBuilder);
-            let expected: Rows = conn
-                .prepare(&sql)
-                .unwrap()
-                .query_map(rusqlite_params(&values), cells)
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
+            let expected = sqlite::run(&conn, &sql, &values).unwrap();
             assert_eq!(
                 statements.query_map(&h, cells).unwrap(),
                 expected,
@@ -339,7 +279,7 @@ fn expected_work(seed: i64) -> Vec<Rows> {
 #[test]
 fn several_threads_through_an_r2d2_pool() {
     let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
-    load(&Connection::open(&path).unwrap());
+    sqlite::load(&Connection::open(&path).unwrap(), 600);
     let manager = r2d2_sqlite::SqliteConnectionManager::file(&path);
     let pool = r2d2::Pool::builder().max_size(3).build(manager).unwrap();
     let expected: Vec<Vec<Rows>> = (0..6).map(expected_work).collect();
@@ -371,7 +311,7 @@ fn several_threads_through_an_r2d2_pool() {
 #[test]
 fn several_threads_with_a_connection_each() {
     let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
-    load(&Connection::open(&path).unwrap());
+    sqlite::load(&Connection::open(&path).unwrap(), 600);
     let expected: Vec<Vec<Rows>> = (0..4).map(expected_work).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..4)
