@@ -318,6 +318,20 @@ impl RunReport {
             .map(|b| b / (self.digests.len().max(1) as u32))
     }
 
+    /// Another round of the same run added to this one: times and tallies summed, digests
+    /// appended, the view counters of the later round.
+    pub fn absorb(mut self, other: RunReport) -> RunReport {
+        self.elapsed += other.elapsed;
+        self.building = self.building.zip(other.building).map(|(a, b)| a + b);
+        self.statements += other.statements;
+        self.rows += other.rows;
+        self.changed += other.changed;
+        self.reprepares = self.reprepares.zip(other.reprepares).map(|(a, b)| a + b);
+        self.digests.extend(other.digests);
+        self.views = other.views;
+        self
+    }
+
     /// Re-prepares per request.
     pub fn reprepares_per_request(&self) -> Option<f64> {
         self.reprepares
@@ -510,6 +524,173 @@ impl<D: Database> Session<'_, D> {
     }
 }
 
+/// One run (a mode on a database) over a stream of requests, driven a few requests at a
+/// time, so that runs on separate databases can take turns ([`interleave`]): then every run
+/// sees the same moments of a noisy machine, and their ratio holds where separate runs would
+/// each catch other noise. Only the time inside [`run`](Self::run) counts.
+pub struct Lane<'a, D: Database> {
+    session: Session<'a, D>,
+    /// The ideal run's plan ([`Mode::Ideal`]), and the next call in it.
+    plan: Option<&'a Plan>,
+    call: usize,
+    elapsed: Duration,
+    digests: Vec<u64>,
+    /// The database's re-prepare counter before the run.
+    reprepares: Option<u64>,
+}
+
+impl<'a, D: Database> Lane<'a, D> {
+    /// A run in `mode` (not [`Mode::Ideal`]: see [`ideal`](Self::ideal)) on `db`, after
+    /// resetting the view counters; records the statements sent into `recording` if given.
+    pub fn new(
+        db: &'a mut D,
+        mode: Mode,
+        recording: Option<&'a mut Recording>,
+    ) -> Result<Self, DbError> {
+        reset(db)?;
+        let reprepares = db.reprepares();
+        Ok(Lane {
+            session: Session {
+                db,
+                mode,
+                building: Duration::ZERO,
+                statements: 0,
+                rows: 0,
+                changed: 0,
+                hasher: DefaultHasher::new(),
+                recording,
+            },
+            plan: None,
+            call: 0,
+            elapsed: Duration::ZERO,
+            digests: Vec::new(),
+            reprepares,
+        })
+    }
+
+    /// The ideal run of `plan` on `db` ([`Mode::Ideal`]): nothing is built, each text is
+    /// prepared once now, and only values that changed are bound.
+    pub fn ideal(db: &'a mut D, plan: &'a Plan) -> Result<Self, DbError> {
+        db.prepare_ideal(&plan.texts)?;
+        let mut lane = Lane::new(db, Mode::Ideal, None)?;
+        lane.plan = Some(plan);
+        Ok(lane)
+    }
+
+    /// Runs the next requests, timed: `requests` themselves, or, in the ideal run, the
+    /// recorded statements of as many requests.
+    pub fn run(&mut self, requests: &[Request]) -> Result<(), DbError> {
+        self.timed(requests, requests.len())
+    }
+
+    /// Runs `requests`, or in the ideal run the next `count` requests of the plan.
+    fn timed(&mut self, requests: &[Request], count: usize) -> Result<(), DbError> {
+        let start = Instant::now();
+        let out = match self.plan {
+            Some(plan) => (0..count).try_for_each(|_| {
+                let digest = self.ideal_request(plan)?;
+                self.digests.push(digest);
+                Ok(())
+            }),
+            None => requests.iter().try_for_each(|r| {
+                let digest = self.session.request(r)?;
+                self.digests.push(digest);
+                Ok(())
+            }),
+        };
+        self.elapsed += start.elapsed();
+        out
+    }
+
+    /// The recorded statements of the next request, from the plan.
+    fn ideal_request(&mut self, plan: &Plan) -> Result<u64, DbError> {
+        let end = *plan
+            .ends
+            .get(self.digests.len())
+            .ok_or_else(|| "the ideal run has more requests than its plan".to_owned())?;
+        let session = &mut self.session;
+        let mut hasher = DefaultHasher::new();
+        for c in &plan.calls[self.call..end] {
+            let binds = &plan.binds[c.first..c.end];
+            if c.write {
+                let changed = session.db.execute_ideal(c.text, binds)?;
+                session.changed += changed;
+                changed.hash(&mut hasher);
+            } else {
+                let rows = session.db.query_ideal(c.text, binds)?;
+                session.rows += rows.len() as u64;
+                rows.hash(&mut hasher);
+            }
+        }
+        session.statements += (end - self.call) as u64;
+        self.call = end;
+        Ok(hasher.finish())
+    }
+
+    /// Requests run so far.
+    pub fn done(&self) -> usize {
+        self.digests.len()
+    }
+
+    /// The report: the tallies, the re-prepares and the view counters.
+    pub fn finish(self) -> Result<RunReport, DbError> {
+        let Lane {
+            session,
+            elapsed,
+            digests,
+            reprepares,
+            ..
+        } = self;
+        let mode = session.mode;
+        let building = matches!(mode, Mode::Uncached | Mode::Cached).then_some(session.building);
+        finish(
+            session.db,
+            reprepares,
+            RunReport {
+                mode,
+                untimed: false,
+                elapsed,
+                building,
+                statements: session.statements,
+                rows: session.rows,
+                changed: session.changed,
+                reprepares: None,
+                digests,
+                views: Vec::new(),
+            },
+        )
+    }
+}
+
+impl<D: Database> std::fmt::Debug for Lane<'_, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lane")
+            .field("mode", &self.session.mode)
+            .field("done", &self.digests.len())
+            .field("elapsed", &self.elapsed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Requests per progress step of a lone run.
+fn progress_step(requests: usize) -> usize {
+    (requests / 200).max(1)
+}
+
+/// Runs `lane` over all of `requests`, calling `progress(done)` every so often.
+fn run_alone<D: Database>(
+    mut lane: Lane<'_, D>,
+    requests: &[Request],
+    mut progress: impl FnMut(usize),
+) -> Result<RunReport, DbError> {
+    for chunk in requests.chunks(progress_step(requests.len())) {
+        lane.run(chunk)?;
+        progress(lane.done());
+    }
+    progress(requests.len());
+    lane.finish()
+}
+
 /// Replays `requests` on `db` in `mode` (not [`Mode::Ideal`]: see [`replay_ideal`]) after
 /// resetting the view counters, recording the statements sent into `recording` if given;
 /// calls `progress(done)` every so often.
@@ -518,55 +699,9 @@ pub fn replay<D: Database>(
     requests: &[Request],
     mode: Mode,
     recording: Option<&mut Recording>,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Result<RunReport, DbError> {
-    reset(db)?;
-    let reprepares = db.reprepares();
-    let mut session = Session {
-        db,
-        mode,
-        building: Duration::ZERO,
-        statements: 0,
-        rows: 0,
-        changed: 0,
-        hasher: DefaultHasher::new(),
-        recording,
-    };
-    let mut digests = Vec::with_capacity(requests.len());
-    let step = (requests.len() / 200).max(1);
-    let start = Instant::now();
-    for (i, r) in requests.iter().enumerate() {
-        digests.push(session.request(r)?);
-        if i % step == 0 {
-            progress(i);
-        }
-    }
-    let elapsed = start.elapsed();
-    progress(requests.len());
-    let Session {
-        db,
-        building,
-        statements,
-        rows,
-        changed,
-        ..
-    } = session;
-    finish(
-        db,
-        reprepares,
-        RunReport {
-            mode,
-            untimed: false,
-            elapsed,
-            building: (mode != Mode::Statements).then_some(building),
-            statements,
-            rows,
-            changed,
-            reprepares: None,
-            digests,
-            views: Vec::new(),
-        },
-    )
+    run_alone(Lane::new(db, mode, recording)?, requests, progress)
 }
 
 /// Replays a cached run's statements from `plan` ([`Mode::Ideal`]): nothing is built, each
@@ -574,43 +709,41 @@ pub fn replay<D: Database>(
 pub fn replay_ideal<D: Database>(
     db: &mut D,
     plan: &Plan,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Result<RunReport, DbError> {
-    db.prepare_ideal(&plan.texts)?;
-    reset(db)?;
-    let reprepares = db.reprepares();
-    let mut report = RunReport {
-        mode: Mode::Ideal,
-        digests: Vec::with_capacity(plan.ends.len()),
-        ..RunReport::default()
-    };
-    let step = (plan.ends.len() / 200).max(1);
-    let start = Instant::now();
-    let mut call = 0;
-    for (i, &end) in plan.ends.iter().enumerate() {
-        let mut hasher = DefaultHasher::new();
-        for c in &plan.calls[call..end] {
-            let binds = &plan.binds[c.first..c.end];
-            if c.write {
-                let changed = db.execute_ideal(c.text, binds)?;
-                report.changed += changed;
-                changed.hash(&mut hasher);
-            } else {
-                let rows = db.query_ideal(c.text, binds)?;
-                report.rows += rows.len() as u64;
-                rows.hash(&mut hasher);
-            }
-        }
-        report.statements += (end - call) as u64;
-        call = end;
-        report.digests.push(hasher.finish());
-        if i % step == 0 {
-            progress(i);
-        }
+    let requests = plan.ends.len();
+    let mut lane = Lane::ideal(db, plan)?;
+    let mut progress = progress;
+    let step = progress_step(requests);
+    while lane.done() < requests {
+        let n = step.min(requests - lane.done());
+        lane.timed(&[], n)?;
+        progress(lane.done());
     }
-    report.elapsed = start.elapsed();
-    progress(plan.ends.len());
-    finish(db, reprepares, report)
+    progress(requests);
+    lane.finish()
+}
+
+/// Runs `lanes` over `requests` taking turns, `chunk` requests at a time, each chunk
+/// starting with the next lane in turn (so that no run always follows the same one); calls
+/// `progress(done)` after each chunk. Each lane must have its own database: the requests
+/// write.
+pub fn interleave<D: Database>(
+    lanes: &mut [Lane<'_, D>],
+    requests: &[Request],
+    chunk: usize,
+    mut progress: impl FnMut(usize),
+) -> Result<(), DbError> {
+    let n = lanes.len();
+    let mut done = 0;
+    for (k, part) in requests.chunks(chunk.max(1)).enumerate() {
+        for j in 0..n {
+            lanes[(k + j) % n].run(part)?;
+        }
+        done += part.len();
+        progress(done);
+    }
+    Ok(())
 }
 
 fn reset<D: Database>(db: &mut D) -> Result<(), DbError> {

@@ -1,10 +1,12 @@
-//! The main job: a video-play endpoint replayed against a database, first with every query
-//! built by sea-query, then through `#[cached_query]`, with the same requests. On SQLite two
-//! more runs follow: the cached queries through `SqliteStatements`, and the ideal (the SQL
-//! and values of every statement precomputed, nothing built). Prints requests per second of
-//! each, the time per request spent building queries, SQLite's re-prepares per request, the
-//! cache's counters, and checks that every run returned the same rows and left the same table
-//! state. Each kind of run is repeated (`--rounds`) and its fastest round reported.
+//! The main job: a video-play endpoint replayed against a database, once with every query
+//! built by sea-query and once through `#[cached_query]`, with the same requests. On SQLite
+//! two more runs join them: the cached queries through `SqliteStatements`, and the ideal (the
+//! SQL and values of every statement precomputed, nothing built). The four SQLite runs take
+//! turns, 100 requests at a time, each on its own copy of the database, so that a busy
+//! machine slows them alike and their ratios hold; on a server the runs follow each other.
+//! Prints requests per second of each, the time per request spent building queries, SQLite's
+//! re-prepares per request, the cache's counters, and checks that every run returned the same
+//! rows and left the same table state. `--rounds` repeats the runs; totals are reported.
 //!
 //! ```text
 //! cargo run --release -p cached-query-examples --bin playback
@@ -21,7 +23,7 @@ use std::time::Instant;
 
 use cached_query_examples::drivers::{MySql, Postgres, Sqlite};
 use cached_query_examples::playback::{
-    Database, Mode, Recording, Request, RunReport, load, replay, replay_ideal, requests,
+    Database, Lane, Mode, Recording, Request, RunReport, interleave, load, replay, requests,
 };
 use cached_query_tests::db::Dialect;
 
@@ -32,7 +34,7 @@ Replays video-play requests uncached, then cached (on SQLite also through the st
 cache, and the ideal replay of precomputed statements), and compares all runs.
 
   --requests N    requests per run (default 20000 on SQLite, 2000 on a server)
-  --rounds R      runs of each kind, the fastest reported (default 3 on SQLite, 1 on a server)
+  --rounds R      runs of each kind, totals reported (default 3 on SQLite, 1 on a server)
   --seed S        seed of the request mix (default 1)
   --postgres URL  run on PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/test
   --mysql URL     run on MySQL or MariaDB, e.g. mysql://root@127.0.0.1:3306/test
@@ -94,7 +96,7 @@ fn positive(name: &str, n: String) -> Result<usize, String> {
 }
 
 /// A progress bar on stderr when it is a terminal; a line per quarter otherwise.
-fn progress(label: &'static str, total: usize) -> impl FnMut(usize) {
+fn progress(label: String, total: usize) -> impl FnMut(usize) {
     let terminal = std::io::stderr().is_terminal();
     let mut last_quarter = 0;
     move |done| {
@@ -147,105 +149,139 @@ fn line(r: &RunReport, requests: usize) {
     );
 }
 
-/// Loads the schema and replays in every mode the database has; returns whether all runs
-/// agreed.
+/// Requests each run takes in its turn when the runs of SQLite take turns.
+const CHUNK: usize = 100;
+
+/// Loads the schema into every database of `dbs` and replays in every mode they have;
+/// returns whether all runs agreed. With four databases that have a statement cache
+/// (SQLite) the four runs take turns, `CHUNK` requests at a time, each on its own copy of
+/// the database; with one (a server), uncached and cached runs follow each other.
 fn run<D: Database>(
-    mut db: D,
+    mut dbs: Vec<D>,
     dialect: Dialect,
     requests: &[Request],
     rounds: usize,
 ) -> Result<bool, String> {
-    println!("== {}", db.name());
+    let Some(first) = dbs.first() else {
+        return Ok(true);
+    };
+    println!("== {}", first.name());
     let start = Instant::now();
-    let rows = load(&mut db, dialect)?;
-    println!(
-        "   loaded {rows} rows into 10 tables in {:.2} s",
-        start.elapsed().as_secs_f64()
-    );
-
-    // An untimed uncached pass over the first tenth warms the database (pages, prepared
-    // statements) for the timed runs alike; the cache stays cold.
-    let warm = &requests[..requests.len().div_ceil(10)];
-    replay(&mut db, warm, Mode::Uncached, None, |_| {})?;
-    let n = requests.len();
-    let statement_cache = db.has_statement_cache();
-    let mut passes = Vec::new();
-    let mut plan = None;
-    let (mut before, mut after) = (cached_query::stats(), cached_query::stats());
-    for round in 0..rounds {
-        passes.push(replay(
-            &mut db,
-            requests,
+    let mut rows = 0;
+    for db in &mut dbs {
+        rows = load(db, dialect)?;
+        // An untimed uncached pass over the first tenth warms each database (pages,
+        // prepared statements) for the timed runs alike; the cache stays cold.
+        replay(
+            db,
+            &requests[..requests.len().div_ceil(10)],
             Mode::Uncached,
             None,
-            progress("uncached", n),
-        )?);
-        if round == 0 {
-            before = cached_query::stats();
-        }
-        passes.push(replay(
-            &mut db,
-            requests,
-            Mode::Cached,
-            None,
-            progress("cached", n),
-        )?);
-        if round == 0 {
-            after = cached_query::stats();
-        }
-        if !statement_cache {
-            continue;
-        }
-        passes.push(replay(
-            &mut db,
-            requests,
-            Mode::Statements,
-            None,
-            progress("stmts", n),
-        )?);
-        if plan.is_none() {
-            // The ideal run replays what a cached run sent, recorded in an untimed pass.
+            |_| {},
+        )?;
+    }
+    println!(
+        "   loaded {rows} rows into 10 tables{} in {:.2} s",
+        match dbs.len() {
+            1 => String::new(),
+            n => format!(", {n} copies (one per run)"),
+        },
+        start.elapsed().as_secs_f64()
+    );
+    let n = requests.len();
+    let before = cached_query::stats();
+    let mut after = before.clone();
+    let mut passes = Vec::new();
+    let interleaved = match &mut dbs[..] {
+        [uncached, cached, statements, ideal] if ideal.has_statement_cache() => {
+            // The ideal run replays the statements of a pass recorded untimed on its own
+            // database: sea-query's SQL and values, which the cached runs send byte for
+            // byte (the oracle's guarantee, and the digests below check it again).
             let mut recording = Recording::default();
             let mut recorded = replay(
-                &mut db,
+                ideal,
                 requests,
-                Mode::Cached,
+                Mode::Uncached,
                 Some(&mut recording),
                 |_| {},
             )?;
             recorded.untimed = true;
             passes.push(recorded);
-            plan = Some(recording.plan());
+            let plan = recording.plan();
+            for round in 0..rounds {
+                let mut lanes = vec![
+                    Lane::new(uncached, Mode::Uncached, None)?,
+                    Lane::new(cached, Mode::Cached, None)?,
+                    Lane::new(statements, Mode::Statements, None)?,
+                    Lane::ideal(ideal, &plan)?,
+                ];
+                let label = match rounds {
+                    1 => "runs".to_owned(),
+                    _ => format!("round {}", round + 1),
+                };
+                interleave(&mut lanes, requests, CHUNK, progress(label, n))?;
+                for lane in lanes {
+                    passes.push(lane.finish()?);
+                }
+                if round == 0 {
+                    after = cached_query::stats();
+                }
+            }
+            true
         }
-        if let Some(plan) = &plan {
-            passes.push(replay_ideal(&mut db, plan, progress("ideal", n))?);
+        [db, ..] => {
+            for round in 0..rounds {
+                passes.push(replay(
+                    db,
+                    requests,
+                    Mode::Uncached,
+                    None,
+                    progress("uncached".to_owned(), n),
+                )?);
+                passes.push(replay(
+                    db,
+                    requests,
+                    Mode::Cached,
+                    None,
+                    progress("cached".to_owned(), n),
+                )?);
+                if round == 0 {
+                    after = cached_query::stats();
+                }
+            }
+            false
         }
-    }
-    // Each mode's fastest round: the machine's noise only ever slows a run down.
-    let best = |mode: Mode| {
+        [] => false,
+    };
+    // Each mode's rounds together: the totals, and the rounds one by one.
+    let total = |mode: Mode| {
         passes
             .iter()
             .filter(|r| r.mode == mode && !r.untimed)
-            .max_by(|a, b| a.per_second().total_cmp(&b.per_second()))
+            .cloned()
+            .reduce(RunReport::absorb)
     };
-    let runs: Vec<&RunReport> = [Mode::Uncached, Mode::Cached, Mode::Statements, Mode::Ideal]
+    let runs: Vec<RunReport> = [Mode::Uncached, Mode::Cached, Mode::Statements, Mode::Ideal]
         .into_iter()
-        .filter_map(best)
+        .filter_map(total)
         .collect();
-
+    let runs: Vec<&RunReport> = runs.iter().collect();
     let (uncached, cached) = (runs[0], runs[1]);
     println!(
-        "   {} requests, {} statements and {} rows per run; {} of each run, the fastest shown",
+        "   {} requests, {} statements and {} rows per run; {}",
         n,
-        cached.statements,
-        cached.rows,
-        match rounds {
-            1 => "one".to_owned(),
-            r => format!("{r} rounds"),
+        cached.statements / rounds as u64,
+        cached.rows / rounds as u64,
+        match (interleaved, rounds) {
+            (true, 1) => format!("the runs took turns, {CHUNK} requests at a time"),
+            (true, r) =>
+                format!("the runs took turns, {CHUNK} requests at a time, {r} rounds, totals shown"),
+            (false, 1) => "one round".to_owned(),
+            (false, r) => format!("{r} rounds, totals shown"),
         }
     );
     for r in &runs {
-        line(r, n);
+        line(r, n * rounds);
     }
     let ratio = |r: &RunReport| r.per_second() / uncached.per_second().max(1e-9);
     println!(
@@ -255,28 +291,44 @@ fn run<D: Database>(
             / cached.building.unwrap_or_default().as_secs_f64().max(1e-12),
     );
     if let [_, _, statements, ideal] = runs[..] {
+        let of_ideal =
+            |s: &RunReport, i: &RunReport| 100.0 * s.per_second() / i.per_second().max(1e-9);
         println!(
             "   with the statement cache {:.2}x requests/s of uncached; {:.1}% of the ideal ({:.2}x of it)",
             ratio(statements),
-            100.0 * statements.per_second() / ideal.per_second().max(1e-9),
+            of_ideal(statements, ideal),
             statements.per_second() / ideal.per_second().max(1e-9),
         );
+        if rounds > 1 {
+            let by_round = |mode: Mode| passes.iter().filter(move |r| r.mode == mode && !r.untimed);
+            let each: Vec<String> = by_round(Mode::Statements)
+                .zip(by_round(Mode::Ideal))
+                .map(|(s, i)| format!("{:.1}%", of_ideal(s, i)))
+                .collect();
+            println!("   of the ideal, round by round: {}", each.join(", "));
+        }
     }
     let delta = |f: fn(&cached_query::Stats) -> u64| f(&after) - f(&before);
     println!(
-        "   cache     {} entries, {} bytes; first cached run: {} hits, {} misses, {} uncacheable keys",
+        "   cache     {} entries, {} bytes; first round: {} hits, {} misses, {} uncacheable keys",
         after.entries(),
         after.bytes(),
         delta(cached_query::Stats::hits),
         delta(cached_query::Stats::misses),
         delta(cached_query::Stats::uncacheable_keys),
     );
-    if let Some(statements) = db.statement_cache() {
+    // The statement cache's database: the third when the runs took turns.
+    let statements = if interleaved { dbs.get(2) } else { dbs.first() };
+    if let Some(statements) = statements.and_then(|db| db.statement_cache()) {
         println!("   statements {statements}");
     }
 
     let mut same = true;
-    for r in &passes[1..] {
+    let uncached = passes
+        .iter()
+        .find(|r| r.mode == Mode::Uncached && !r.untimed)
+        .ok_or("no uncached run")?;
+    for r in &passes {
         let mismatched = uncached
             .digests
             .iter()
@@ -302,9 +354,9 @@ fn run<D: Database>(
             "   results   identical in all {} passes: {} requests, {} rows read, {} rows written, {} view counters",
             passes.len(),
             n,
-            cached.rows,
-            cached.changed,
-            cached.views.len()
+            uncached.rows,
+            uncached.changed,
+            uncached.views.len()
         );
     }
     Ok(same)
@@ -334,13 +386,18 @@ fn main() -> ExitCode {
         });
         let requests = requests(n, options.seed);
         let outcome = match target {
-            Target::Sqlite => Sqlite::open()
-                .and_then(|conn| run(Sqlite::new(&conn), Dialect::Sqlite, &requests, rounds)),
-            Target::Postgres(url) => {
-                Postgres::connect(url).and_then(|db| run(db, Dialect::Postgres, &requests, rounds))
-            }
+            // One database per run, so that the runs can take turns.
+            Target::Sqlite => (0..4)
+                .map(|_| Sqlite::open())
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(|conns| {
+                    let dbs = conns.iter().map(Sqlite::new).collect();
+                    run(dbs, Dialect::Sqlite, &requests, rounds)
+                }),
+            Target::Postgres(url) => Postgres::connect(url)
+                .and_then(|db| run(vec![db], Dialect::Postgres, &requests, rounds)),
             Target::MySql(url) => {
-                MySql::connect(url).and_then(|db| run(db, Dialect::MySql, &requests, rounds))
+                MySql::connect(url).and_then(|db| run(vec![db], Dialect::MySql, &requests, rounds))
             }
         };
         match outcome {
