@@ -229,7 +229,7 @@ impl Gen<'_> {
 
                     #[inline]
                     #[allow(unused_variables)]
-                    fn value(#args_var: &#anon, #source: u16) -> ::core::option::Option<#p::Value> {
+                    fn value<'__cq_r>(#args_var: &'__cq_r #anon, #source: u16) -> ::core::option::Option<#p::ValueRef<'__cq_r>> {
                         match #source {
                             #(#value_arms,)*
                             _ => ::core::option::Option::None,
@@ -247,7 +247,7 @@ impl Gen<'_> {
 
                     #[inline]
                     #[allow(unused_variables)]
-                    fn elem(#args_var: &#anon, #list: u16, #index: usize) -> ::core::option::Option<#p::Value> {
+                    fn elem<'__cq_r>(#args_var: &'__cq_r #anon, #list: u16, #index: usize) -> ::core::option::Option<#p::ValueRef<'__cq_r>> {
                         match #list {
                             #(#elem_arms,)*
                             _ => ::core::option::Option::None,
@@ -734,9 +734,10 @@ fn scalar_value(
     inner: &TokenStream,
 ) -> Option<TokenStream> {
     match class {
-        Class::Scalar(ty) => Some(some(
-            quote_spanned!(ty.span()=> #p::to_value::<#inner>(#access)),
-        )),
+        Class::Scalar(ty) => {
+            let view = view_value(p, ty.span(), inner, access);
+            Some(some(view))
+        }
         Class::Opt(class) => {
             let v = depth_var("__cq_v", depth);
             let inner = scalar_value(p, class, quote!(#v), depth + 1, inner)?;
@@ -749,6 +750,22 @@ fn scalar_value(
         }
         _ => None,
     }
+}
+
+/// The value of a bound argument or list element (`access`, a reference to a `ty`):
+/// borrowed where it holds text or bytes, made with `Into<Value>` otherwise (the borrowing
+/// trait's method wins where it applies, one autoref closer).
+fn view_value(
+    p: &TokenStream,
+    span: proc_macro2::Span,
+    ty: &TokenStream,
+    access: TokenStream,
+) -> TokenStream {
+    quote_spanned! {span=> {
+        #[allow(unused_imports)]
+        use #p::{ViewBorrowed as _, ViewOwned as _};
+        (&#p::View::<#ty>(#access)).value_ref()
+    }}
 }
 
 /// A `usize` expression for the length of the list in `class`, if it has one.
@@ -785,9 +802,13 @@ fn list_elem(
 ) -> Option<TokenStream> {
     let index = local("__cq_index");
     match class {
-        Class::List { elem, .. } => Some(quote_spanned!(elem.span()=>
-            #p::List::as_slice(#access).get(#index).map(#p::to_value::<#inner>)
-        )),
+        Class::List { elem, .. } => {
+            let e = local("__cq_e");
+            let view = view_value(p, elem.span(), inner, quote!(#e));
+            Some(quote_spanned!(elem.span()=>
+                #p::List::as_slice(#access).get(#index).map(|#e| #view)
+            ))
+        }
         Class::Opt(class) => {
             let v = depth_var("__cq_v", depth);
             let inner = list_elem(p, class, quote!(#v), depth + 1, inner)?;

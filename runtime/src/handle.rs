@@ -14,6 +14,7 @@ use crate::probe::Prober;
 use crate::record::Recording;
 use crate::statement::Statement;
 use crate::template::{Names, SentinelTable, Source, SqlText, Template};
+use crate::value_ref::ValueRef;
 
 /// What `#[cached_query]` generates for one function: its argument struct (`Args`), its
 /// cache key, and how to read and probe the arguments. Implemented by generated code only.
@@ -38,14 +39,15 @@ pub trait Family: Sized + 'static {
     /// The flag, presence and emptiness bits of a key (for messages).
     fn key_bits(key: &Self::Key) -> u64;
 
-    /// The value of bound source `source` (`None` if absent).
-    fn value(args: &Self::Args<'_>, source: u16) -> Option<Value>;
+    /// The value of bound source `source` (`None` if absent), borrowed where it holds text
+    /// or bytes.
+    fn value<'r>(args: &'r Self::Args<'_>, source: u16) -> Option<ValueRef<'r>>;
 
     /// The length of list `list` (0 if absent).
     fn len(args: &Self::Args<'_>, list: u16) -> usize;
 
-    /// Element `index` of list `list`.
-    fn elem(args: &Self::Args<'_>, list: u16, index: usize) -> Option<Value>;
+    /// Element `index` of list `list`, borrowed where it holds text or bytes.
+    fn elem<'r>(args: &'r Self::Args<'_>, list: u16, index: usize) -> Option<ValueRef<'r>>;
 
     /// Runs `f` on arguments of the same shape as `real` whose bound values are fresh
     /// sentinels from `prober`.
@@ -91,7 +93,7 @@ struct Access<'r, 'a, F: Family>(&'r F::Args<'a>);
 
 impl<F: Family> Source for Access<'_, '_, F> {
     #[inline]
-    fn value(&self, source: u16) -> Option<Value> {
+    fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
         F::value(self.0, source)
     }
     #[inline]
@@ -99,22 +101,41 @@ impl<F: Family> Source for Access<'_, '_, F> {
         F::len(self.0, list)
     }
     #[inline]
-    fn elem(&self, list: u16, index: usize) -> Option<Value> {
+    fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
         F::elem(self.0, list, index)
     }
 }
 
+/// The arguments of a call read by index, for a statement cache that binds them one by one.
+impl<F: Family> Source for Bound<'_, F> {
+    #[inline]
+    fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
+        F::value(&self.args, source)
+    }
+    #[inline]
+    fn len(&self, list: u16) -> usize {
+        F::len(&self.args, list)
+    }
+    #[inline]
+    fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
+        F::elem(&self.args, list, index)
+    }
+}
+
 mod sealed {
-    use super::{Arc, Backend, TemplateId, Values};
+    use super::{Backend, Served};
 
     pub trait Sealed {
-        /// Crate-private: [`QueryArgs::build_shared`](super::QueryArgs::build_shared) and
-        /// the identity of the template the call was served from.
-        fn build_identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>);
+        /// Crate-private: the call as a statement cache takes it (see [`Served`]). The trait
+        /// cannot be named outside the crate, so neither can this method.
+        #[allow(private_interfaces)]
+        fn serve<B: Backend>(&self) -> Served<'_>;
     }
     impl<F: super::Family> Sealed for super::Bound<'_, F> {
-        fn build_identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>) {
-            self.identified::<B>()
+        #[inline]
+        #[allow(private_interfaces)]
+        fn serve<B: Backend>(&self) -> Served<'_> {
+            self.serve::<B>()
         }
     }
 }
@@ -173,37 +194,76 @@ impl<F: Family> Bound<'_, F> {
     fn build_from<B: Backend, T: SqlText>(&self) -> (T, Values, Option<&'static Stored>) {
         let cache = F::cache();
         let flags = crate::settings::flags();
-        if flags.enabled() {
-            let key = (B::ID, F::key(&self.args));
-            match cache.get(&key) {
-                Lookup::Ready(stored) => {
-                    let access = Access::<F>(&self.args);
-                    let pad = F::META.pad_in || flags.pad_in();
-                    let filled = if pad {
-                        stored.template.fill_padded::<T>(&access)
-                    } else {
-                        stored.template.fill::<T>(&access)
-                    };
-                    if let Some((sql, values)) = filled {
-                        let rate = flags.verify_rate(F::META.verify);
-                        if rate > 0.0 && crate::settings::sample(rate) {
-                            let (sql, values) =
-                                self.verify::<B, T>(cache, &key, stored, pad, (sql, values));
-                            return (sql, values, None);
-                        }
-                        cache.count_hit();
-                        return (sql, Values(values), Some(stored));
-                    }
+        let found = self.find::<B>(cache, flags);
+        self.finish::<B, T>(found, cache, flags)
+    }
+
+    /// What the cache holds for this call's shape.
+    #[inline(always)]
+    fn find<B: Backend>(
+        &self,
+        cache: &'static FnCache<F::Key>,
+        flags: crate::settings::Flags,
+    ) -> Found<F::Key> {
+        if !flags.enabled() {
+            return Found::Uncached;
+        }
+        let key = (B::ID, F::key(&self.args));
+        match cache.get(&key) {
+            Lookup::Ready(stored) => {
+                let rate = flags.verify_rate(F::META.verify);
+                if rate > 0.0 && crate::settings::sample(rate) {
+                    Found::Verify(stored, key)
+                } else {
+                    Found::Hit(stored)
                 }
-                Lookup::Uncacheable => {}
-                // A full cache stores nothing more: serve the call uncached rather than
-                // probe a shape that would not be kept.
-                Lookup::Missing if cache.is_full() => cache.count_rejected(),
-                Lookup::Missing => {
-                    let (sql, values) = self.miss::<B, T>(cache, key, flags.pad_in());
+            }
+            Lookup::Uncacheable => Found::Uncached,
+            // A full cache stores nothing more: serve the call uncached rather than probe a
+            // shape that would not be kept.
+            Lookup::Missing if cache.is_full() => {
+                cache.count_rejected();
+                Found::Uncached
+            }
+            Lookup::Missing => Found::Miss(key),
+        }
+    }
+
+    /// The build of a call whose shape `find` looked up.
+    #[inline(always)]
+    fn finish<B: Backend, T: SqlText>(
+        &self,
+        found: Found<F::Key>,
+        cache: &'static FnCache<F::Key>,
+        flags: crate::settings::Flags,
+    ) -> (T, Values, Option<&'static Stored>) {
+        let pad = F::META.pad_in || flags.pad_in();
+        let fill = |stored: &'static Stored| {
+            let access = Access::<F>(&self.args);
+            if pad {
+                stored.template.fill_padded::<T>(&access)
+            } else {
+                stored.template.fill::<T>(&access)
+            }
+        };
+        match found {
+            Found::Hit(stored) => {
+                if let Some((sql, values)) = fill(stored) {
+                    cache.count_hit();
+                    return (sql, Values(values), Some(stored));
+                }
+            }
+            Found::Verify(stored, key) => {
+                if let Some(filled) = fill(stored) {
+                    let (sql, values) = self.verify::<B, T>(cache, &key, stored, pad, filled);
                     return (sql, values, None);
                 }
             }
+            Found::Miss(key) => {
+                let (sql, values) = self.miss::<B, T>(cache, key, flags.pad_in());
+                return (sql, values, None);
+            }
+            Found::Uncached => {}
         }
         cache.count_uncached();
         let (sql, values) = self.statement().build_with(B::default());
@@ -320,6 +380,18 @@ impl<F: Family> Bound<'_, F> {
         let _ = stored.failed.set(reason);
         (T::owned(expected_sql), expected_values)
     }
+}
+
+/// What the cache holds for a call's shape.
+enum Found<K> {
+    /// A template, and the call is not sampled for verification.
+    Hit(&'static Stored),
+    /// A template, and the call is sampled for verification.
+    Verify(&'static Stored, (BackendId, K)),
+    /// Nothing yet: the first call of the shape.
+    Miss((BackendId, K)),
+    /// The call is served uncached: caching off, an uncacheable shape, a full cache.
+    Uncached,
 }
 
 /// Probes the body twice and keeps a template only if it reproduces both probes and the
@@ -467,49 +539,91 @@ impl<F: Family> fmt::Debug for Bound<'_, F> {
 }
 
 /// Which SQL text a cached call produced, without looking at the text: the address of the
-/// stored template (entries are never removed, so it stays unique for the life of the
-/// process) and the lengths of the lists its text depends on (an `IN` group of another
-/// length is other SQL). Equal ids mean equal SQL; statement caches still compare the text
-/// once per use (by pointer on the fast path), so an id is a lookup key, never a promise
-/// that results depend on.
+/// stored template and the lengths (padded, where `IN` lists are padded) of the lists its
+/// text depends on (an `IN` group of another length is other SQL). Stored templates are
+/// never changed nor removed, so an address names one template for the life of the process,
+/// and the text is a function of the template and those lengths: equal ids mean equal SQL.
+/// A statement cache still compares the text where it has it for free (by pointer, on the
+/// fast path) and checks that a call binds as many values as its statement has parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TemplateId {
+pub(crate) struct TemplateId {
     template: usize,
     lens: u64,
 }
 
+/// One call as a statement cache (see `SqliteStatements`) takes it.
+#[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+pub(crate) enum Served<'q> {
+    /// A hit: its values are read from `args` one by one ([`Template::visit_values`]),
+    /// nothing built. `sql` is the template's own text when every list has the length the
+    /// template was stored with; for other lengths a cache that does not hold the id yet
+    /// renders the text ([`Template::render_text`]).
+    Hit {
+        id: TemplateId,
+        sql: Option<&'static Arc<str>>,
+        template: &'static Template,
+        args: &'q dyn Source,
+        /// `IN` lists are padded.
+        pad: bool,
+    },
+    /// Any other call, built (the first of a shape, another list length, a sampled
+    /// verification, a call served uncached), with the id of its template if it has one.
+    Built {
+        sql: Arc<str>,
+        values: Values,
+        id: Option<TemplateId>,
+    },
+}
+
 impl<Q: QueryArgs> Cached<Q> {
-    /// [`build_shared`](Self::build_shared) and the [`TemplateId`] of the call, for the
-    /// statement caches of the driver integrations.
+    /// The call as a statement cache takes it.
     #[allow(dead_code)] // used by the `rusqlite` feature only
     #[inline]
-    pub(crate) fn build_identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>) {
-        sealed::Sealed::build_identified::<B>(&self.query)
+    pub(crate) fn serve<B: Backend>(&self) -> Served<'_> {
+        sealed::Sealed::serve::<B>(&self.query)
     }
 }
 
 impl<F: Family> Bound<'_, F> {
-    /// `build_shared`, and the id of the template when the call's shape has one. A hit
-    /// knows its template; any other call (the first of a shape, a sampled verification)
-    /// looks the key up again after building. A call served uncached (caching off, an
-    /// uncacheable shape) or whose lists are too many or too long to pack gets `None`.
-    fn identified<B: Backend>(&self) -> (Arc<str>, Values, Option<TemplateId>) {
-        let (sql, values, stored) = self.build_from::<B, Arc<str>>();
-        let stored = match stored {
-            Some(stored) => stored,
-            None => match self.stored_again::<B>() {
-                Some(stored) => stored,
-                None => return (sql, values, None),
-            },
-        };
+    /// The call as a statement cache takes it: a hit on its template's own text binds
+    /// straight from the arguments; any other call is built as `build_shared` builds it,
+    /// with the id of its template when its shape has one (a call served uncached, or whose
+    /// lists are too many or too long to pack into an id, has none).
+    #[inline]
+    fn serve<B: Backend>(&self) -> Served<'_> {
+        let cache = F::cache();
+        let flags = crate::settings::flags();
+        let pad = F::META.pad_in || flags.pad_in();
+        let found = self.find::<B>(cache, flags);
+        if let Found::Hit(stored) = found
+            && let Some(id) = self.id_of(stored, pad)
+        {
+            cache.count_hit();
+            return Served::Hit {
+                id,
+                sql: stored.template.fast_text(self, pad),
+                template: &stored.template,
+                args: self,
+                pad,
+            };
+        }
+        let (sql, values, stored) = self.finish::<B, Arc<str>>(found, cache, flags);
+        // A hit knows its template; any other call (the first of a shape, a sampled
+        // verification) looks the key up again after building.
         let id = stored
-            .template
-            .lens_key(&Access::<F>(&self.args))
-            .map(|lens| TemplateId {
-                template: std::ptr::from_ref(stored).addr(),
-                lens,
-            });
-        (sql, values, id)
+            .or_else(|| self.stored_again::<B>())
+            .and_then(|stored| self.id_of(stored, pad));
+        Served::Built { sql, values, id }
+    }
+
+    /// The id of this call's text under `stored` (its lists padded, if `pad`): `None` when
+    /// its lists are too many or too long to pack.
+    #[inline]
+    fn id_of(&self, stored: &'static Stored, pad: bool) -> Option<TemplateId> {
+        stored.template.text_key(self, pad).map(|lens| TemplateId {
+            template: std::ptr::from_ref(stored).addr(),
+            lens,
+        })
     }
 
     /// The template of this call's shape after a build that was not a hit.

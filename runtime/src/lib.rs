@@ -214,6 +214,7 @@ mod sqlx;
 mod statement;
 mod stats;
 mod template;
+mod value_ref;
 mod warm;
 
 pub use backend::{Backend, BackendId};
@@ -257,6 +258,7 @@ pub mod __private {
     pub use crate::shape_values::{
         Detect, DetectNone, DetectShapeValues, NotEnumerable, count_shapes,
     };
+    pub use crate::value_ref::{ValueRef, View, ViewBorrowed, ViewOwned};
     pub use crate::warm::Registration;
     pub use core::marker::PhantomData;
     pub use inventory;
@@ -298,7 +300,7 @@ pub mod __private {
     }
 
     /// An argument's type `T`, as generated code names it wherever it requires a trait of
-    /// it (the cache key, `to_value`, `Probe`, `Clone`). `CHECK` is the argument's check
+    /// it (the cache key, `View`, `Probe`, `Clone`). `CHECK` is the argument's check
     /// constant, `assert_bound::<T>()` or `assert_shape::<T>()`, whose error is spanned at
     /// the argument's type. While the check holds, `Checked<T, CHECK>` is `T`. When it fails,
     /// the constant has no value and the projection normalizes to the error type, which
@@ -318,14 +320,5 @@ pub mod __private {
 
     impl<T, const CHECK: usize> Resolve for Check<T, CHECK> {
         type Type = T;
-    }
-
-    /// A bound argument's value, as sea-query would bind it.
-    #[inline]
-    pub fn to_value<T>(value: &T) -> Value
-    where
-        T: Clone + Into<Value>,
-    {
-        value.clone().into()
     }
 }

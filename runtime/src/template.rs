@@ -11,19 +11,31 @@ use sea_query::Value;
 
 use crate::error::Uncacheable;
 use crate::record::{Recording, write_placeholder};
+use crate::value_ref::ValueRef;
 #[cfg(test)]
 use sea_query::Values;
 
 /// Read access to one call's arguments, by the indices the macro assigned: bound scalar
 /// sources (`value`) and list arguments (`len`, `elem`).
 pub(crate) trait Source {
-    /// The value of bound source `source`, or `None` if it is absent (an `Option` that is
-    /// `None`).
-    fn value(&self, source: u16) -> Option<Value>;
+    /// The value of bound source `source`, borrowed where it can be, or `None` if it is
+    /// absent (an `Option` that is `None`).
+    fn value_ref(&self, source: u16) -> Option<ValueRef<'_>>;
     /// The length of list `list` (0 when absent).
     fn len(&self, list: u16) -> usize;
-    /// Element `index` of list `list`.
-    fn elem(&self, list: u16, index: usize) -> Option<Value>;
+    /// Element `index` of list `list`, borrowed where it can be.
+    fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>>;
+
+    /// The value of bound source `source`, as sea-query binds it.
+    #[inline]
+    fn value(&self, source: u16) -> Option<Value> {
+        self.value_ref(source).map(ValueRef::into_owned)
+    }
+    /// Element `index` of list `list`, as sea-query binds it.
+    #[inline]
+    fn elem(&self, list: u16, index: usize) -> Option<Value> {
+        self.elem_ref(list, index).map(ValueRef::into_owned)
+    }
 }
 
 /// Names used in diagnostics: bound sources and lists, in the macro's order.
@@ -313,12 +325,12 @@ pub(crate) const MAX_PADDED_LEN: usize = 1 << 15;
 
 /// The arguments of a call with every list of `lists` (a bit set) padded to the next power
 /// of two by repeating its last element.
-struct Padded<'s, S> {
+struct Padded<'s, S: ?Sized> {
     src: &'s S,
     lists: u64,
 }
 
-impl<S: Source> Padded<'_, S> {
+impl<S: Source + ?Sized> Padded<'_, S> {
     #[inline]
     fn padded(&self, list: u16) -> Option<usize> {
         let len = self.src.len(list);
@@ -328,22 +340,22 @@ impl<S: Source> Padded<'_, S> {
     }
 }
 
-impl<S: Source> Source for Padded<'_, S> {
+impl<S: Source + ?Sized> Source for Padded<'_, S> {
     #[inline]
-    fn value(&self, source: u16) -> Option<Value> {
-        self.src.value(source)
+    fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
+        self.src.value_ref(source)
     }
     #[inline]
     fn len(&self, list: u16) -> usize {
         self.padded(list).unwrap_or_else(|| self.src.len(list))
     }
     #[inline]
-    fn elem(&self, list: u16, index: usize) -> Option<Value> {
+    fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
         let len = self.src.len(list);
         if index >= len && self.padded(list).is_some_and(|padded| index < padded) {
-            return self.src.elem(list, len - 1);
+            return self.src.elem_ref(list, len - 1);
         }
-        self.src.elem(list, index)
+        self.src.elem_ref(list, index)
     }
 }
 
@@ -455,15 +467,171 @@ impl Template {
         })
     }
 
+    /// The fast path's text when every list of `src` (padded, if `pad`) has the length the
+    /// template was stored with; then [`visit_fast`](Self::visit_fast) gives its values.
     #[inline]
-    fn is_fast(&self, src: &impl Source) -> bool {
+    pub(crate) fn fast_text(&self, src: &dyn Source, pad: bool) -> Option<&Arc<str>> {
+        let fast = match self.padding(pad) {
+            0 => self.is_fast(src),
+            lists => self.is_fast(&Padded { src, lists }),
+        };
+        fast.then_some(&self.fast_sql)
+    }
+
+    /// Calls `f` with each value of the call in `src` (its lists padded, if `pad`), in
+    /// placeholder order (numbered from 0), borrowed from `src` or from the template: the
+    /// values [`fill`](Self::fill) would return, and no text. `fast` says that
+    /// [`fast_text`](Self::fast_text) accepted `src`; otherwise the items are walked as
+    /// [`render`](Self::render) walks them. Stops at the first error of `f`; `Ok(None)` if
+    /// an argument is missing (which a correct key rules out), the number of values
+    /// otherwise.
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn visit_values<E>(
+        &self,
+        src: &dyn Source,
+        pad: bool,
+        fast: bool,
+        f: impl FnMut(usize, ValueRef<'_>) -> Result<(), E>,
+    ) -> Result<Option<usize>, E> {
+        match (self.padding(pad), fast) {
+            (0, true) => self.visit_fast(src, f),
+            (0, false) => self.visit_items(src, f),
+            (lists, true) => self.visit_fast(&Padded { src, lists }, f),
+            (lists, false) => self.visit_items(&Padded { src, lists }, f),
+        }
+    }
+
+    fn visit_fast<E, S: Source + ?Sized>(
+        &self,
+        src: &S,
+        mut f: impl FnMut(usize, ValueRef<'_>) -> Result<(), E>,
+    ) -> Result<Option<usize>, E> {
+        let mut at = 0;
+        for run in &*self.fast_runs {
+            match *run {
+                Run::Singles { start, end } => {
+                    let Some(singles) = self.fast_singles.get(start..end) else {
+                        return Ok(None);
+                    };
+                    for single in singles {
+                        let value = match single {
+                            Single::Scalar(c) => Some(ValueRef::Value(c.value())),
+                            Single::Const(v) => Some(ValueRef::Const(v)),
+                            Single::Arg(s) => src.value_ref(*s),
+                            Single::Elem(l, j) => src.elem_ref(*l, *j),
+                        };
+                        let Some(value) = value else {
+                            return Ok(None);
+                        };
+                        f(at, value)?;
+                        at += 1;
+                    }
+                }
+                Run::Elems { list, start, end } => {
+                    for j in start..end {
+                        let Some(value) = src.elem_ref(list, j) else {
+                            return Ok(None);
+                        };
+                        f(at, value)?;
+                        at += 1;
+                    }
+                }
+            }
+        }
+        Ok(Some(at))
+    }
+
+    fn visit_items<E, S: Source + ?Sized>(
+        &self,
+        src: &S,
+        mut f: impl FnMut(usize, ValueRef<'_>) -> Result<(), E>,
+    ) -> Result<Option<usize>, E> {
+        let mut at = 0;
+        // Each value in turn; `false` when it is missing.
+        let mut emit = |value: Option<ValueRef<'_>>| -> Result<bool, E> {
+            let Some(value) = value else {
+                return Ok(false);
+            };
+            f(at, value)?;
+            at += 1;
+            Ok(true)
+        };
+        let slot = |slot: &ItemSlot| match *slot {
+            ItemSlot::Const(c) => self.consts.get(c as usize).map(ValueRef::Const),
+            ItemSlot::Arg(s) => src.value_ref(s),
+        };
+        for item in &*self.items {
+            match item {
+                Item::Text(_) | Item::Inline { .. } => {}
+                Item::Param(s) => {
+                    if !emit(slot(s))? {
+                        return Ok(None);
+                    }
+                }
+                Item::Group { list, sep } => {
+                    let len = src.len(*list);
+                    if len == 0 || (len > 1 && sep.is_none()) {
+                        return Ok(None);
+                    }
+                    let sep = self.sep(sep);
+                    for j in 0..len {
+                        for item in sep.iter().filter(|_| j > 0) {
+                            let complete = match item {
+                                Item::Text(_) | Item::Inline { .. } => true,
+                                Item::Param(s) => emit(slot(s))?,
+                                Item::Group { .. } => false,
+                            };
+                            if !complete {
+                                return Ok(None);
+                            }
+                        }
+                        if !emit(src.elem_ref(*list, j))? {
+                            return Ok(None);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Some(at))
+    }
+
+    /// The text of the call in `src` (its lists padded, if `pad`) when it is not the fast
+    /// path's: rendered, as [`fill`](Self::fill) renders it.
+    #[cold]
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn render_text(&self, src: &dyn Source, pad: bool) -> Option<String> {
+        let rendered = match self.padding(pad) {
+            0 => self.render(src),
+            lists => self.render(&Padded { src, lists }),
+        };
+        rendered.map(|(sql, _)| sql)
+    }
+
+    /// [`lens_key`](Self::lens_key) of the lengths the text is rendered with (padded, if
+    /// `pad`).
+    #[inline]
+    pub(crate) fn text_key(&self, src: &dyn Source, pad: bool) -> Option<u64> {
+        match self.padding(pad) {
+            0 => self.lens_key(src),
+            lists => self.lens_key(&Padded { src, lists }),
+        }
+    }
+
+    /// The lists to pad: those of `IN` groups if `pad`, none otherwise.
+    #[inline]
+    fn padding(&self, pad: bool) -> u64 {
+        if pad { self.in_lists } else { 0 }
+    }
+
+    #[inline]
+    fn is_fast<S: Source + ?Sized>(&self, src: &S) -> bool {
         self.fast_lens.iter().all(|&(l, len)| src.len(l) == len)
     }
 
     /// Renders text and values item by item; used when a list's length differs from the
     /// stored one. Costs O(template + list lengths): the text between placeholders is copied,
     /// each group gets its placeholders, and Postgres numbers after a group are rewritten.
-    fn render(&self, src: &impl Source) -> Option<(String, Vec<Value>)> {
+    fn render<S: Source + ?Sized>(&self, src: &S) -> Option<(String, Vec<Value>)> {
         // Sizes first, so that neither the text nor the values ever reallocate.
         let digits = |n: usize| {
             if self.numbered {
@@ -602,7 +770,7 @@ impl Template {
     }
 
     #[inline]
-    fn slot_value(&self, slot: &ItemSlot, src: &impl Source) -> Option<Value> {
+    fn slot_value<S: Source + ?Sized>(&self, slot: &ItemSlot, src: &S) -> Option<Value> {
         match *slot {
             ItemSlot::Const(c) => self.consts.get(c as usize).cloned(),
             ItemSlot::Arg(s) => src.value(s),
@@ -836,7 +1004,7 @@ impl Template {
     /// bits each, in the template's order): with the template's identity it names the SQL
     /// text of a call. `None` for more than four such lists or a list of 65,535 elements or
     /// more.
-    pub(crate) fn lens_key(&self, src: &impl Source) -> Option<u64> {
+    pub(crate) fn lens_key<S: Source + ?Sized>(&self, src: &S) -> Option<u64> {
         let mut key = 0u64;
         for (i, &(list, _)) in self.fast_lens.iter().enumerate() {
             let len = u64::try_from(src.len(list))
@@ -1256,14 +1424,18 @@ mod tests {
     }
 
     impl Source for Fake {
-        fn value(&self, source: u16) -> Option<Value> {
-            (source == 0).then(|| self.scalar.clone()).flatten()
+        fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
+            (source == 0)
+                .then_some(self.scalar.as_ref()?)
+                .map(ValueRef::Const)
         }
         fn len(&self, list: u16) -> usize {
             if list == 0 { self.list.len() } else { 0 }
         }
-        fn elem(&self, list: u16, index: usize) -> Option<Value> {
-            (list == 0).then(|| self.list.get(index).cloned()).flatten()
+        fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
+            (list == 0)
+                .then_some(self.list.get(index)?)
+                .map(ValueRef::Const)
         }
     }
 
@@ -1319,6 +1491,55 @@ mod tests {
         }
         let (sql, _): (String, _) = template.fill(&fake(0, 0..3)).unwrap();
         assert!(sql.ends_with(r#""id" IN ($3, $4, $5) LIMIT $6"#), "{sql}");
+    }
+
+    #[test]
+    fn visiting_gives_the_values_and_text_fill_gives() {
+        // Stored with 2 and with 12 elements (a `Singles` and an `Elems` fast path); called
+        // with those lengths (fast) and others (rendered), padded and not.
+        for stored in [2, 12] {
+            let template = learn::<PostgresQueryBuilder>(&fake(1001, 2001..2001 + stored)).unwrap();
+            for len in [1, 2, 3, 5, 12, 13] {
+                for pad in [false, true] {
+                    let call = fake(-5, (0..len).map(|i| i * 3));
+                    let src: &dyn Source = &call;
+                    let (sql, values): (String, Vec<Value>) = if pad {
+                        template.fill_padded(&call).unwrap()
+                    } else {
+                        template.fill(&call).unwrap()
+                    };
+                    let fast = template.fast_text(src, pad);
+                    let mut seen = Vec::new();
+                    let count = template.visit_values::<()>(src, pad, fast.is_some(), |i, v| {
+                        assert_eq!(i, seen.len());
+                        seen.push(v.into_owned());
+                        Ok(())
+                    });
+                    let case = format!("stored {stored}, length {len}, pad {pad}");
+                    assert_eq!(count, Ok(Some(values.len())), "{case}");
+                    assert_eq!(seen, values, "{case}");
+                    let text = fast
+                        .map_or_else(|| template.render_text(src, pad), |t| Some(t.to_string()));
+                    assert_eq!(text.as_deref(), Some(sql.as_str()), "{case}");
+                    // The id's lengths are those of the text: padded lengths share one.
+                    let padded = if pad {
+                        (len as u64).next_power_of_two()
+                    } else {
+                        len as u64
+                    };
+                    assert_eq!(template.text_key(src, pad), Some(padded), "{case}");
+                }
+            }
+            // A missing argument stops the visit (a correct key rules it out).
+            let missing = Fake {
+                scalar: None,
+                list: vec![Value::from(1)],
+            };
+            assert_eq!(
+                template.visit_values::<()>(&missing, false, false, |_, _| Ok(())),
+                Ok(None)
+            );
+        }
     }
 
     #[test]

@@ -22,9 +22,12 @@ use std::sync::Arc;
 use rusqlite::{Connection, PrepFlags, Row, Statement, StatementStatus};
 use sea_query::{SqliteQueryBuilder, Value, Values};
 
+use crate::statement::Statement as _;
+
 use super::{SqliteArg, rusqlite_params};
 use crate::backend::BackendId;
-use crate::handle::{Cached, QueryArgs, TemplateId};
+use crate::handle::{Cached, QueryArgs, Served, TemplateId};
+use crate::value_ref::ValueRef;
 use crate::warm::Inventory;
 
 /// The default bound of [`SqliteStatements`]: statements held at most.
@@ -272,15 +275,16 @@ impl<'conn> SqliteStatements<'conn> {
         query: &Cached<Q>,
         mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> rusqlite::Result<Vec<T>> {
-        let (sql, values, id) = query.build_identified::<SqliteQueryBuilder>();
-        let Some(id) = id else {
-            return self.fallback(&sql, |statement| {
-                statement
-                    .query_map(rusqlite_params(&values), &mut f)?
-                    .collect()
-            });
+        let statement = match self.statement(query)? {
+            Use::Held(statement) => statement,
+            Use::ByText(sql, values) => {
+                return self.fallback(&sql, |statement| {
+                    statement
+                        .query_map(rusqlite_params(&values), &mut f)?
+                        .collect()
+                });
+            }
         };
-        let statement = self.bind(id, sql, values)?;
         let mut rows = statement.raw_query();
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
@@ -318,13 +322,14 @@ impl<'conn> SqliteStatements<'conn> {
         query: &Cached<Q>,
         f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
     ) -> rusqlite::Result<T> {
-        let (sql, values, id) = query.build_identified::<SqliteQueryBuilder>();
-        let Some(id) = id else {
-            return self.fallback(&sql, |statement| {
-                statement.query_row(rusqlite_params(&values), f)
-            });
+        let statement = match self.statement(query)? {
+            Use::Held(statement) => statement,
+            Use::ByText(sql, values) => {
+                return self.fallback(&sql, |statement| {
+                    statement.query_row(rusqlite_params(&values), f)
+                });
+            }
         };
-        let statement = self.bind(id, sql, values)?;
         let mut rows = statement.raw_query();
         match rows.next()? {
             Some(row) => f(row),
@@ -355,13 +360,15 @@ impl<'conn> SqliteStatements<'conn> {
     /// # Ok::<(), rusqlite::Error>(())
     /// ```
     pub fn execute<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> rusqlite::Result<usize> {
-        let (sql, values, id) = query.build_identified::<SqliteQueryBuilder>();
-        let Some(id) = id else {
-            return self.fallback(&sql, |statement| {
-                statement.execute(rusqlite_params(&values))
-            });
+        let statement = match self.statement(query)? {
+            Use::Held(statement) => statement,
+            Use::ByText(sql, values) => {
+                return self.fallback(&sql, |statement| {
+                    statement.execute(rusqlite_params(&values))
+                });
+            }
         };
-        self.bind(id, sql, values)?.raw_execute()
+        statement.raw_execute()
     }
 
     /// How many times SQLite re-prepared a statement run through this cache (its
@@ -431,64 +438,132 @@ impl<'conn> SqliteStatements<'conn> {
         self.slots.clear();
     }
 
-    /// The statement of `id`, prepared if need be, with `values` bound.
-    fn bind(
-        &mut self,
-        id: TemplateId,
-        sql: Arc<str>,
-        values: Values,
-    ) -> rusqlite::Result<&mut Statement<'conn>> {
+    /// The held statement of `query`'s template, prepared if need be, with the call's values
+    /// bound; or, for a call without a template, its text and values to run by text.
+    #[inline]
+    fn statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> rusqlite::Result<Use<'_, 'conn>> {
+        Ok(match self.take(query.serve::<SqliteQueryBuilder>())? {
+            Taken::Held(statement) => Use::Held(statement),
+            Taken::ByText(sql, values) => Use::ByText(sql, values),
+            // A hit's argument was missing, which a correct key rules out: build uncached.
+            Taken::Rebuild => {
+                let (sql, values) = query.statement().build_with(SqliteQueryBuilder);
+                Use::ByText(Arc::from(sql), values)
+            }
+        })
+    }
+
+    /// What [`statement`](Self::statement) does once the call is served: one piece of code
+    /// for every query function.
+    #[inline(never)]
+    fn take(&mut self, served: Served<'_>) -> rusqlite::Result<Taken<'_, 'conn>> {
         self.clock += 1;
-        let found = self.index.get(&id).copied();
-        let at = match found {
-            Some(at) if same_text(&mut self.slots[at].sql, &sql) => {
-                self.stats.hits += 1;
-                at
+        let at = match &served {
+            Served::Hit {
+                id,
+                sql,
+                template,
+                args,
+                pad,
+            } => {
+                let text = || match sql {
+                    Some(sql) => Some(Arc::clone(sql)),
+                    None => template.render_text(*args, *pad).map(Arc::from),
+                };
+                match self.slot(*id, *sql, text)? {
+                    Some(at) => at,
+                    None => return Ok(Taken::Rebuild),
+                }
             }
-            // The same id with other text cannot happen (the id names the text); should it,
-            // the id is moved to the statement of its new text.
-            Some(at) => {
-                self.slots[at].ids.retain(|held| *held != id);
-                self.index.remove(&id);
-                self.find_or_prepare(id, sql, &values)?
+            Served::Built {
+                sql, id: Some(id), ..
+            } => match self.slot(*id, Some(sql), || Some(Arc::clone(sql)))? {
+                Some(at) => at,
+                None => return Ok(Taken::Rebuild),
+            },
+            Served::Built { id: None, .. } => {
+                let Served::Built { sql, values, .. } = served else {
+                    unreachable!("matched above")
+                };
+                return Ok(Taken::ByText(sql, values));
             }
-            None => self.find_or_prepare(id, sql, &values)?,
         };
         let slot = &mut self.slots[at];
         slot.last_used = self.clock;
-        let fresh = slot.bound.len() != values.0.len();
-        for (i, value) in values.0.iter().enumerate() {
-            if !fresh && slot.bound[i] == *value {
-                self.stats.unchanged += 1;
-                continue;
-            }
-            let bound = slot.statement.raw_bind_parameter(
-                i + 1,
-                SqliteArg {
-                    value,
-                    index: i + 1,
-                },
-            );
-            if let Err(e) = bound {
-                // Some parameters hold new values, some old: bind them all next time.
-                slot.bound.clear();
-                return Err(e);
-            }
-            self.stats.bound += 1;
+        let params = slot.statement.parameter_count();
+        let fresh = slot.bound.len() != params;
+        if fresh {
+            slot.bound.clear();
+            slot.bound.resize(params, Value::Bool(None));
         }
-        slot.bound = values.0;
-        Ok(&mut slot.statement)
+        let stats = &mut self.stats;
+        let mut bind = |i: usize, value: ValueRef<'_>| bind_one(slot, stats, fresh, i, value);
+        let bound = match served {
+            Served::Hit {
+                sql,
+                template,
+                args,
+                pad,
+                ..
+            } => template.visit_values(args, pad, sql.is_some(), &mut bind),
+            Served::Built { values, .. } => {
+                let count = values.0.len();
+                values
+                    .0
+                    .into_iter()
+                    .enumerate()
+                    .try_for_each(|(i, value)| bind(i, ValueRef::Value(value)))
+                    .map(|()| Some(count))
+            }
+        };
+        match bound {
+            Ok(Some(count)) if count == params => Ok(Taken::Held(&mut self.slots[at].statement)),
+            Ok(Some(count)) => {
+                self.slots[at].bound.clear();
+                Err(rusqlite::Error::InvalidParameterCount(count, params))
+            }
+            Ok(None) => Ok(Taken::Rebuild),
+            Err(e) => {
+                // Some parameters hold new values, some old: bind them all next time.
+                self.slots[at].bound.clear();
+                Err(e)
+            }
+        }
+    }
+
+    /// The slot of the statement of `id`; `sql` is its text when the call has it for free
+    /// (compared with the held one), `text` makes it for a statement to prepare. `None`
+    /// when the text cannot be made (a hit missing an argument).
+    #[inline]
+    fn slot(
+        &mut self,
+        id: TemplateId,
+        sql: Option<&Arc<str>>,
+        text: impl FnOnce() -> Option<Arc<str>>,
+    ) -> rusqlite::Result<Option<usize>> {
+        let found = self.index.get(&id).copied();
+        if let Some(at) = found
+            && sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql))
+        {
+            self.stats.hits += 1;
+            return Ok(Some(at));
+        }
+        // The same id with other text cannot happen (the id names the text); should it,
+        // the id is moved to the statement of its new text.
+        if let Some(at) = found {
+            self.slots[at].ids.retain(|held| *held != id);
+            self.index.remove(&id);
+        }
+        let Some(text) = text() else {
+            return Ok(None);
+        };
+        self.find_or_prepare(id, text).map(Some)
     }
 
     /// The slot of an id seen for the first time: the statement of the same text if one is
     /// held, a new one otherwise (in the least recently used slot when the cache is full).
     #[cold]
-    fn find_or_prepare(
-        &mut self,
-        id: TemplateId,
-        sql: Arc<str>,
-        values: &Values,
-    ) -> rusqlite::Result<usize> {
+    fn find_or_prepare(&mut self, id: TemplateId, sql: Arc<str>) -> rusqlite::Result<usize> {
         if let Some(&at) = self.texts.get(&*sql) {
             self.stats.hits += 1;
             self.slots[at].ids.push(id);
@@ -499,12 +574,6 @@ impl<'conn> SqliteStatements<'conn> {
         let statement = self
             .conn
             .prepare_with_flags(&sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)?;
-        if statement.parameter_count() != values.0.len() {
-            return Err(rusqlite::Error::InvalidParameterCount(
-                values.0.len(),
-                statement.parameter_count(),
-            ));
-        }
         self.stats.prepares += 1;
         let slot = Slot {
             ids: vec![id],
@@ -551,6 +620,54 @@ impl<'conn> SqliteStatements<'conn> {
             u64::try_from(statement.reset_status(StatementStatus::RePrepare)).unwrap_or_default();
         out
     }
+}
+
+/// What [`SqliteStatements::statement`] found for a call.
+enum Use<'s, 'conn> {
+    /// The held statement, bound.
+    Held(&'s mut Statement<'conn>),
+    /// A call without a template: its text and values, to run by text.
+    ByText(Arc<str>, Values),
+}
+
+/// What [`SqliteStatements::take`] found for a served call: a [`Use`], or a hit missing an
+/// argument (which a correct key rules out), to build uncached.
+enum Taken<'s, 'conn> {
+    Held(&'s mut Statement<'conn>),
+    ByText(Arc<str>, Values),
+    Rebuild,
+}
+
+/// Binds `value` to parameter `i` (0-based) of `slot`'s statement unless it holds that
+/// value already (and the slot is not `fresh`); keeps a copy to compare the next use with.
+#[inline]
+fn bind_one(
+    slot: &mut Slot<'_>,
+    stats: &mut SqliteStatementStats,
+    fresh: bool,
+    i: usize,
+    value: ValueRef<'_>,
+) -> rusqlite::Result<()> {
+    let Some(held) = slot.bound.get_mut(i) else {
+        return Err(rusqlite::Error::InvalidParameterCount(
+            i + 1,
+            slot.statement.parameter_count(),
+        ));
+    };
+    if !fresh && value.is(held) {
+        stats.unchanged += 1;
+        return Ok(());
+    }
+    value.store(held);
+    slot.statement.raw_bind_parameter(
+        i + 1,
+        SqliteArg {
+            value: held,
+            index: i + 1,
+        },
+    )?;
+    stats.bound += 1;
+    Ok(())
 }
 
 /// Whether `held` is the text `sql`: by pointer when both are the template's shared text,

@@ -1,0 +1,189 @@
+//! A bound value as a statement cache reads it: borrowed from the call's arguments where it
+//! holds text or bytes, so that binding it to a prepared statement copies nothing first.
+
+use std::borrow::Cow;
+
+use sea_query::Value;
+
+/// One placeholder's value on a hit, before anything is made of it.
+///
+/// `into_owned` gives exactly the [`Value`] sea-query binds for the argument
+/// (`Value::from(argument)`): text and bytes as `String`/`Bytes`, anything else made in full.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueRef<'a> {
+    /// `Value::String(Some(..))`, borrowed.
+    Str(&'a str),
+    /// `Value::Bytes(Some(..))`, borrowed.
+    Bytes(&'a [u8]),
+    /// A constant of the template, borrowed.
+    Const(&'a Value),
+    /// Any other value, made in full (numbers, `None`s, a type of the user's).
+    Value(Value),
+}
+
+impl ValueRef<'_> {
+    /// The value sea-query binds.
+    #[inline]
+    pub fn into_owned(self) -> Value {
+        match self {
+            ValueRef::Str(s) => Value::String(Some(s.to_owned())),
+            ValueRef::Bytes(b) => Value::Bytes(Some(b.to_vec())),
+            ValueRef::Const(v) => v.clone(),
+            ValueRef::Value(v) => v,
+        }
+    }
+
+    /// Whether `held` is this value.
+    #[inline]
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn is(&self, held: &Value) -> bool {
+        match (self, held) {
+            (ValueRef::Str(s), Value::String(Some(h))) => *s == h,
+            (ValueRef::Bytes(b), Value::Bytes(Some(h))) => *b == h.as_slice(),
+            (ValueRef::Str(_) | ValueRef::Bytes(_), _) => false,
+            (ValueRef::Const(v), held) => *v == held,
+            (ValueRef::Value(v), held) => v == held,
+        }
+    }
+
+    /// Makes `held` this value, reusing its text or byte buffer where it has one.
+    #[inline]
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn store(self, held: &mut Value) {
+        match (self, held) {
+            (ValueRef::Str(s), Value::String(Some(h))) => {
+                h.clear();
+                h.push_str(s);
+            }
+            (ValueRef::Bytes(b), Value::Bytes(Some(h))) => {
+                h.clear();
+                h.extend_from_slice(b);
+            }
+            (value, held) => *held = value.into_owned(),
+        }
+    }
+}
+
+/// A bound argument, to read its value with [`ViewBorrowed`] where it holds text or bytes
+/// and [`ViewOwned`] otherwise (the expansion calls `(&View(&x)).value_ref()` with both
+/// traits in scope, and the borrowing one wins where it applies).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct View<'r, T>(pub &'r T);
+
+/// The value of a bound argument that holds text or bytes, borrowed.
+#[doc(hidden)]
+pub trait ViewBorrowed<'r> {
+    /// The argument's value.
+    fn value_ref(&self) -> ValueRef<'r>;
+}
+
+/// The value of any other bound argument: `Value::from(argument.clone())`.
+#[doc(hidden)]
+pub trait ViewOwned<'r> {
+    /// The argument's value.
+    fn value_ref(&self) -> ValueRef<'r>;
+}
+
+impl<'r, T: Clone + Into<Value>> ViewOwned<'r> for &View<'r, T> {
+    #[inline]
+    fn value_ref(&self) -> ValueRef<'r> {
+        ValueRef::Value(self.0.clone().into())
+    }
+}
+
+macro_rules! borrowed {
+    ($($variant:ident: $($ty:ty),+;)*) => {$($(
+        impl<'r> ViewBorrowed<'r> for View<'r, $ty> {
+            #[inline]
+            fn value_ref(&self) -> ValueRef<'r> {
+                ValueRef::$variant(self.0)
+            }
+        }
+    )+)*};
+}
+
+borrowed! {
+    Str: &str, String, &String, Cow<'_, str>;
+    Bytes: &[u8], Vec<u8>, &Vec<u8>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the expansion does for an argument `x` of type `T`.
+    macro_rules! view {
+        ($x:expr) => {{
+            #[allow(unused_imports)]
+            use super::{ViewBorrowed as _, ViewOwned as _};
+            (&View(&$x)).value_ref()
+        }};
+    }
+
+    #[test]
+    fn text_and_bytes_are_borrowed_and_own_as_sea_query_binds_them() {
+        let text = String::from("O'Brien");
+        let bytes = vec![0u8, 1, 255];
+        // The argument types of a cached function: `&str`, `String`, `&String`, ...
+        let (str_ref, string_ref, cow) = (text.as_str(), &text, Cow::Borrowed(text.as_str()));
+        let slice = bytes.as_slice();
+        let cases: Vec<(ValueRef<'_>, Value)> = vec![
+            (view!(str_ref), Value::from(str_ref)),
+            (view!(text), Value::from(text.clone())),
+            (view!(string_ref), Value::from(string_ref)),
+            (view!(cow), Value::from(cow.clone())),
+            (view!(slice), Value::from(slice)),
+            (view!(bytes), Value::from(bytes.clone())),
+        ];
+        for (view, value) in cases {
+            assert!(
+                matches!(view, ValueRef::Str(_) | ValueRef::Bytes(_)),
+                "{view:?}"
+            );
+            assert!(view.is(&value));
+            assert_eq!(view.into_owned(), value);
+        }
+    }
+
+    #[test]
+    fn other_values_are_made_as_sea_query_makes_them() {
+        let cases: Vec<(ValueRef<'_>, Value)> = vec![
+            (view!(5i64), Value::from(5i64)),
+            (view!(u64::MAX), Value::from(u64::MAX)),
+            (view!(f64::NAN), Value::from(f64::NAN)),
+            (view!('x'), Value::from('x')),
+            (view!(true), Value::from(true)),
+            (view!(Some("a")), Value::from(Some("a"))),
+            (view!(None::<&str>), Value::from(None::<&str>)),
+            (view!(Value::Int(Some(3))), Value::Int(Some(3))),
+        ];
+        for (view, value) in cases {
+            assert!(view.is(&value), "{view:?}");
+            assert_eq!(view.into_owned(), value);
+        }
+    }
+
+    #[test]
+    fn store_reuses_buffers_and_compares_by_type() {
+        let mut held = Value::from("a long enough text");
+        let capacity = match &held {
+            Value::String(Some(s)) => s.capacity(),
+            _ => unreachable!(),
+        };
+        ValueRef::Str("short").store(&mut held);
+        assert_eq!(held, Value::from("short"));
+        assert!(matches!(&held, Value::String(Some(s)) if s.capacity() == capacity));
+        // Text never equals bytes, nor an integer its digits.
+        assert!(!ValueRef::Str("short").is(&Value::from(b"short".as_slice())));
+        assert!(!ValueRef::Value(Value::from(5)).is(&Value::from("5")));
+        ValueRef::Value(Value::from(7)).store(&mut held);
+        assert_eq!(held, Value::from(7));
+        ValueRef::Bytes(b"xy").store(&mut held);
+        assert_eq!(held, Value::from(b"xy".as_slice()));
+        let constant = Value::from(9.5f64);
+        ValueRef::Const(&constant).store(&mut held);
+        assert!(ValueRef::Const(&constant).is(&held));
+    }
+}
