@@ -468,8 +468,7 @@ impl Template {
     }
 
     /// The fast path's text when every list of `src` (padded, if `pad`) has the length the
-    /// template was stored with; then [`visit_fast`](Self::visit_fast) gives its values.
-    #[inline]
+    /// template was stored with.
     pub(crate) fn fast_text(&self, src: &dyn Source, pad: bool) -> Option<&Arc<str>> {
         let fast = match self.padding(pad) {
             0 => self.is_fast(src),
@@ -609,7 +608,6 @@ impl Template {
 
     /// [`lens_key`](Self::lens_key) of the lengths the text is rendered with (padded, if
     /// `pad`).
-    #[inline]
     pub(crate) fn text_key(&self, src: &dyn Source, pad: bool) -> Option<u64> {
         match self.padding(pad) {
             0 => self.lens_key(src),

@@ -285,12 +285,7 @@ impl<'conn> SqliteStatements<'conn> {
                 });
             }
         };
-        let mut rows = statement.raw_query();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(f(row)?);
-        }
-        Ok(out)
+        collect_rows(statement, f)
     }
 
     /// Runs `query` and maps its first row with `f`, like [`Connection::query_row`]:
@@ -620,6 +615,21 @@ impl<'conn> SqliteStatements<'conn> {
             u64::try_from(statement.reset_status(StatementStatus::RePrepare)).unwrap_or_default();
         out
     }
+}
+
+/// Steps `statement` and maps every row with `f`; out of line, so that the query functions
+/// share one copy per row type instead of one each.
+#[inline(never)]
+fn collect_rows<T>(
+    statement: &mut Statement<'_>,
+    mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(f(row)?);
+    }
+    Ok(out)
 }
 
 /// What [`SqliteStatements::statement`] found for a call.
