@@ -57,13 +57,14 @@ struct Slot<'conn> {
 /// not change.
 ///
 /// A use looks the statement up by the identity of the template the call was served from
-/// (and the lengths of its `IN` lists), compares the SQL text by pointer (or, when the text
-/// was rendered for another list length, byte for byte); only an identity seen for the first
-/// time is looked up by its text, so that shapes with the same SQL share one statement. It
-/// binds only the parameters whose
-/// value differs from the one bound last time, and steps the statement; dropping the rows
-/// resets it without clearing its bindings. A call the cache served uncached (caching off,
-/// an uncacheable shape) runs through rusqlite's own `prepare_cached`, by its text.
+/// and the lengths of its `IN` lists, which name its SQL text (on the template's own lengths
+/// the text is also compared, by pointer); only an identity seen for the first time needs the
+/// text, rendered if need be and looked up, so that shapes with the same SQL share one
+/// statement. A hit builds nothing: each value is read from the call's arguments (text and
+/// bytes borrowed), compared with the one bound last time, and bound only if it differs;
+/// then the statement is stepped, and dropping the rows resets it without clearing its
+/// bindings. A call the cache served uncached (caching off, an uncacheable shape) runs
+/// through rusqlite's own `prepare_cached`, by its text.
 ///
 /// The cache grows with the shapes in use, one statement each, up to a bound
 /// ([`DEFAULT_STATEMENT_LIMIT`], or [`with_limit`](Self::with_limit)); beyond it the least
