@@ -439,10 +439,9 @@ impl<'conn> SqliteStatements<'conn> {
     #[inline]
     fn statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> rusqlite::Result<Use<'_, 'conn>> {
         Ok(match self.take(query.serve::<SqliteQueryBuilder>())? {
-            Taken::Held(statement) => Use::Held(statement),
-            Taken::ByText(sql, values) => Use::ByText(sql, values),
+            Some(taken) => taken,
             // A hit's argument was missing, which a correct key rules out: build uncached.
-            Taken::Rebuild => {
+            None => {
                 let (sql, values) = query.statement().build_with(SqliteQueryBuilder);
                 Use::ByText(Arc::from(sql), values)
             }
@@ -450,9 +449,10 @@ impl<'conn> SqliteStatements<'conn> {
     }
 
     /// What [`statement`](Self::statement) does once the call is served: one piece of code
-    /// for every query function.
+    /// for every query function. `None` for a hit missing an argument (which a correct key
+    /// rules out), to build uncached.
     #[inline(never)]
-    fn take(&mut self, served: Served<'_>) -> rusqlite::Result<Taken<'_, 'conn>> {
+    fn take(&mut self, served: Served<'_>) -> rusqlite::Result<Option<Use<'_, 'conn>>> {
         self.clock += 1;
         let at = match &served {
             Served::Hit {
@@ -468,20 +468,20 @@ impl<'conn> SqliteStatements<'conn> {
                 };
                 match self.slot(*id, *sql, text)? {
                     Some(at) => at,
-                    None => return Ok(Taken::Rebuild),
+                    None => return Ok(None),
                 }
             }
             Served::Built {
                 sql, id: Some(id), ..
             } => match self.slot(*id, Some(sql), || Some(Arc::clone(sql)))? {
                 Some(at) => at,
-                None => return Ok(Taken::Rebuild),
+                None => return Ok(None),
             },
             Served::Built { id: None, .. } => {
                 let Served::Built { sql, values, .. } = served else {
                     unreachable!("matched above")
                 };
-                return Ok(Taken::ByText(sql, values));
+                return Ok(Some(Use::ByText(sql, values)));
             }
         };
         let slot = &mut self.slots[at];
@@ -513,12 +513,14 @@ impl<'conn> SqliteStatements<'conn> {
             }
         };
         match bound {
-            Ok(Some(count)) if count == params => Ok(Taken::Held(&mut self.slots[at].statement)),
+            Ok(Some(count)) if count == params => {
+                Ok(Some(Use::Held(&mut self.slots[at].statement)))
+            }
             Ok(Some(count)) => {
                 self.slots[at].bound.clear();
                 Err(rusqlite::Error::InvalidParameterCount(count, params))
             }
-            Ok(None) => Ok(Taken::Rebuild),
+            Ok(None) => Ok(None),
             Err(e) => {
                 // Some parameters hold new values, some old: bind them all next time.
                 self.slots[at].bound.clear();
@@ -639,14 +641,6 @@ enum Use<'s, 'conn> {
     Held(&'s mut Statement<'conn>),
     /// A call without a template: its text and values, to run by text.
     ByText(Arc<str>, Values),
-}
-
-/// What [`SqliteStatements::take`] found for a served call: a [`Use`], or a hit missing an
-/// argument (which a correct key rules out), to build uncached.
-enum Taken<'s, 'conn> {
-    Held(&'s mut Statement<'conn>),
-    ByText(Arc<str>, Values),
-    Rebuild,
 }
 
 /// Binds `value` to parameter `i` (0-based) of `slot`'s statement unless it holds that
