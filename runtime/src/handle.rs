@@ -551,21 +551,23 @@ pub(crate) struct TemplateId {
     lens: u64,
 }
 
+impl TemplateId {
+    /// The id of the text of `stored` whose lists have the lengths packed in `lens`
+    /// ([`Template::text_key`]).
+    #[inline]
+    fn new(stored: &'static Stored, lens: u64) -> Self {
+        TemplateId {
+            template: std::ptr::from_ref(stored).addr(),
+            lens,
+        }
+    }
+}
+
 /// One call as a statement cache (see `SqliteStatements`) takes it.
 #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
 pub(crate) enum Served<'q> {
-    /// A hit: its values are read from `args` one by one ([`Template::visit_values`]),
-    /// nothing built. `sql` is the template's own text when every list has the length the
-    /// template was stored with; for other lengths a cache that does not hold the id yet
-    /// renders the text ([`Template::render_text`]).
-    Hit {
-        id: TemplateId,
-        sql: Option<&'static Arc<str>>,
-        template: &'static Template,
-        args: &'q dyn Source,
-        /// `IN` lists are padded.
-        pad: bool,
-    },
+    /// A hit, nothing built.
+    Hit(Hit<'q>),
     /// Any other call, built (the first of a shape, another list length, a sampled
     /// verification, a call served uncached), with the id of its template if it has one.
     Built {
@@ -573,6 +575,22 @@ pub(crate) enum Served<'q> {
         values: Values,
         id: Option<TemplateId>,
     },
+}
+
+/// A hit as a statement cache takes it: its values are read from `args` one by one
+/// ([`Binds`](crate::template::Binds)), nothing built. `Copy`: it owns nothing.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+pub(crate) struct Hit<'q> {
+    pub(crate) id: TemplateId,
+    /// The template's own text when every list has the length the template was stored
+    /// with; for other lengths a cache that does not hold the id yet renders the text
+    /// ([`Template::render_text`]).
+    pub(crate) sql: Option<&'static Arc<str>>,
+    pub(crate) template: &'static Template,
+    pub(crate) args: &'q dyn Source,
+    /// `IN` lists are padded.
+    pub(crate) pad: bool,
 }
 
 impl<Q: QueryArgs> Cached<Q> {
@@ -596,34 +614,42 @@ impl<F: Family> Bound<'_, F> {
         let pad = F::META.pad_in || flags.pad_in();
         let found = self.find::<B>(cache, flags);
         if let Found::Hit(stored) = found
-            && let Some(id) = self.id_of(stored, pad)
+            && let Some(lens) = stored.template.text_key(self, pad)
         {
             cache.count_hit();
-            return Served::Hit {
-                id,
-                sql: stored.template.fast_text(self, pad),
+            return Served::Hit(Hit {
+                id: TemplateId::new(stored, lens),
+                sql: stored.template.fast_text(lens),
                 template: &stored.template,
                 args: self,
                 pad,
-            };
+            });
         }
+        self.serve_built::<B>(found, cache, flags, pad)
+    }
+
+    /// [`serve`](Self::serve) of a call that is not a hit on its template (the first of a
+    /// shape, a sampled verification, a call served uncached): out of line, so that each
+    /// query function's hit path stays short.
+    #[cold]
+    #[inline(never)]
+    fn serve_built<B: Backend>(
+        &self,
+        found: Found<F::Key>,
+        cache: &'static FnCache<F::Key>,
+        flags: crate::settings::Flags,
+        pad: bool,
+    ) -> Served<'_> {
         let (sql, values, stored) = self.finish::<B, Arc<str>>(found, cache, flags);
         // A hit knows its template; any other call (the first of a shape, a sampled
         // verification) looks the key up again after building.
         let id = stored
             .or_else(|| self.stored_again::<B>())
-            .and_then(|stored| self.id_of(stored, pad));
+            .and_then(|stored| {
+                let lens = stored.template.text_key(self, pad)?;
+                Some(TemplateId::new(stored, lens))
+            });
         Served::Built { sql, values, id }
-    }
-
-    /// The id of this call's text under `stored` (its lists padded, if `pad`): `None` when
-    /// its lists are too many or too long to pack.
-    #[inline]
-    fn id_of(&self, stored: &'static Stored, pad: bool) -> Option<TemplateId> {
-        stored.template.text_key(self, pad).map(|lens| TemplateId {
-            template: std::ptr::from_ref(stored).addr(),
-            lens,
-        })
     }
 
     /// The template of this call's shape after a build that was not a hit.

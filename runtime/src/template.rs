@@ -252,10 +252,63 @@ impl Single {
 /// A run of fast-path values.
 #[derive(Debug, Clone, PartialEq)]
 enum Run {
-    /// `Template::fast_singles[start..end]`.
+    /// `FastValues::singles[start..end]`.
     Singles { start: usize, end: usize },
     /// Elements `start..end` of list `list`, in order (an `IN (...)` group).
     Elems { list: u16, start: usize, end: usize },
+}
+
+/// The fast path's values ([`Template::fill`]): arguments, list elements and constants, in
+/// placeholder order, grouped into runs.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct FastValues {
+    singles: Box<[Single]>,
+    runs: Box<[Run]>,
+    /// The number of values.
+    values: usize,
+}
+
+/// Where each value of one SQL text of a template comes from (its lists at given lengths),
+/// in placeholder order: made once per text by a statement cache, which then reads each
+/// call's values with [`Bind::read`].
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Binds(Box<[Bind]>);
+
+/// Where one value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Bind {
+    /// Bound source `n`.
+    Arg(u16),
+    /// Element `j` of list `l`.
+    Elem(u16, usize),
+    /// Element `j` of list `l` padded (`IN` padding): its last element where it is shorter.
+    PaddedElem(u16, usize),
+    /// A constant of the body.
+    Const(Value),
+}
+
+impl Binds {
+    /// The values in placeholder order.
+    #[inline]
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn as_slice(&self) -> &[Bind] {
+        &self.0
+    }
+}
+
+impl Bind {
+    /// This value of the call in `src`, borrowed where it holds text or bytes; `None` if an
+    /// argument is missing (which a correct key rules out).
+    #[inline]
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn read<'s>(&'s self, src: &'s dyn Source) -> Option<ValueRef<'s>> {
+        match *self {
+            Bind::Arg(s) => src.value_ref(s),
+            Bind::Elem(l, j) => src.elem_ref(l, j),
+            Bind::PaddedElem(l, j) => src.elem_ref(l, j.min(src.len(l).checked_sub(1)?)),
+            Bind::Const(ref v) => Some(ValueRef::Const(v)),
+        }
+    }
 }
 
 /// Groups the fast path's values into runs: consecutive elements of one list (at least
@@ -309,11 +362,12 @@ pub(crate) struct Template {
     numbered: bool,
     /// The lists whose elements appear in the text, with the lengths of the fast path.
     fast_lens: Box<[(u16, usize)]>,
+    /// [`lens_key`](Self::lens_key) of `fast_lens`: a call whose text key is this one has the
+    /// fast path's text (`None` when the lengths do not pack).
+    fast_key: Option<u64>,
     fast_sql: Arc<str>,
-    fast_singles: Box<[Single]>,
-    fast_runs: Box<[Run]>,
-    /// Values the fast path binds.
-    fast_values: usize,
+    /// Where the fast path's values come from.
+    fast: FastValues,
     /// Bit `l` set: every group of list `l` is a whole `IN (...)` list, which padding may
     /// lengthen (lists 0 to 63 only).
     in_lists: u64,
@@ -413,16 +467,16 @@ impl Template {
             // stored in narrow pieces: a store-forwarding stall per value, which cost as much
             // as the rest of a hit together. A missing argument (which a correct key rules
             // out) leaves a placeholder, clears `ok`, and the call takes the uncached path.
-            let mut values = Vec::with_capacity(self.fast_values);
+            let mut values = Vec::with_capacity(self.fast.values);
             let mut ok = true;
-            for run in &*self.fast_runs {
+            for run in &*self.fast.runs {
                 match *run {
                     Run::Singles { start, end } => {
                         let mut missing = || {
                             ok = false;
                             Value::Bool(None)
                         };
-                        let singles = self.fast_singles.get(start..end)?;
+                        let singles = self.fast.singles.get(start..end)?;
                         values.extend(singles.iter().map(|single| match single {
                             Single::Scalar(c) => c.value(),
                             Single::Const(v) => v.clone(),
@@ -467,131 +521,11 @@ impl Template {
         })
     }
 
-    /// The fast path's text when every list of `src` (padded, if `pad`) has the length the
-    /// template was stored with.
-    pub(crate) fn fast_text(&self, src: &dyn Source, pad: bool) -> Option<&Arc<str>> {
-        let fast = match self.padding(pad) {
-            0 => self.is_fast(src),
-            lists => self.is_fast(&Padded { src, lists }),
-        };
-        fast.then_some(&self.fast_sql)
-    }
-
-    /// Calls `f` with each value of the call in `src` (its lists padded, if `pad`), in
-    /// placeholder order (numbered from 0), borrowed from `src` or from the template: the
-    /// values [`fill`](Self::fill) would return, and no text. `fast` says that
-    /// [`fast_text`](Self::fast_text) accepted `src`; otherwise the items are walked as
-    /// [`render`](Self::render) walks them. Stops at the first error of `f`; `Ok(None)` if
-    /// an argument is missing (which a correct key rules out), the number of values
-    /// otherwise.
-    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
-    pub(crate) fn visit_values<E>(
-        &self,
-        src: &dyn Source,
-        pad: bool,
-        fast: bool,
-        f: impl FnMut(usize, ValueRef<'_>) -> Result<(), E>,
-    ) -> Result<Option<usize>, E> {
-        match (self.padding(pad), fast) {
-            (0, true) => self.visit_fast(src, f),
-            (0, false) => self.visit_items(src, f),
-            (lists, true) => self.visit_fast(&Padded { src, lists }, f),
-            (lists, false) => self.visit_items(&Padded { src, lists }, f),
-        }
-    }
-
-    fn visit_fast<E, S: Source + ?Sized>(
-        &self,
-        src: &S,
-        mut f: impl FnMut(usize, ValueRef<'_>) -> Result<(), E>,
-    ) -> Result<Option<usize>, E> {
-        let mut at = 0;
-        for run in &*self.fast_runs {
-            match *run {
-                Run::Singles { start, end } => {
-                    let Some(singles) = self.fast_singles.get(start..end) else {
-                        return Ok(None);
-                    };
-                    for single in singles {
-                        let value = match single {
-                            Single::Scalar(c) => Some(ValueRef::Value(c.value())),
-                            Single::Const(v) => Some(ValueRef::Const(v)),
-                            Single::Arg(s) => src.value_ref(*s),
-                            Single::Elem(l, j) => src.elem_ref(*l, *j),
-                        };
-                        let Some(value) = value else {
-                            return Ok(None);
-                        };
-                        f(at, value)?;
-                        at += 1;
-                    }
-                }
-                Run::Elems { list, start, end } => {
-                    for j in start..end {
-                        let Some(value) = src.elem_ref(list, j) else {
-                            return Ok(None);
-                        };
-                        f(at, value)?;
-                        at += 1;
-                    }
-                }
-            }
-        }
-        Ok(Some(at))
-    }
-
-    fn visit_items<E, S: Source + ?Sized>(
-        &self,
-        src: &S,
-        mut f: impl FnMut(usize, ValueRef<'_>) -> Result<(), E>,
-    ) -> Result<Option<usize>, E> {
-        let mut at = 0;
-        // Each value in turn; `false` when it is missing.
-        let mut emit = |value: Option<ValueRef<'_>>| -> Result<bool, E> {
-            let Some(value) = value else {
-                return Ok(false);
-            };
-            f(at, value)?;
-            at += 1;
-            Ok(true)
-        };
-        let slot = |slot: &ItemSlot| match *slot {
-            ItemSlot::Const(c) => self.consts.get(c as usize).map(ValueRef::Const),
-            ItemSlot::Arg(s) => src.value_ref(s),
-        };
-        for item in &*self.items {
-            match item {
-                Item::Text(_) | Item::Inline { .. } => {}
-                Item::Param(s) => {
-                    if !emit(slot(s))? {
-                        return Ok(None);
-                    }
-                }
-                Item::Group { list, sep } => {
-                    let len = src.len(*list);
-                    if len == 0 || (len > 1 && sep.is_none()) {
-                        return Ok(None);
-                    }
-                    let sep = self.sep(sep);
-                    for j in 0..len {
-                        for item in sep.iter().filter(|_| j > 0) {
-                            let complete = match item {
-                                Item::Text(_) | Item::Inline { .. } => true,
-                                Item::Param(s) => emit(slot(s))?,
-                                Item::Group { .. } => false,
-                            };
-                            if !complete {
-                                return Ok(None);
-                            }
-                        }
-                        if !emit(src.elem_ref(*list, j))? {
-                            return Ok(None);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(Some(at))
+    /// The fast path's text for a call whose [`text_key`](Self::text_key) is `key`: the
+    /// text depends on the lengths of the lists alone, so equal keys mean the same text.
+    #[inline]
+    pub(crate) fn fast_text(&self, key: u64) -> Option<&Arc<str>> {
+        (self.fast_key == Some(key)).then_some(&self.fast_sql)
     }
 
     /// The text of the call in `src` (its lists padded, if `pad`) when it is not the fast
@@ -881,8 +815,33 @@ impl Template {
                 lens.push((*list, src.len(*list)));
             }
         }
+        let flat = self.flat_values(src);
+        let values = flat.len();
+        let (singles, runs) = runs(flat);
+        let fast = FastValues {
+            singles: singles.into_boxed_slice(),
+            runs: runs.into_boxed_slice(),
+            values,
+        };
+        self.fast_key = pack_lens(lens.iter().map(|&(_, len)| len));
+        self.fast_lens = lens.into_boxed_slice();
+        self.fast_sql = match self.has_inline() {
+            // The text differs from the body's where a value was written into it.
+            true => self
+                .render(src)
+                .map_or_else(|| Arc::from(""), |(sql, _)| Arc::from(sql)),
+            false => Arc::from(rec.sql.as_str()),
+        };
+        self.fast = fast;
+        self
+    }
+
+    /// Where each value of the call in `src` comes from, in order, for the lengths of its
+    /// lists: the same for every call whose lists have those lengths (lengths the template
+    /// renders: [`render`](Self::render) says which).
+    fn flat_values<S: Source + ?Sized>(&self, src: &S) -> Vec<Single> {
         // Every value in order, then grouped into runs.
-        let mut flat: Vec<Single> = Vec::with_capacity(rec.params.len());
+        let mut flat: Vec<Single> = Vec::new();
         let param = |item: &Item, flat: &mut Vec<Single>| match item {
             Item::Param(ItemSlot::Const(c)) => {
                 if let Some(v) = self.consts.get(*c as usize) {
@@ -896,10 +855,8 @@ impl Template {
             match item {
                 Item::Group { list, sep } => {
                     for j in 0..src.len(*list) {
-                        if j > 0
-                            && let Some(sep) = sep
-                        {
-                            for item in &self.seps[sep.start as usize..sep.end as usize] {
+                        if j > 0 {
+                            for item in self.sep(sep) {
                                 param(item, &mut flat);
                             }
                         }
@@ -909,20 +866,33 @@ impl Template {
                 item => param(item, &mut flat),
             }
         }
-        let fast_values = flat.len();
-        let (singles, runs) = runs(flat);
-        self.fast_lens = lens.into_boxed_slice();
-        self.fast_sql = match self.has_inline() {
-            // The text differs from the body's where a value was written into it.
-            true => self
-                .render(src)
-                .map_or_else(|| Arc::from(""), |(sql, _)| Arc::from(sql)),
-            false => Arc::from(rec.sql.as_str()),
+        flat
+    }
+
+    /// [`Binds`] of the call in `src` with its lists padded, if `pad`: where the values of
+    /// every call of the same text come from. Only for a call whose text renders.
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn binds_for(&self, src: &dyn Source, pad: bool) -> Binds {
+        let lists = self.padding(pad);
+        let flat = match lists {
+            0 => self.flat_values(src),
+            lists => self.flat_values(&Padded { src, lists }),
         };
-        self.fast_values = fast_values;
-        self.fast_singles = singles.into_boxed_slice();
-        self.fast_runs = runs.into_boxed_slice();
-        self
+        Binds(
+            flat.into_iter()
+                .map(|single| match single {
+                    Single::Scalar(c) => Bind::Const(c.value()),
+                    Single::Const(v) => Bind::Const(v),
+                    Single::Arg(s) => Bind::Arg(s),
+                    // Padded or not, whichever call made these binds: a call of the same
+                    // text may be padded when this one was not (padding switched on).
+                    Single::Elem(l, j) if j > 0 && l < 64 && self.in_lists >> l & 1 == 1 => {
+                        Bind::PaddedElem(l, j)
+                    }
+                    Single::Elem(l, j) => Bind::Elem(l, j),
+                })
+                .collect(),
+        )
     }
 
     /// Approximate heap bytes this template holds.
@@ -932,8 +902,8 @@ impl Template {
             + self.fast_sql.len()
             + std::mem::size_of_val(&*self.items)
             + std::mem::size_of_val(&*self.seps)
-            + std::mem::size_of_val(&*self.fast_singles)
-            + std::mem::size_of_val(&*self.fast_runs)
+            + std::mem::size_of_val(&*self.fast.singles)
+            + std::mem::size_of_val(&*self.fast.runs)
             + std::mem::size_of_val(&*self.fast_lens)
     }
 }
@@ -1003,18 +973,23 @@ impl Template {
     /// text of a call. `None` for more than four such lists or a list of 65,535 elements or
     /// more.
     pub(crate) fn lens_key<S: Source + ?Sized>(&self, src: &S) -> Option<u64> {
-        let mut key = 0u64;
-        for (i, &(list, _)) in self.fast_lens.iter().enumerate() {
-            let len = u64::try_from(src.len(list))
-                .ok()
-                .filter(|&len| len < 0xFFFF)?;
-            if i >= 4 {
-                return None;
-            }
-            key |= len << (16 * i);
-        }
-        Some(key)
+        pack_lens(self.fast_lens.iter().map(|&(list, _)| src.len(list)))
     }
+}
+
+/// Lengths packed 16 bits each into one number, in order: `None` for more than four or a
+/// length of 65,535 or more.
+#[inline]
+fn pack_lens(lens: impl Iterator<Item = usize>) -> Option<u64> {
+    let mut key = 0u64;
+    for (i, len) in lens.enumerate() {
+        let len = u64::try_from(len).ok().filter(|&len| len < 0xFFFF)?;
+        if i >= 4 {
+            return None;
+        }
+        key |= len << (16 * i);
+    }
+    Some(key)
 }
 
 /// A constant as a SQL integer literal: non-negative integers up to `i64::MAX` only (a
@@ -1340,10 +1315,9 @@ fn compile(toks: &[Tok<'_>], (placeholder, numbered): (&'static str, bool)) -> T
         placeholder,
         numbered,
         fast_lens: Box::new([]),
+        fast_key: None,
         fast_sql: Arc::from(""),
-        fast_singles: Box::new([]),
-        fast_runs: Box::new([]),
-        fast_values: 0,
+        fast: FastValues::default(),
     }
 }
 
@@ -1492,7 +1466,7 @@ mod tests {
     }
 
     #[test]
-    fn visiting_gives_the_values_and_text_fill_gives() {
+    fn visiting_binds_gives_the_values_and_text_fill_gives() {
         // Stored with 2 and with 12 elements (a `Singles` and an `Elems` fast path); called
         // with those lengths (fast) and others (rendered), padded and not.
         for stored in [2, 12] {
@@ -1506,16 +1480,29 @@ mod tests {
                     } else {
                         template.fill(&call).unwrap()
                     };
-                    let fast = template.fast_text(src, pad);
-                    let mut seen = Vec::new();
-                    let count = template.visit_values::<()>(src, pad, fast.is_some(), |i, v| {
-                        assert_eq!(i, seen.len());
-                        seen.push(v.into_owned());
-                        Ok(())
-                    });
+                    let key = template.text_key(src, pad).unwrap();
+                    let fast = template.fast_text(key);
+                    // Binds are made once per text, from the first call of it: another
+                    // call with lists of the same length, or padded the same (the longest).
+                    let first_len = if pad {
+                        (len as u64).next_power_of_two() as i64
+                    } else {
+                        len
+                    };
+                    let first = fake(77, (0..first_len).map(|i| 1000 - i));
+                    let read = |binds: Binds| -> Option<Vec<Value>> {
+                        let values = binds.as_slice().iter();
+                        values
+                            .map(|b| b.read(src).map(ValueRef::into_owned))
+                            .collect()
+                    };
                     let case = format!("stored {stored}, length {len}, pad {pad}");
-                    assert_eq!(count, Ok(Some(values.len())), "{case}");
-                    assert_eq!(seen, values, "{case}");
+                    let seen = read(template.binds_for(&first, pad));
+                    assert_eq!(seen.as_ref(), Some(&values), "{case}");
+                    // Binds made by an unpadded call of the same text serve a padded call
+                    // (padding switched on meanwhile).
+                    let seen = read(template.binds_for(&first, false));
+                    assert_eq!(seen, Some(values), "{case}");
                     let text = fast
                         .map_or_else(|| template.render_text(src, pad), |t| Some(t.to_string()));
                     assert_eq!(text.as_deref(), Some(sql.as_str()), "{case}");
@@ -1528,14 +1515,17 @@ mod tests {
                     assert_eq!(template.text_key(src, pad), Some(padded), "{case}");
                 }
             }
-            // A missing argument stops the visit (a correct key rules it out).
+            // A missing argument reads as `None` (a correct key rules it out).
             let missing = Fake {
                 scalar: None,
                 list: vec![Value::from(1)],
             };
-            assert_eq!(
-                template.visit_values::<()>(&missing, false, false, |_, _| Ok(())),
-                Ok(None)
+            let binds = template.binds_for(&fake(0, 0..1), false);
+            assert!(
+                binds
+                    .as_slice()
+                    .iter()
+                    .any(|bind| bind.read(&missing).is_none())
             );
         }
     }

@@ -18,11 +18,29 @@ pub enum ValueRef<'a> {
     Bytes(&'a [u8]),
     /// A constant of the template, borrowed.
     Const(&'a Value),
-    /// Any other value, made in full (numbers, `None`s, a type of the user's).
+    /// `Value::BigInt(Some(..))`: the usual numbers and flags apart, so that comparing and
+    /// dropping them is inline.
+    BigInt(i64),
+    /// `Value::Int(Some(..))`.
+    Int(i32),
+    /// `Value::Bool(Some(..))`.
+    Bool(bool),
+    /// Any other value, made in full (other numbers, `None`s, a type of the user's).
     Value(Value),
 }
 
 impl ValueRef<'_> {
+    /// `value`, with the usual numbers and flags in variants of their own.
+    #[inline(always)]
+    pub fn from_value(value: Value) -> Self {
+        match value {
+            Value::BigInt(Some(n)) => ValueRef::BigInt(n),
+            Value::Int(Some(n)) => ValueRef::Int(n),
+            Value::Bool(Some(b)) => ValueRef::Bool(b),
+            value => ValueRef::Value(value),
+        }
+    }
+
     /// The value sea-query binds.
     #[inline]
     pub fn into_owned(self) -> Value {
@@ -30,6 +48,9 @@ impl ValueRef<'_> {
             ValueRef::Str(s) => Value::String(Some(s.to_owned())),
             ValueRef::Bytes(b) => Value::Bytes(Some(b.to_vec())),
             ValueRef::Const(v) => v.clone(),
+            ValueRef::BigInt(n) => Value::BigInt(Some(n)),
+            ValueRef::Int(n) => Value::Int(Some(n)),
+            ValueRef::Bool(b) => Value::Bool(Some(b)),
             ValueRef::Value(v) => v,
         }
     }
@@ -42,8 +63,12 @@ impl ValueRef<'_> {
             (ValueRef::Str(s), Value::String(Some(h))) => *s == h,
             (ValueRef::Bytes(b), Value::Bytes(Some(h))) => *b == h.as_slice(),
             (ValueRef::Str(_) | ValueRef::Bytes(_), _) => false,
-            (ValueRef::Const(v), held) => *v == held,
-            (ValueRef::Value(v), held) => v == held,
+            (ValueRef::BigInt(n), Value::BigInt(Some(h))) => n == h,
+            (ValueRef::Int(n), Value::Int(Some(h))) => n == h,
+            (ValueRef::Bool(b), Value::Bool(Some(h))) => b == h,
+            (ValueRef::BigInt(_) | ValueRef::Int(_) | ValueRef::Bool(_), _) => false,
+            (ValueRef::Const(v), held) => same(v, held),
+            (ValueRef::Value(v), held) => same(v, held),
         }
     }
 
@@ -60,8 +85,25 @@ impl ValueRef<'_> {
                 h.clear();
                 h.extend_from_slice(b);
             }
+            (ValueRef::BigInt(n), Value::BigInt(h)) => *h = Some(n),
+            (ValueRef::Int(n), Value::Int(h)) => *h = Some(n),
+            (ValueRef::Bool(b), Value::Bool(h)) => *h = Some(b),
             (value, held) => *held = value.into_owned(),
         }
+    }
+}
+
+/// `a == b`, with the usual scalars compared inline rather than through `Value`'s
+/// out-of-line `PartialEq`.
+#[inline]
+#[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::BigInt(a), Value::BigInt(b)) => a == b,
+        (Value::Int(a), Value::Int(b)) => a == b,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::String(a), Value::String(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -89,7 +131,7 @@ pub trait ViewOwned<'r> {
 impl<'r, T: Clone + Into<Value>> ViewOwned<'r> for &View<'r, T> {
     #[inline]
     fn value_ref(&self) -> ValueRef<'r> {
-        ValueRef::Value(self.0.clone().into())
+        ValueRef::from_value(self.0.clone().into())
     }
 }
 
@@ -158,10 +200,28 @@ mod tests {
             (view!(Some("a")), Value::from(Some("a"))),
             (view!(None::<&str>), Value::from(None::<&str>)),
             (view!(Value::Int(Some(3))), Value::Int(Some(3))),
+            (view!(7i32), Value::from(7i32)),
+            (view!(Some(8i64)), Value::from(Some(8i64))),
+            (view!(None::<i64>), Value::from(None::<i64>)),
+            (view!(false), Value::from(false)),
         ];
-        for (view, value) in cases {
-            assert!(view.is(&value), "{view:?}");
-            assert_eq!(view.into_owned(), value);
+        for (view, value) in &cases {
+            assert!(view.is(value), "{view:?}");
+            assert_eq!(view.clone().into_owned(), *value);
+        }
+        // A number is never a number of another width, nor `None` of its own type; storing
+        // one into a held value of another type replaces it.
+        for (view, _) in &cases {
+            for (_, value) in &cases {
+                assert_eq!(
+                    view.is(value),
+                    view.clone().into_owned() == *value,
+                    "{view:?} {value:?}"
+                );
+                let mut held = value.clone();
+                view.clone().store(&mut held);
+                assert_eq!(held, view.clone().into_owned());
+            }
         }
     }
 

@@ -26,7 +26,8 @@ use crate::statement::Statement as _;
 
 use super::{SqliteArg, rusqlite_params};
 use crate::backend::BackendId;
-use crate::handle::{Cached, QueryArgs, Served, TemplateId};
+use crate::handle::{Cached, Hit, QueryArgs, Served, TemplateId};
+use crate::template::Binds;
 use crate::value_ref::ValueRef;
 use crate::warm::Inventory;
 
@@ -42,14 +43,52 @@ pub const STATEMENTS_PER_LIST_SHAPE: usize = 16;
 struct Slot<'conn> {
     /// The ids that name this text: usually one, several when shapes differ only in a key
     /// value that is bound as well (an `Option<bool>` that is `Some(true)` or `Some(false)`).
-    ids: Vec<TemplateId>,
+    /// Each with where its values come from, once a hit has needed them.
+    ids: Vec<(TemplateId, Option<Binds>)>,
     /// The text it was prepared from: a use whose text is this `Arc` (the template's own
     /// SQL, on the fast path) is matched without reading the text.
     sql: Arc<str>,
     statement: Statement<'conn>,
+    /// Its number of parameters.
+    params: usize,
     /// The values bound now; only those that differ are bound again.
     bound: Vec<Value>,
     last_used: u64,
+}
+
+impl<'conn> Slot<'conn> {
+    /// Whether nothing is bound yet (or the bindings were given up after an error); then
+    /// `bound` is made ready to hold a value per parameter.
+    #[inline]
+    fn fresh(&mut self) -> bool {
+        let fresh = self.bound.len() != self.params;
+        if fresh {
+            self.bound.clear();
+            self.bound.resize(self.params, Value::Bool(None));
+        }
+        fresh
+    }
+
+    /// The statement, once `count` (the number of values bound) says every parameter is.
+    #[inline(always)]
+    fn bound_all<'s>(
+        &'s mut self,
+        count: rusqlite::Result<Option<usize>>,
+    ) -> rusqlite::Result<Option<Use<'s, 'conn>>> {
+        match count {
+            Ok(Some(count)) if count == self.params => Ok(Some(Use::Held(&mut self.statement))),
+            Ok(Some(count)) => {
+                self.bound.clear();
+                Err(rusqlite::Error::InvalidParameterCount(count, self.params))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => {
+                // Some parameters hold new values, some old: bind them all next time.
+                self.bound.clear();
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Prepared statements for the cached queries run on one rusqlite [`Connection`]: one per
@@ -60,8 +99,9 @@ struct Slot<'conn> {
 /// and the lengths of its `IN` lists, which name its SQL text (on the template's own lengths
 /// the text is also compared, by pointer); only an identity seen for the first time needs the
 /// text, rendered if need be and looked up, so that shapes with the same SQL share one
-/// statement. A hit builds nothing: each value is read from the call's arguments (text and
-/// bytes borrowed), compared with the one bound last time, and bound only if it differs;
+/// statement. A hit builds nothing: where each value comes from is worked out once per
+/// identity, then each value is read from the call's arguments (text and bytes borrowed),
+/// compared with the one bound last time, and bound only if it differs;
 /// then the statement is stepped, and dropping the rows resets it without clearing its
 /// bindings. A call the cache served uncached (caching off, an uncacheable shape) runs
 /// through rusqlite's own `prepare_cached`, by its text.
@@ -102,7 +142,8 @@ struct Slot<'conn> {
 /// ```
 pub struct SqliteStatements<'conn> {
     conn: &'conn Connection,
-    index: HashMap<TemplateId, usize, foldhash::fast::RandomState>,
+    /// Each id's slot, and its place in the slot's `ids`.
+    index: HashMap<TemplateId, (usize, usize), foldhash::fast::RandomState>,
     /// The slot of each text, for an id seen for the first time (only then is a text hashed).
     texts: HashMap<Arc<str>, usize, foldhash::fast::RandomState>,
     slots: Vec<Slot<'conn>>,
@@ -440,117 +481,133 @@ impl<'conn> SqliteStatements<'conn> {
     fn statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> rusqlite::Result<Use<'_, 'conn>> {
         Ok(match self.take(query.serve::<SqliteQueryBuilder>())? {
             Some(taken) => taken,
-            // A hit's argument was missing, which a correct key rules out: build uncached.
-            None => {
-                let (sql, values) = query.statement().build_with(SqliteQueryBuilder);
-                Use::ByText(Arc::from(sql), values)
-            }
+            None => uncached(query),
         })
     }
 
     /// What [`statement`](Self::statement) does once the call is served: one piece of code
-    /// for every query function. `None` for a hit missing an argument (which a correct key
-    /// rules out), to build uncached.
+    /// for every query function, short on a hit. `None` for a hit missing an argument (which
+    /// a correct key rules out), to build uncached.
     #[inline(never)]
     fn take(&mut self, served: Served<'_>) -> rusqlite::Result<Option<Use<'_, 'conn>>> {
-        self.clock += 1;
-        let at = match &served {
-            Served::Hit {
-                id,
-                sql,
-                template,
-                args,
-                pad,
-            } => {
+        // A hit owns nothing (`Hit` is `Copy`): nothing to drop once it is copied out.
+        let served = std::mem::ManuallyDrop::new(served);
+        let Hit {
+            id,
+            sql,
+            template,
+            args,
+            pad,
+        } = match &*served {
+            Served::Hit(hit) => *hit,
+            Served::Built { .. } => {
+                return self.take_built(std::mem::ManuallyDrop::into_inner(served));
+            }
+        };
+        let (at, k) = match self.index.get(&id) {
+            Some(&(at, k))
+                if self.slots[at].ids[k].1.is_some()
+                    && sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql)) =>
+            {
+                self.stats.hits += 1;
+                (at, k)
+            }
+            _ => {
                 let text = || match sql {
                     Some(sql) => Some(Arc::clone(sql)),
-                    None => template.render_text(*args, *pad).map(Arc::from),
+                    None => template.render_text(args, pad).map(Arc::from),
                 };
-                match self.slot(*id, *sql, text)? {
-                    Some(at) => at,
-                    None => return Ok(None),
-                }
-            }
-            Served::Built {
-                sql, id: Some(id), ..
-            } => match self.slot(*id, Some(sql), || Some(Arc::clone(sql)))? {
-                Some(at) => at,
-                None => return Ok(None),
-            },
-            Served::Built { id: None, .. } => {
-                let Served::Built { sql, values, .. } = served else {
-                    unreachable!("matched above")
+                let Some((at, k)) = self.slot(id, sql, text)? else {
+                    return Ok(None);
                 };
-                return Ok(Some(Use::ByText(sql, values)));
+                self.slots[at].ids[k].1 = Some(template.binds_for(args, pad));
+                (at, k)
             }
         };
+        self.clock += 1;
         let slot = &mut self.slots[at];
         slot.last_used = self.clock;
-        let params = slot.statement.parameter_count();
-        let fresh = slot.bound.len() != params;
-        if fresh {
-            slot.bound.clear();
-            slot.bound.resize(params, Value::Bool(None));
-        }
-        let stats = &mut self.stats;
-        let mut bind = |i: usize, value: ValueRef<'_>| bind_one(slot, stats, fresh, i, value);
-        let bound = match served {
-            Served::Hit {
-                sql,
-                template,
-                args,
-                pad,
-                ..
-            } => template.visit_values(args, pad, sql.is_some(), &mut bind),
-            Served::Built { values, .. } => {
-                let count = values.0.len();
-                values
-                    .0
-                    .into_iter()
-                    .enumerate()
-                    .try_for_each(|(i, value)| bind(i, ValueRef::Value(value)))
-                    .map(|()| Some(count))
-            }
+        let fresh = slot.fresh();
+        let Slot {
+            ids,
+            statement,
+            bound,
+            ..
+        } = slot;
+        let Some((_, Some(binds))) = ids.get(k) else {
+            return Ok(None);
         };
-        match bound {
-            Ok(Some(count)) if count == params => {
-                Ok(Some(Use::Held(&mut self.slots[at].statement)))
-            }
-            Ok(Some(count)) => {
-                self.slots[at].bound.clear();
-                Err(rusqlite::Error::InvalidParameterCount(count, params))
-            }
-            Ok(None) => Ok(None),
-            Err(e) => {
-                // Some parameters hold new values, some old: bind them all next time.
-                self.slots[at].bound.clear();
-                Err(e)
+        let binds = binds.as_slice();
+        let mut count = Ok(Some(binds.len()));
+        for (i, bind) in binds.iter().enumerate() {
+            let Some(value) = bind.read(args) else {
+                count = Ok(None);
+                break;
+            };
+            if let Err(e) = bind_one(statement, bound, &mut self.stats, fresh, i, value) {
+                count = Err(e);
+                break;
             }
         }
+        self.slots[at].bound_all(count)
     }
 
-    /// The slot of the statement of `id`; `sql` is its text when the call has it for free
-    /// (compared with the held one), `text` makes it for a statement to prepare. `None`
-    /// when the text cannot be made (a hit missing an argument).
-    #[inline]
+    /// [`take`](Self::take) of a call the cache built: the first of a shape, a sampled
+    /// verification, a call served uncached (run by text).
+    #[cold]
+    #[inline(never)]
+    fn take_built(&mut self, served: Served<'_>) -> rusqlite::Result<Option<Use<'_, 'conn>>> {
+        let Served::Built { sql, values, id } = served else {
+            unreachable!("take() serves hits")
+        };
+        let Some(id) = id else {
+            return Ok(Some(Use::ByText(sql, values)));
+        };
+        let Some((at, _)) = self.slot(id, Some(&sql), || Some(Arc::clone(&sql)))? else {
+            return Ok(None);
+        };
+        self.clock += 1;
+        let slot = &mut self.slots[at];
+        slot.last_used = self.clock;
+        let fresh = slot.fresh();
+        let stats = &mut self.stats;
+        let count = values.0.len();
+        let bound = values.0.into_iter().enumerate().try_for_each(|(i, value)| {
+            bind_one(
+                &mut slot.statement,
+                &mut slot.bound,
+                stats,
+                fresh,
+                i,
+                ValueRef::Value(value),
+            )
+        });
+        slot.bound_all(bound.map(|()| Some(count)))
+    }
+
+    /// The slot of the statement of `id` and the id's place in its `ids`; `sql` is its
+    /// text when the call has it for free (compared with the held one), `text` makes it for
+    /// a statement to prepare. `None` when the text cannot be made (a hit missing an
+    /// argument).
     fn slot(
         &mut self,
         id: TemplateId,
         sql: Option<&Arc<str>>,
         text: impl FnOnce() -> Option<Arc<str>>,
-    ) -> rusqlite::Result<Option<usize>> {
-        let found = self.index.get(&id).copied();
-        if let Some(at) = found
-            && sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql))
-        {
-            self.stats.hits += 1;
-            return Ok(Some(at));
-        }
-        // The same id with other text cannot happen (the id names the text); should it,
-        // the id is moved to the statement of its new text.
-        if let Some(at) = found {
-            self.slots[at].ids.retain(|held| *held != id);
+    ) -> rusqlite::Result<Option<(usize, usize)>> {
+        if let Some(&(at, k)) = self.index.get(&id) {
+            if sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql)) {
+                self.stats.hits += 1;
+                return Ok(Some((at, k)));
+            }
+            // The same id with other text cannot happen (the id names the text); should it,
+            // the id is moved to the statement of its new text.
             self.index.remove(&id);
+            let ids = &mut self.slots[at].ids;
+            ids.remove(k);
+            for (k, (other, _)) in ids.iter().enumerate().skip(k) {
+                self.index.insert(*other, (at, k));
+            }
         }
         let Some(text) = text() else {
             return Ok(None);
@@ -561,12 +618,17 @@ impl<'conn> SqliteStatements<'conn> {
     /// The slot of an id seen for the first time: the statement of the same text if one is
     /// held, a new one otherwise (in the least recently used slot when the cache is full).
     #[cold]
-    fn find_or_prepare(&mut self, id: TemplateId, sql: Arc<str>) -> rusqlite::Result<usize> {
+    fn find_or_prepare(
+        &mut self,
+        id: TemplateId,
+        sql: Arc<str>,
+    ) -> rusqlite::Result<(usize, usize)> {
         if let Some(&at) = self.texts.get(&*sql) {
             self.stats.hits += 1;
-            self.slots[at].ids.push(id);
-            self.index.insert(id, at);
-            return Ok(at);
+            let ids = &mut self.slots[at].ids;
+            ids.push((id, None));
+            self.index.insert(id, (at, ids.len() - 1));
+            return Ok((at, ids.len() - 1));
         }
         // Persistent, as rusqlite's own cache prepares: the statement is kept.
         let statement = self
@@ -574,8 +636,9 @@ impl<'conn> SqliteStatements<'conn> {
             .prepare_with_flags(&sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)?;
         self.stats.prepares += 1;
         let slot = Slot {
-            ids: vec![id],
+            ids: vec![(id, None)],
             sql: Arc::clone(&sql),
+            params: statement.parameter_count(),
             statement,
             bound: Vec::new(),
             last_used: self.clock,
@@ -592,7 +655,7 @@ impl<'conn> SqliteStatements<'conn> {
                 .min_by_key(|(_, slot)| slot.last_used)
                 .ok_or(rusqlite::Error::InvalidQuery)?;
             let old = std::mem::replace(&mut self.slots[at], slot);
-            for id in &old.ids {
+            for (id, _) in &old.ids {
                 self.index.remove(id);
             }
             self.texts.remove(&*old.sql);
@@ -600,8 +663,8 @@ impl<'conn> SqliteStatements<'conn> {
             at
         };
         self.texts.insert(sql, at);
-        self.index.insert(id, at);
-        Ok(at)
+        self.index.insert(id, (at, 0));
+        Ok((at, 0))
     }
 
     /// Runs an uncached call through rusqlite's statement cache, by its text.
@@ -618,6 +681,15 @@ impl<'conn> SqliteStatements<'conn> {
             u64::try_from(statement.reset_status(StatementStatus::RePrepare)).unwrap_or_default();
         out
     }
+}
+
+/// A hit's argument was missing, which a correct key rules out: the call built uncached, to
+/// run by text.
+#[cold]
+#[inline(never)]
+fn uncached<'s, 'conn, Q: QueryArgs>(query: &Cached<Q>) -> Use<'s, 'conn> {
+    let (sql, values) = query.statement().build_with(SqliteQueryBuilder);
+    Use::ByText(Arc::from(sql), values)
 }
 
 /// Steps `statement` and maps every row with `f`; out of line, so that the query functions
@@ -643,36 +715,48 @@ enum Use<'s, 'conn> {
     ByText(Arc<str>, Values),
 }
 
-/// Binds `value` to parameter `i` (0-based) of `slot`'s statement unless it holds that
-/// value already (and the slot is not `fresh`); keeps a copy to compare the next use with.
+/// Binds `value` to parameter `i` (0-based) of `statement`, whose values bound now are
+/// `bound`, unless it holds that value already (and is not `fresh`); keeps a copy to compare
+/// the next use with. The comparison is inline, the binding out of line: on a warm workload
+/// most values are left bound.
 #[inline]
 fn bind_one(
-    slot: &mut Slot<'_>,
+    statement: &mut Statement<'_>,
+    bound: &mut [Value],
     stats: &mut SqliteStatementStats,
     fresh: bool,
     i: usize,
     value: ValueRef<'_>,
 ) -> rusqlite::Result<()> {
-    let Some(held) = slot.bound.get_mut(i) else {
-        return Err(rusqlite::Error::InvalidParameterCount(
-            i + 1,
-            slot.statement.parameter_count(),
-        ));
+    let params = bound.len();
+    let Some(held) = bound.get_mut(i) else {
+        return Err(rusqlite::Error::InvalidParameterCount(i + 1, params));
     };
     if !fresh && value.is(held) {
         stats.unchanged += 1;
         return Ok(());
     }
+    rebind(statement, held, i, value)?;
+    stats.bound += 1;
+    Ok(())
+}
+
+/// Makes `held` (parameter `i`, 0-based) `value` and binds it.
+#[inline(never)]
+fn rebind(
+    statement: &mut Statement<'_>,
+    held: &mut Value,
+    i: usize,
+    value: ValueRef<'_>,
+) -> rusqlite::Result<()> {
     value.store(held);
-    slot.statement.raw_bind_parameter(
+    statement.raw_bind_parameter(
         i + 1,
         SqliteArg {
             value: held,
             index: i + 1,
         },
-    )?;
-    stats.bound += 1;
-    Ok(())
+    )
 }
 
 /// Whether `held` is the text `sql`: by pointer when both are the template's shared text,
