@@ -13,7 +13,7 @@ use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Mutex, Once, OnceLock};
 
-use counter::HitCounter;
+pub(crate) use counter::HitCounter;
 use map::{AppendMap, Inserted};
 
 use crate::backend::BackendId;
@@ -224,6 +224,13 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
     #[inline]
     pub(crate) fn count_hit(&self) {
         self.counters.hits.add_one();
+    }
+
+    /// The hit counter, for a caller that counts the hit later, out of generic code.
+    #[inline]
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
+    pub(crate) fn hit_counter(&self) -> &HitCounter {
+        &self.counters.hits
     }
 
     #[inline]

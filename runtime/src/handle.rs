@@ -8,7 +8,7 @@ use std::sync::Arc;
 use sea_query::{Value, Values};
 
 use crate::backend::{Backend, BackendId};
-use crate::cache::{Entry, FnCache, FnMeta, Lookup, Stored};
+use crate::cache::{Entry, FnCache, FnMeta, HitCounter, Lookup, Stored};
 use crate::error::Uncacheable;
 use crate::probe::Prober;
 use crate::record::Recording;
@@ -582,6 +582,9 @@ pub(crate) enum Served<'q> {
 #[derive(Clone, Copy)]
 #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
 pub(crate) struct Hit<'q> {
+    /// The function's hit counter: the statement cache counts the hit (one copy of that
+    /// code for every query function).
+    pub(crate) hits: &'static HitCounter,
     pub(crate) id: TemplateId,
     /// The template's own text when every list has the length the template was stored
     /// with; for other lengths a cache that does not hold the id yet renders the text
@@ -616,8 +619,8 @@ impl<F: Family> Bound<'_, F> {
         if let Found::Hit(stored) = found
             && let Some(lens) = stored.template.text_key(self, pad)
         {
-            cache.count_hit();
             return Served::Hit(Hit {
+                hits: cache.hit_counter(),
                 id: TemplateId::new(stored, lens),
                 sql: stored.template.fast_text(lens),
                 template: &stored.template,

@@ -192,8 +192,9 @@ pub fn byte_budget() -> usize {
 }
 
 /// Whether this hit is one of the sampled fraction `rate` (`0.0 < rate <= 1.0`). A
-/// xorshift generator per thread: no shared state, no lock.
-#[inline]
+/// xorshift generator per thread: no shared state, no lock. Out of line: with no rate set
+/// (most programs) it is never called, and the hit path of every query function stays short.
+#[inline(never)]
 pub(crate) fn sample(rate: f64) -> bool {
     use std::cell::Cell;
     thread_local! {

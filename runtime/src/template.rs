@@ -542,7 +542,18 @@ impl Template {
 
     /// [`lens_key`](Self::lens_key) of the lengths the text is rendered with (padded, if
     /// `pad`).
+    #[inline]
     pub(crate) fn text_key(&self, src: &dyn Source, pad: bool) -> Option<u64> {
+        // Most templates have no list: their one text has key 0.
+        if self.fast_lens.is_empty() {
+            return Some(0);
+        }
+        self.lists_key(src, pad)
+    }
+
+    /// [`text_key`](Self::text_key) of a template with lists.
+    #[inline(never)]
+    fn lists_key(&self, src: &dyn Source, pad: bool) -> Option<u64> {
         match self.padding(pad) {
             0 => self.lens_key(src),
             lists => self.lens_key(&Padded { src, lists }),

@@ -493,6 +493,7 @@ impl<'conn> SqliteStatements<'conn> {
         // A hit owns nothing (`Hit` is `Copy`): nothing to drop once it is copied out.
         let served = std::mem::ManuallyDrop::new(served);
         let Hit {
+            hits,
             id,
             sql,
             template,
@@ -504,6 +505,7 @@ impl<'conn> SqliteStatements<'conn> {
                 return self.take_built(std::mem::ManuallyDrop::into_inner(served));
             }
         };
+        hits.add_one();
         let (at, k) = match self.index.get(&id) {
             Some(&(at, k))
                 if self.slots[at].ids[k].1.is_some()
