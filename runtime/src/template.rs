@@ -26,13 +26,14 @@ pub(crate) trait Source {
     /// Element `index` of list `list`, borrowed where it can be.
     fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>>;
 
-    /// The value of bound source `source`, as sea-query binds it.
-    #[inline]
+    /// The value of bound source `source`, as sea-query binds it. Always inline, as are
+    /// `value_ref` and `into_owned` on a hit's `fill`: the value is then made directly.
+    #[inline(always)]
     fn value(&self, source: u16) -> Option<Value> {
         self.value_ref(source).map(ValueRef::into_owned)
     }
     /// Element `index` of list `list`, as sea-query binds it.
-    #[inline]
+    #[inline(always)]
     fn elem(&self, list: u16, index: usize) -> Option<Value> {
         self.elem_ref(list, index).map(ValueRef::into_owned)
     }
