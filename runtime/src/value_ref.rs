@@ -2,6 +2,7 @@
 //! holds text or bytes, so that binding it to a prepared statement copies nothing first.
 
 use std::borrow::Cow;
+use std::mem::ManuallyDrop;
 
 use sea_query::Value;
 
@@ -33,11 +34,14 @@ impl ValueRef<'_> {
     /// `value`, with the usual numbers and flags in variants of their own.
     #[inline(always)]
     pub fn from_value(value: Value) -> Self {
-        match value {
-            Value::BigInt(Some(n)) => ValueRef::BigInt(n),
-            Value::Int(Some(n)) => ValueRef::Int(n),
-            Value::Bool(Some(b)) => ValueRef::Bool(b),
-            value => ValueRef::Value(value),
+        // The three variants taken apart own nothing: copied from, they need no drop (a
+        // call of `Value`'s out-of-line drop glue per value otherwise).
+        let value = ManuallyDrop::new(value);
+        match &*value {
+            Value::BigInt(Some(n)) => ValueRef::BigInt(*n),
+            Value::Int(Some(n)) => ValueRef::Int(*n),
+            Value::Bool(Some(b)) => ValueRef::Bool(*b),
+            _ => ValueRef::Value(ManuallyDrop::into_inner(value)),
         }
     }
 
@@ -45,14 +49,17 @@ impl ValueRef<'_> {
     /// `fill` reads an `i64` argument), it folds into the `Value` made directly.
     #[inline(always)]
     pub fn into_owned(self) -> Value {
-        match self {
-            ValueRef::Str(s) => Value::String(Some(s.to_owned())),
+        // Only `Value` owns anything, and it is taken out (an empty `Bool` left behind): the
+        // rest is copied from, and nothing needs a drop.
+        let mut this = ManuallyDrop::new(self);
+        match &mut *this {
+            ValueRef::Str(s) => Value::String(Some((*s).to_owned())),
             ValueRef::Bytes(b) => Value::Bytes(Some(b.to_vec())),
-            ValueRef::Const(v) => v.clone(),
-            ValueRef::BigInt(n) => Value::BigInt(Some(n)),
-            ValueRef::Int(n) => Value::Int(Some(n)),
-            ValueRef::Bool(b) => Value::Bool(Some(b)),
-            ValueRef::Value(v) => v,
+            ValueRef::Const(v) => (*v).clone(),
+            ValueRef::BigInt(n) => Value::BigInt(Some(*n)),
+            ValueRef::Int(n) => Value::Int(Some(*n)),
+            ValueRef::Bool(b) => Value::Bool(Some(*b)),
+            ValueRef::Value(v) => std::mem::replace(v, Value::Bool(None)),
         }
     }
 
