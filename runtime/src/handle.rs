@@ -551,18 +551,6 @@ pub(crate) struct TemplateId {
     lens: u64,
 }
 
-impl TemplateId {
-    /// The id of the text of `stored` whose lists have the lengths packed in `lens`
-    /// ([`Template::text_key`]).
-    #[inline]
-    fn new(stored: &'static Stored, lens: u64) -> Self {
-        TemplateId {
-            template: std::ptr::from_ref(stored).addr(),
-            lens,
-        }
-    }
-}
-
 /// One call as a statement cache (see `SqliteStatements`) takes it.
 #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
 pub(crate) enum Served<'q> {
@@ -617,12 +605,12 @@ impl<F: Family> Bound<'_, F> {
         let pad = F::META.pad_in || flags.pad_in();
         let found = self.find::<B>(cache, flags);
         if let Found::Hit(stored) = found
-            && let Some(lens) = stored.template.text_key(self, pad)
+            && let Some(id) = self.id_of(stored, pad)
         {
             return Served::Hit(Hit {
                 hits: cache.hit_counter(),
-                id: TemplateId::new(stored, lens),
-                sql: stored.template.fast_text(lens),
+                id,
+                sql: stored.template.fast_text(id.lens),
                 template: &stored.template,
                 args: self,
                 pad,
@@ -648,11 +636,18 @@ impl<F: Family> Bound<'_, F> {
         // verification) looks the key up again after building.
         let id = stored
             .or_else(|| self.stored_again::<B>())
-            .and_then(|stored| {
-                let lens = stored.template.text_key(self, pad)?;
-                Some(TemplateId::new(stored, lens))
-            });
+            .and_then(|stored| self.id_of(stored, pad));
         Served::Built { sql, values, id }
+    }
+
+    /// The id of this call's text under `stored` (its lists padded, if `pad`): `None` when
+    /// its lists are too many or too long to pack.
+    #[inline]
+    fn id_of(&self, stored: &'static Stored, pad: bool) -> Option<TemplateId> {
+        stored.template.text_key(self, pad).map(|lens| TemplateId {
+            template: std::ptr::from_ref(stored).addr(),
+            lens,
+        })
     }
 
     /// The template of this call's shape after a build that was not a hit.

@@ -852,7 +852,6 @@ impl Template {
     /// lists: the same for every call whose lists have those lengths (lengths the template
     /// renders: [`render`](Self::render) says which).
     fn flat_values<S: Source + ?Sized>(&self, src: &S) -> Vec<Single> {
-        // Every value in order, then grouped into runs.
         let mut flat: Vec<Single> = Vec::new();
         let param = |item: &Item, flat: &mut Vec<Single>| match item {
             Item::Param(ItemSlot::Const(c)) => {

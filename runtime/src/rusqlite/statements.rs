@@ -57,10 +57,12 @@ struct Slot<'conn> {
 }
 
 impl<'conn> Slot<'conn> {
-    /// Whether nothing is bound yet (or the bindings were given up after an error); then
-    /// `bound` is made ready to hold a value per parameter.
+    /// Marks the slot used at `clock`, about to be bound; returns whether nothing is bound
+    /// yet (or the bindings were given up after an error), and then makes `bound` ready to
+    /// hold a value per parameter.
     #[inline]
-    fn fresh(&mut self) -> bool {
+    fn begin_use(&mut self, clock: u64) -> bool {
+        self.last_used = clock;
         let fresh = self.bound.len() != self.params;
         if fresh {
             self.bound.clear();
@@ -506,30 +508,19 @@ impl<'conn> SqliteStatements<'conn> {
             }
         };
         hits.add_one();
-        let (at, k) = match self.index.get(&id) {
-            Some(&(at, k))
-                if self.slots[at].ids[k].1.is_some()
-                    && sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql)) =>
-            {
-                self.stats.hits += 1;
-                (at, k)
-            }
-            _ => {
-                let text = || match sql {
-                    Some(sql) => Some(Arc::clone(sql)),
-                    None => template.render_text(args, pad).map(Arc::from),
-                };
-                let Some((at, k)) = self.slot(id, sql, text)? else {
-                    return Ok(None);
-                };
-                self.slots[at].ids[k].1 = Some(template.binds_for(args, pad));
-                (at, k)
-            }
+        let text = || match sql {
+            Some(sql) => Some(Arc::clone(sql)),
+            None => template.render_text(args, pad).map(Arc::from),
+        };
+        let Some((at, k)) = self.slot(id, sql, text)? else {
+            return Ok(None);
         };
         self.clock += 1;
         let slot = &mut self.slots[at];
-        slot.last_used = self.clock;
-        let fresh = slot.fresh();
+        let fresh = slot.begin_use(self.clock);
+        if slot.ids[k].1.is_none() {
+            slot.ids[k].1 = Some(template.binds_for(args, pad));
+        }
         let Slot {
             ids,
             statement,
@@ -570,8 +561,7 @@ impl<'conn> SqliteStatements<'conn> {
         };
         self.clock += 1;
         let slot = &mut self.slots[at];
-        slot.last_used = self.clock;
-        let fresh = slot.fresh();
+        let fresh = slot.begin_use(self.clock);
         let stats = &mut self.stats;
         let count = values.0.len();
         let bound = values.0.into_iter().enumerate().try_for_each(|(i, value)| {
@@ -591,20 +581,32 @@ impl<'conn> SqliteStatements<'conn> {
     /// text when the call has it for free (compared with the held one), `text` makes it for
     /// a statement to prepare. `None` when the text cannot be made (a hit missing an
     /// argument).
+    #[inline]
     fn slot(
         &mut self,
         id: TemplateId,
         sql: Option<&Arc<str>>,
         text: impl FnOnce() -> Option<Arc<str>>,
     ) -> rusqlite::Result<Option<(usize, usize)>> {
-        if let Some(&(at, k)) = self.index.get(&id) {
-            if sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql)) {
-                self.stats.hits += 1;
-                return Ok(Some((at, k)));
-            }
-            // The same id with other text cannot happen (the id names the text); should it,
-            // the id is moved to the statement of its new text.
-            self.index.remove(&id);
+        if let Some(&(at, k)) = self.index.get(&id)
+            && sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql))
+        {
+            self.stats.hits += 1;
+            return Ok(Some((at, k)));
+        }
+        self.new_slot(id, text)
+    }
+
+    /// [`slot`](Self::slot) of an id not held; or, which cannot happen (the id names the
+    /// text), held with other text: then the id is moved to the statement of its new text.
+    #[cold]
+    #[inline(never)]
+    fn new_slot(
+        &mut self,
+        id: TemplateId,
+        text: impl FnOnce() -> Option<Arc<str>>,
+    ) -> rusqlite::Result<Option<(usize, usize)>> {
+        if let Some((at, k)) = self.index.remove(&id) {
             let ids = &mut self.slots[at].ids;
             ids.remove(k);
             for (k, (other, _)) in ids.iter().enumerate().skip(k) {
