@@ -151,6 +151,13 @@ impl Database for Sqlite<'_> {
         Ok(self.statements.execute(query).map_err(text)? as u64)
     }
 
+    fn prepare_statements(&mut self, texts: &[Arc<str>]) -> Result<usize, DbError> {
+        texts.iter().try_fold(0, |prepared, sql| {
+            let now = self.statements.prepare(sql).map_err(text)?;
+            Ok(prepared + usize::from(now))
+        })
+    }
+
     fn prepare_ideal(&mut self, texts: &[Arc<str>]) -> Result<(), DbError> {
         self.ideal_gone += self
             .ideal

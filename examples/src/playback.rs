@@ -109,6 +109,13 @@ pub trait Database {
         Err(format!("{} has no statement cache", self.name()))
     }
 
+    /// Prepares a statement of the statement cache ([`Mode::Statements`]) for each of
+    /// `texts` not held yet; returns how many it prepared.
+    fn prepare_statements(&mut self, texts: &[Arc<str>]) -> Result<usize, DbError> {
+        let _ = texts;
+        Err(format!("{} has no statement cache", self.name()))
+    }
+
     /// Prepares one statement per text for [`Mode::Ideal`], replacing any prepared before.
     fn prepare_ideal(&mut self, texts: &[Arc<str>]) -> Result<(), DbError> {
         let _ = texts;

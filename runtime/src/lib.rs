@@ -226,8 +226,8 @@ pub use handle::{Cached, QueryArgs};
 pub use probe::{Probe, Prober};
 #[cfg(feature = "rusqlite")]
 pub use rusqlite::{
-    DEFAULT_STATEMENT_LIMIT, STATEMENTS_PER_LIST_SHAPE, SqliteArg, SqliteStatementStats,
-    SqliteStatements, rusqlite_params,
+    DEFAULT_STATEMENT_LIMIT, PrepareFailure, PreparedInventory, STATEMENTS_PER_LIST_SHAPE,
+    SqliteArg, SqliteStatementStats, SqliteStatements, rusqlite_params,
 };
 #[cfg(any(
     feature = "sqlx-postgres",

@@ -14,7 +14,8 @@ use crate::handle::{Cached, QueryArgs};
 mod statements;
 
 pub use statements::{
-    DEFAULT_STATEMENT_LIMIT, STATEMENTS_PER_LIST_SHAPE, SqliteStatementStats, SqliteStatements,
+    DEFAULT_STATEMENT_LIMIT, PrepareFailure, PreparedInventory, STATEMENTS_PER_LIST_SHAPE,
+    SqliteStatementStats, SqliteStatements,
 };
 
 /// One value bound through rusqlite.

@@ -53,6 +53,16 @@ impl Visit for Uncached<'_> {
     }
 }
 
+/// A call's SQL, built uncached and not run.
+struct SqlOf;
+
+impl Visit for SqlOf {
+    type Out = String;
+    fn visit<Q: QueryArgs>(self, _: &'static str, h: &Cached<Q>) -> Self::Out {
+        h.statement().build_with(SqliteQueryBuilder).0
+    }
+}
+
 /// A call run through the statement cache.
 struct Through<'s, 'c>(&'s mut SqliteStatements<'c>);
 
@@ -119,6 +129,76 @@ fn rows_match_the_uncached_statement_for_every_query_function() {
         stats.fallbacks, 0,
         "every shape of the workload is cacheable"
     );
+}
+
+#[test]
+fn statements_prepared_from_the_inventory_serve_first_calls() {
+    let (a, b) = (open(), open());
+    let inventory = cached_query::inventory();
+    // Every function of this test binary: some read tables this schema does not have.
+    let mut on_a = SqliteStatements::for_inventory(&a, &inventory);
+    let report = on_a.prepare_inventory(&inventory);
+    println!(
+        "{} prepared, {} held, {} failed",
+        report.prepared,
+        report.held,
+        report.failed.len()
+    );
+    assert!(report.prepared > 50, "{report:?}");
+    assert_eq!(report.no_room, 0, "{report:?}");
+    // SQLite's own refusals: tables this schema lacks, an `INSERT` of no rows.
+    for failure in &report.failed {
+        assert!(
+            matches!(failure.error, rusqlite::Error::SqliteFailure(..)),
+            "{failure:?}"
+        );
+    }
+    let stats = on_a.stats();
+    assert_eq!(
+        (stats.statements, stats.prepares, stats.hits),
+        (report.prepared, report.prepared as u64, 0)
+    );
+    // Again: every text is held.
+    let again = on_a.prepare_inventory(&inventory);
+    assert_eq!(again.prepared, 0);
+    assert_eq!(again.held, report.prepared + report.held);
+
+    // The same calls through a cache that prepared nothing up front, and uncached.
+    let mut on_b = SqliteStatements::new(&b);
+    let calls: Vec<Call> = workload(12, 1000)
+        .into_iter()
+        .filter(|call| !is_write(&call.visit(SqlOf)))
+        .collect();
+    for call in &calls {
+        let (uncached, sql, _) = call.visit(Uncached(&a));
+        let sorted = |rows: Result<Rows, String>| {
+            rows.map(|mut rows| {
+                if !sql.contains("ORDER BY") {
+                    rows.sort();
+                }
+                rows
+            })
+        };
+        let uncached = sorted(uncached);
+        assert_eq!(sorted(call.visit(Through(&mut on_a))), uncached, "{call:?}");
+        assert_eq!(sorted(call.visit(Through(&mut on_b))), uncached, "{call:?}");
+    }
+    let (warm, cold) = (on_a.stats(), on_b.stats());
+    println!(
+        "{} reads; up front: {warm:?}; on first use: {cold:?}",
+        calls.len()
+    );
+    // Texts prepared on first use: those with lists at lengths other than two.
+    let on_first_use = warm.prepares - report.prepared as u64;
+    assert!(on_first_use < cold.prepares, "{warm:?} {cold:?}");
+    assert_eq!(warm.evictions, 0);
+
+    // A full cache prepares no more and evicts nothing.
+    let mut small = SqliteStatements::with_limit(&a, 5);
+    let report = small.prepare_inventory(&inventory);
+    assert_eq!(report.prepared, 5);
+    assert!(report.no_room > 0, "{report:?}");
+    assert_eq!((small.stats().statements, small.stats().evictions), (5, 0));
 }
 
 /// A value written into the text: the shape is uncacheable, served uncached.

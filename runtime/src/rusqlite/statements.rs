@@ -190,6 +190,44 @@ pub struct SqliteStatementStats {
     pub reprepares: u64,
 }
 
+/// What [`SqliteStatements::prepare_inventory`] did.
+///
+/// ```
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// let mut statements = cached_query::SqliteStatements::new(&conn);
+/// let report = statements.prepare_inventory(&cached_query::Inventory::default());
+/// assert_eq!((report.prepared, report.held, report.no_room), (0, 0, 0));
+/// assert!(report.failed.is_empty());
+/// # Ok::<(), rusqlite::Error>(())
+/// ```
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct PreparedInventory {
+    /// Statements prepared now.
+    pub prepared: usize,
+    /// SQLite shapes whose text was held already (prepared before, or the same SQL as
+    /// another shape).
+    pub held: usize,
+    /// SQLite shapes left unprepared because the cache was full.
+    pub no_room: usize,
+    /// SQLite shapes SQLite would not prepare.
+    pub failed: Vec<PrepareFailure>,
+}
+
+/// A shape [`SqliteStatements::prepare_inventory`] could not prepare.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PrepareFailure {
+    /// The function's module.
+    pub module: &'static str,
+    /// The function.
+    pub name: &'static str,
+    /// The shape, as the inventory names it.
+    pub shape: String,
+    /// SQLite's error.
+    pub error: rusqlite::Error,
+}
+
 impl<'conn> SqliteStatements<'conn> {
     /// An empty cache for `conn`, holding up to [`DEFAULT_STATEMENT_LIMIT`] statements.
     ///
@@ -277,6 +315,107 @@ impl<'conn> SqliteStatements<'conn> {
             })
             .fold(0usize, usize::saturating_add);
         Self::with_limit(conn, limit)
+    }
+
+    /// Prepares a statement for `sql` unless one is held, as the first use of a shape that
+    /// sends this text would (in the least recently used slot when the cache is full);
+    /// returns whether it prepared one. The first call whose text is `sql` binds it: use
+    /// it to prepare, before the first request, texts known from elsewhere (a log of a
+    /// previous run, say; [`prepare_inventory`](Self::prepare_inventory) takes them from the
+    /// shape inventory).
+    ///
+    /// ```
+    /// use cached_query::{SqliteStatements, cached_query};
+    /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+    ///
+    /// #[cached_query]
+    /// fn name(id: i64) -> SelectStatement {
+    ///     Query::select().column(Alias::new("name")).from(Alias::new("t"))
+    ///         .and_where(Expr::col(Alias::new("id")).eq(id)).to_owned()
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+    ///                     INSERT INTO t VALUES (1, 'ann');")?;
+    /// let mut statements = SqliteStatements::new(&conn);
+    /// let (sql, _) = name(0).build(SqliteQueryBuilder);
+    /// assert!(statements.prepare(&sql)?);
+    /// assert!(!statements.prepare(&sql)?); // held already
+    /// assert_eq!(statements.query_row(&name(1), |row| row.get::<_, String>(0))?, "ann");
+    /// assert_eq!(statements.stats().prepares, 1);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn prepare(&mut self, sql: &str) -> rusqlite::Result<bool> {
+        if self.texts.contains_key(sql) {
+            return Ok(false);
+        }
+        self.prepare_slot(Arc::from(sql), Vec::new())?;
+        Ok(true)
+    }
+
+    /// Prepares, at start-up, a statement for every SQLite shape of `inventory` whose text
+    /// is not held yet, so that no request pays for preparing it. A shape with `IN` lists
+    /// is listed with two elements per list: other lengths are still prepared on first use.
+    /// Nothing is evicted: once the cache is full the remaining shapes are counted in
+    /// [`no_room`](PreparedInventory::no_room). A shape SQLite does not prepare (a table
+    /// this database lacks: pass [`Inventory::in_module`] to keep the functions of this
+    /// database) is reported in [`failed`](PreparedInventory::failed) and skipped.
+    ///
+    /// Together with [`warm_up`](crate::warm_up), which stores the shapes' templates, the
+    /// first call of each listed shape is a hit bound to a statement prepared before.
+    ///
+    /// ```
+    /// use cached_query::{SqliteStatements, cached_query, inventory};
+    /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+    ///
+    /// #[cached_query]
+    /// fn names(min_id: i64, named: bool) -> SelectStatement {
+    ///     let mut q = Query::select();
+    ///     q.column(Alias::new("name")).from(Alias::new("t"))
+    ///         .and_where(Expr::col(Alias::new("id")).gte(min_id));
+    ///     if named { q.and_where(Expr::col(Alias::new("name")).is_not_null()); }
+    ///     q
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+    ///                     INSERT INTO t VALUES (1, 'a'), (2, NULL);")?;
+    /// let mine = inventory().in_module(module_path!());
+    /// let mut statements = SqliteStatements::for_inventory(&conn, &mine);
+    /// let report = statements.prepare_inventory(&mine);
+    /// assert_eq!((report.prepared, report.failed.len()), (2, 0)); // `named` or not
+    ///
+    /// // The first calls bind the statements prepared above.
+    /// assert_eq!(statements.query_map(&names(1, true), |row| row.get::<_, String>(0))?, ["a"]);
+    /// assert_eq!(statements.query_map(&names(1, false), |row| row.get::<_, Option<String>>(0))?.len(), 2);
+    /// assert_eq!((statements.stats().prepares, statements.stats().statements), (2, 2));
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn prepare_inventory(&mut self, inventory: &Inventory) -> PreparedInventory {
+        let mut report = PreparedInventory::default();
+        for function in &inventory.functions {
+            let Ok(shapes) = &function.shapes else {
+                continue;
+            };
+            for shape in shapes.iter().filter(|s| s.backend == BackendId::Sqlite) {
+                if self.texts.contains_key(shape.sql.as_str()) {
+                    report.held += 1;
+                } else if self.slots.len() >= self.limit {
+                    report.no_room += 1;
+                } else {
+                    match self.prepare(&shape.sql) {
+                        Ok(_) => report.prepared += 1,
+                        Err(error) => report.failed.push(PrepareFailure {
+                            module: function.module,
+                            name: function.name,
+                            shape: shape.shape.clone(),
+                            error,
+                        }),
+                    }
+                }
+            }
+        }
+        report
     }
 
     /// The connection the statements belong to.
@@ -634,13 +773,25 @@ impl<'conn> SqliteStatements<'conn> {
             self.index.insert(id, (at, ids.len() - 1));
             return Ok((at, ids.len() - 1));
         }
+        let at = self.prepare_slot(sql, vec![(id, None)])?;
+        self.index.insert(id, (at, 0));
+        Ok((at, 0))
+    }
+
+    /// Prepares `sql` into a new slot named by `ids` (in the least recently used slot when
+    /// the cache is full); returns the slot. The caller indexes the ids.
+    fn prepare_slot(
+        &mut self,
+        sql: Arc<str>,
+        ids: Vec<(TemplateId, Option<Binds>)>,
+    ) -> rusqlite::Result<usize> {
         // Persistent, as rusqlite's own cache prepares: the statement is kept.
         let statement = self
             .conn
             .prepare_with_flags(&sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)?;
         self.stats.prepares += 1;
         let slot = Slot {
-            ids: vec![(id, None)],
+            ids,
             sql: Arc::clone(&sql),
             params: statement.parameter_count(),
             statement,
@@ -667,8 +818,7 @@ impl<'conn> SqliteStatements<'conn> {
             at
         };
         self.texts.insert(sql, at);
-        self.index.insert(id, (at, 0));
-        Ok((at, 0))
+        Ok(at)
     }
 
     /// Runs an uncached call through rusqlite's statement cache, by its text.
