@@ -57,12 +57,13 @@ struct Slot<'conn> {
 }
 
 impl<'conn> Slot<'conn> {
-    /// Marks the slot used at `clock`, about to be bound; returns whether nothing is bound
-    /// yet (or the bindings were given up after an error), and then makes `bound` ready to
-    /// hold a value per parameter.
+    /// Marks the slot used now, ticking the cache's `clock`, about to be bound; returns
+    /// whether nothing is bound yet (or the bindings were given up after an error), and then
+    /// makes `bound` ready to hold a value per parameter.
     #[inline]
-    fn begin_use(&mut self, clock: u64) -> bool {
-        self.last_used = clock;
+    fn begin_use(&mut self, clock: &mut u64) -> bool {
+        *clock += 1;
+        self.last_used = *clock;
         let fresh = self.bound.len() != self.params;
         if fresh {
             self.bound.clear();
@@ -403,7 +404,7 @@ impl<'conn> SqliteStatements<'conn> {
                 } else if self.slots.len() >= self.limit {
                     report.no_room += 1;
                 } else {
-                    match self.prepare(&shape.sql) {
+                    match self.prepare_slot(Arc::from(shape.sql.as_str()), Vec::new()) {
                         Ok(_) => report.prepared += 1,
                         Err(error) => report.failed.push(PrepareFailure {
                             module: function.module,
@@ -654,9 +655,8 @@ impl<'conn> SqliteStatements<'conn> {
         let Some((at, k)) = self.slot(id, sql, text)? else {
             return Ok(None);
         };
-        self.clock += 1;
         let slot = &mut self.slots[at];
-        let fresh = slot.begin_use(self.clock);
+        let fresh = slot.begin_use(&mut self.clock);
         if slot.ids[k].1.is_none() {
             slot.ids[k].1 = Some(template.binds_for(args, pad));
         }
@@ -698,9 +698,8 @@ impl<'conn> SqliteStatements<'conn> {
         let Some((at, _)) = self.slot(id, Some(&sql), || Some(Arc::clone(&sql)))? else {
             return Ok(None);
         };
-        self.clock += 1;
         let slot = &mut self.slots[at];
-        let fresh = slot.begin_use(self.clock);
+        let fresh = slot.begin_use(&mut self.clock);
         let stats = &mut self.stats;
         let count = values.0.len();
         let bound = values.0.into_iter().enumerate().try_for_each(|(i, value)| {
