@@ -9,10 +9,12 @@
 //! package. The list below mirrors `macros/src/lib.rs` (a new stage there is a compile
 //! error here until it is added).
 
+#[path = "../../macros/src/allow.rs"]
+mod allow;
+#[path = "../../macros/src/analyse.rs"]
+mod analyse;
 #[path = "../../macros/src/expand.rs"]
 mod expand;
-#[path = "../../macros/src/lint.rs"]
-mod lint;
 #[path = "../../macros/src/model.rs"]
 mod model;
 #[path = "../../macros/src/options.rs"]

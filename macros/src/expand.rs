@@ -34,7 +34,7 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
             Some(options) => {
                 let expanded = expand(&function, &options);
                 let findings = if options.lint {
-                    crate::lint::check(&function.args, &function.raw.body)
+                    crate::analyse::check(&function.args, &function.raw.body)
                 } else {
                     Vec::new()
                 };

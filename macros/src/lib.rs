@@ -3,8 +3,8 @@
 //!
 //! The macro is a pipeline, one module a stage: `options` parses the attribute's
 //! arguments, `model` parses the function and classifies its arguments (checking the
-//! signature on the way), `lint` checks that the body uses bound arguments only as values,
-//! and `expand` emits the cached function.
+//! signature on the way), `analyse` follows every bound argument through the body and
+//! allows only what the table in `allow` lists, and `expand` emits the cached function.
 //!
 //! The stages use only `proc-macro2`, `syn` and `quote`, so the fuzz crate (`fuzz/`, outside
 //! the workspace) compiles these same files as its own modules and calls `expand` directly;
@@ -12,10 +12,11 @@
 
 use proc_macro::TokenStream;
 
+mod allow;
+mod analyse;
 mod expand;
 #[cfg(test)]
 mod fuzz;
-mod lint;
 mod model;
 mod options;
 mod types;

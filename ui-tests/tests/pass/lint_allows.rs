@@ -1,8 +1,9 @@
-//! Every use the body lint allows: presence tests and matches on `Option` arguments, the
+//! Every use the body analysis allows: presence tests and matches on `Option` arguments, the
 //! emptiness of lists, flags and `#[shape]` values deciding freely, and plain passing of
-//! bound values (`.into()`, `.clone()`, `&x`, `*x`, `.to_owned()`, `.to_string()` on a
-//! `&str`, copies, elements through iterators and closures), `#[shape]` values formatted
-//! into the SQL, positional format arguments included. And `lint = false`.
+//! bound values (`.into()`, `.clone()`, `&x`, `*x`, `.to_owned()`, `String::from`, copies,
+//! tuples, elements through iterators and closures, one row per element of a list),
+//! fragments passed on to builders, `#[shape]` values formatted into the SQL, positional
+//! format arguments included. And `lint = false`.
 
 use cached_query::cached_query;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query, SelectStatement, Value};
@@ -33,7 +34,9 @@ fn allowed(
     let who = author;
     q.and_where(Expr::col(Alias::new("author")).eq(who));
     q.and_where(Expr::col(Alias::new("name")).eq(name.to_owned()));
-    q.and_where(Expr::col(Alias::new("alias")).eq(name.to_string()));
+    q.and_where(Expr::col(Alias::new("alias")).eq(String::from(name)));
+    let (first, second) = (author, name);
+    q.and_where(Expr::col(Alias::new("pair")).eq(first)).and_where(Expr::col(Alias::new("pair2")).eq(second));
     q.and_where(Expr::col(Alias::new("copy")).eq(Value::from(*&author)));
     if let Some(s) = status {
         q.and_where(Expr::col(Alias::new("status")).eq(s));
@@ -57,14 +60,14 @@ fn allowed(
     if let Some(cond) = status.map(|s| Expr::col(Alias::new("status2")).eq(s)) {
         q.and_where(cond);
     }
+    q.apply_if(status, |q, s| {
+        q.and_where(Expr::col(Alias::new("status3")).eq(s));
+    });
     if !tags.is_empty() {
         q.and_where(Expr::col(Alias::new("tag")).is_in(tags.iter().copied()));
     }
     if !owners.is_empty() {
-        let mut ids = Vec::new();
-        for owner in &owners {
-            ids.push(*owner);
-        }
+        let ids = owners.iter().copied().collect::<Vec<_>>();
         q.cond_where(
             Cond::any()
                 .add(Expr::col(Alias::new("owner")).is_in(ids))

@@ -1,0 +1,105 @@
+//! The bodies of issue 19 that compiled and then returned SQL or values other than
+//! sea-query's: each is now a compile error at the use that made it wrong.
+
+use std::collections::BTreeSet;
+
+use cached_query::cached_query;
+use sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
+
+/// A condition per element: with one element sea-query drops the parentheses.
+#[cached_query]
+fn r1(ids: &[i64]) -> SelectStatement {
+    let mut any = Condition::any();
+    for id in ids {
+        any = any.add(Expr::col(Alias::new("a")).eq(*id));
+    }
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .cond_where(Condition::all().add(Expr::col(Alias::new("b")).eq(1)).add(any))
+        .to_owned()
+}
+
+#[cached_query]
+fn r2(a: i64, limit: u64) -> SelectStatement {
+    let limit = std::cmp::min(limit, 100);
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("a")).eq(a))
+        .limit(limit)
+        .to_owned()
+}
+
+#[cached_query]
+fn r3(handle: &str) -> SelectStatement {
+    let h = handle.strip_prefix('@').unwrap_or(handle);
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("h")).eq(h))
+        .to_owned()
+}
+
+#[cached_query]
+fn r4(id: i64, role: Option<&str>) -> SelectStatement {
+    let mut q = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    if matches!(role, Some("admin")) {
+        q.and_where(Expr::col(Alias::new("adm")).is_not_null());
+    }
+    q
+}
+
+fn is_big(limit: i64) -> bool {
+    limit > 100
+}
+
+#[cached_query]
+fn r5(a: i64, limit: i64, other: i64) -> SelectStatement {
+    let (lim, _) = (limit, 0);
+    let mut q = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("a")).eq(a))
+        .to_owned();
+    if lim > 100 {
+        q.and_where(Expr::col(Alias::new("big")).is_not_null());
+    }
+    let big = is_big(other);
+    if big {
+        q.and_where(Expr::col(Alias::new("bigger")).is_not_null());
+    }
+    q
+}
+
+#[cached_query]
+fn r6(a: u64, b: u64, ids: &[u64]) -> SelectStatement {
+    let mut v = ids.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("a")).eq(a))
+        .and_where(Expr::col(Alias::new("b")).eq(b))
+        .and_where(Expr::col(Alias::new("id")).is_in(v))
+        .to_owned()
+}
+
+#[cached_query]
+fn others(x: i64, handle: &str, ids: &[i64]) -> SelectStatement {
+    let set = ids.iter().copied().collect::<BTreeSet<_>>();
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("x")).eq(i64::abs(x)))
+        .and_where(Expr::col(Alias::new("h")).eq(handle.trim_start_matches('@')))
+        .and_where(Expr::col(Alias::new("id")).is_in(set))
+        .to_owned()
+}
+
+fn main() {}
