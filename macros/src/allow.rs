@@ -104,8 +104,10 @@ pub(crate) const METHOD_SINKS: &[Sink] = &[
     only("value", 1),
 ];
 
-/// Constructors that bind their argument as a parameter, by the last two segments of their
-/// path (`Expr::val`, `sea_query::Expr::val`).
+/// Constructors that bind their argument as a parameter, or take expressions and statements
+/// that hold parameters (`Expr::exists(query)`, `Func::lower(expr)`), by the last two
+/// segments of their path (`Expr::val`, `sea_query::Expr::val`). Only these may receive a
+/// fragment: any other function may do anything with it.
 pub(crate) const PATH_SINKS: &[(&str, &str, Positions)] = &[
     ("Expr", "val", Positions::All),
     ("Expr", "value", Positions::All),
@@ -113,6 +115,11 @@ pub(crate) const PATH_SINKS: &[(&str, &str, Positions)] = &[
     ("Expr", "tuple", Positions::All),
     ("Expr", "case", Positions::All),
     ("Expr", "Value", Positions::All),
+    ("Expr", "exists", Positions::All),
+    ("Expr", "not_exists", Positions::All),
+    ("Expr", "any", Positions::All),
+    ("Expr", "some", Positions::All),
+    ("Expr", "all", Positions::All),
     ("Expr", "cust_with_values", Positions::Only(1)),
     ("Expr", "cust_with_expr", Positions::Only(1)),
     ("Expr", "cust_with_exprs", Positions::Only(1)),
@@ -191,27 +198,13 @@ pub(crate) const OPTION_APPLY: &[&str] = &["apply_if"];
 /// the one segment of `Some`).
 pub(crate) const PATH_STEPS: &[(&str, &str)] = &[
     ("", "Some"),
+    ("Box", "new"),
     ("Value", "from"),
     ("Into", "into"),
     ("From", "from"),
     ("String", "from"),
     ("LikeExpr", "new"),
     ("LikeExpr", "from"),
-];
-
-/// sea-query types whose constructors may receive statement fragments (expressions that
-/// hold bound values): `Cond::all().add(..)`, `Expr::exists(query)`, `Func::lower(expr)`.
-pub(crate) const FRAGMENT_CONSTRUCTORS: &[&str] = &[
-    "Expr",
-    "SimpleExpr",
-    "Func",
-    "Cond",
-    "Condition",
-    "Query",
-    "CaseStatement",
-    "SubQueryStatement",
-    "Box",
-    "Some",
 ];
 
 /// The sink a method call is, if any.
@@ -252,15 +245,4 @@ pub(crate) fn is_path_step(path: &syn::Path) -> bool {
         (t.is_empty() && path.segments.len() == 1 && *f == last)
             || (!t.is_empty() && *t == before && *f == last)
     })
-}
-
-/// Whether a path call constructs a sea-query value that may hold fragments.
-pub(crate) fn is_fragment_constructor(path: &syn::Path) -> bool {
-    let (before, last) = tail(path);
-    let owner = if path.segments.len() == 1 {
-        &last
-    } else {
-        &before
-    };
-    FRAGMENT_CONSTRUCTORS.contains(&owner.as_str())
 }

@@ -1007,17 +1007,10 @@ impl Analysis {
             };
         }
         let sink = allow::path_sink(path);
-        let constructor = allow::is_fragment_constructor(path);
         let mut out = None;
         for (n, (arg, flow)) in c.args.iter().zip(args).enumerate() {
             let Some(taint) = flow else { continue };
-            let allowed = match (&taint.kind, sink) {
-                (_, Some(positions)) => {
-                    positions.binds(n) || (taint.kind == Kind::Fragment && constructor)
-                }
-                (Kind::Fragment, None) => constructor,
-                _ => false,
-            };
+            let allowed = sink.is_some_and(|positions| positions.binds(n));
             if allowed {
                 out = join(out, with_kind(&taint, Kind::Fragment));
             } else {
@@ -1225,7 +1218,18 @@ impl Analysis {
             origin: taint.origin.clone(),
         });
         match m.args.first().map(unparen) {
-            Some(Expr::Closure(c)) => self.closure(c, Some(&[param])),
+            Some(Expr::Closure(c)) => {
+                let body = self.closure(c, Some(&[param]));
+                if body.is_none() && taint.kind == Kind::List {
+                    // `ids.iter().map(|_| 1)`: as many values as elements, none of them bound.
+                    self.list_use(
+                        c.body.span(),
+                        "a `map` whose result does not hold the element",
+                        &taint.origin,
+                    );
+                }
+                body
+            }
             Some(Expr::Path(p))
                 if allow::is_path_step(&p.path) || allow::path_sink(&p.path).is_some() =>
             {
@@ -1767,7 +1771,23 @@ mod tests {
             "list `ids`",
         );
         rejected(
-            quote! { q.and_where(Expr::col(C).is_in(ids.iter().filter(|x| **x > 0).copied())); },
+            quote! { q.and_where(Expr::col(C).is_in(ids.iter().filter(|x| **x > 0).copied()));
+            rejected(
+                quote! { q.and_where(Expr::col(C).is_in(ids.iter().map(|_| 1))); },
+                "does not hold the element",
+            );
+            rejected(
+                quote! { q.and_where(Expr::col(C).is_in(ids.iter().map(|x| x + 1))); },
+                "arithmetic",
+            );
+            rejected(
+                quote! {
+                    let mut sub = Query::select();
+                    sub.and_where(Expr::col(C).eq(a));
+                    q.and_where(Expr::cust(sub.to_string(PostgresQueryBuilder)));
+                },
+                "`Expr::cust`",
+            ); },
             "list `ids`",
         );
         rejected(

@@ -1,0 +1,318 @@
+//! Writes `$OUT_DIR/random_bodies.rs`: query functions with random bodies, drawn from a
+//! grammar over sea-query calls and the Rust constructs the body analysis must follow
+//! (tuples, shadowing, closures, helpers, `matches!`, loops over lists, computed values),
+//! applied to bound arguments. Each body is run through the macro itself (its stages are
+//! compiled in here from `macros/src`, as the fuzz crate does); the bodies it accepts are
+//! written out as `#[cached_query]` functions, and `tests/random_bodies.rs` checks every
+//! one of them against sea-query on the three backends. The bodies it rejects are counted.
+//!
+//! The seed and count are fixed, so CI checks the same bodies every run;
+//! `CACHED_QUERY_BODIES` and `CACHED_QUERY_BODIES_SEED` change them.
+
+#![allow(dead_code, unreachable_pub, missing_debug_implementations)]
+
+#[path = "../macros/src/allow.rs"]
+mod allow;
+#[path = "../macros/src/analyse.rs"]
+mod analyse;
+#[path = "../macros/src/expand.rs"]
+mod expand;
+#[path = "../macros/src/model.rs"]
+mod model;
+#[path = "../macros/src/options.rs"]
+mod options;
+#[path = "../macros/src/types.rs"]
+mod types;
+
+use std::fmt::Write as _;
+
+/// xorshift64*: small, fast, and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    /// A form of `forms`: one of the first `plain` (the forms a body passes values on with)
+    /// half the time, any of them otherwise, so that enough bodies get through the
+    /// analysis to reach the oracle, and every form is tried.
+    fn form<'a>(&mut self, forms: &(usize, &[&'a str])) -> &'a str {
+        let (plain, all) = *forms;
+        if self.below(2) > 0 {
+            all[self.below(plain)]
+        } else {
+            all[self.below(all.len())]
+        }
+    }
+}
+
+/// An `i64` value made from `{v}`: passed on as it is, or computed.
+/// How many forms at the head of each list pass a value on unchanged or decide on the key.
+const PLAIN_INT: usize = 7;
+const PLAIN_TEXT: usize = 5;
+const PLAIN_LIMIT: usize = 3;
+const PLAIN_COND: usize = 10;
+const PLAIN_LIST: usize = 5;
+
+const INT: (usize, &[&str]) = (
+    PLAIN_INT,
+    &[
+        "{v}",
+        "{v}",
+        "*&{v}",
+        "{v}.clone()",
+        "({v}, 0).0",
+        "{ let t = {v}; t }",
+        "Some({v}).unwrap()",
+        "Into::<i64>::into({v})",
+        "[{v}, 1][0]",
+        "{v} + 1",
+        "{v} * 2",
+        "-{v}",
+        "{v}.abs()",
+        "i64::abs({v})",
+        "std::cmp::min({v}, 100)",
+        "{v}.max(0)",
+        "{v}.wrapping_add(0)",
+        "{v}.clamp(-5, 5)",
+        "if {v} > 0 { {v} } else { 0 }",
+        "twice({v})",
+        "{ let f = |z: i64| z; f({v}) }",
+        "{ let g = || {v}; g() }",
+        "Into::<i64>::into({v})",
+    ],
+);
+
+/// A string value made from `{v}` (a `&str`).
+const TEXT: (usize, &[&str]) = (
+    PLAIN_TEXT,
+    &[
+        "{v}",
+        "{v}",
+        "{v}.to_owned()",
+        "String::from({v})",
+        "{ let (t, _) = ({v}, 1); t }",
+        "{v}.to_string()",
+        "{v}.trim()",
+        "{v}.to_uppercase()",
+        "{v}.strip_prefix('@').unwrap_or({v})",
+        "{v}.trim_start_matches('@')",
+        "format!(\"%{}%\", {v})",
+        "{v}.replace('%', \"\\\\%\")",
+        "if {v}.is_empty() { \"x\" } else { {v} }",
+    ],
+);
+
+/// A `u64` limit made from `limit`.
+const LIMIT: (usize, &[&str]) = (
+    PLAIN_LIMIT,
+    &[
+        "limit",
+        "limit",
+        "limit.clone()",
+        "limit.min(100)",
+        "std::cmp::min(limit, 100)",
+        "limit + 1",
+        "limit.saturating_sub(1)",
+        "limit / 2 * 2",
+        "limit.max(1)",
+    ],
+);
+
+/// A condition: on the key (allowed) or on a bound value (a decision the analysis rejects).
+const COND: (usize, &[&str]) = (
+    PLAIN_COND,
+    &[
+        "flag",
+        "!flag",
+        "k > 2",
+        "k % 2 == 0",
+        "o.is_some()",
+        "os.is_none()",
+        "!ids.is_empty()",
+        "o == None",
+        "matches!(o, Some(_))",
+        "flag && o.is_some()",
+        "a > 100",
+        "b == 0",
+        "s.is_empty()",
+        "s.starts_with('@')",
+        "ids.len() > 2",
+        "matches!(os, Some(\"admin\"))",
+        "o == Some(5)",
+        "{ let (t, _) = (a, 0); t > 100 }",
+        "is_big(a)",
+        "a.is_positive()",
+        "limit > 50",
+        "ids.contains(&3)",
+        "ids.first() == Some(&1)",
+        "{ let t = Some(a); t.is_some_and(|x| x > 0) }",
+    ],
+);
+
+/// A list bound into `IN (...)`.
+const LIST: (usize, &[&str]) = (
+    PLAIN_LIST,
+    &[
+        "ids.iter().copied()",
+        "ids.iter().copied()",
+        "ids.to_vec()",
+        "ids.iter().map(|x| *x)",
+        "ids.iter().cloned().collect::<Vec<_>>()",
+        "ids.iter().rev().copied()",
+        "{ let mut v = ids.to_vec(); v.sort_unstable(); v }",
+        "{ let mut v = ids.to_vec(); v.dedup(); v }",
+        "ids.iter().copied().collect::<std::collections::BTreeSet<_>>()",
+        "ids.iter().map(|x| x + 0)",
+        "ids.iter().take(3).copied()",
+        "ids.iter().copied().filter(|x| *x > 0)",
+    ],
+);
+
+const COLUMNS: &[&str] = &["c1", "c2", "c3", "c4"];
+const COMPARE: &[&str] = &["eq", "ne", "gt", "lte"];
+
+fn fill(template: &str, v: &str) -> String {
+    template.replace("{v}", v)
+}
+
+fn col(rng: &mut Rng) -> String {
+    format!("Expr::col(Alias::new(\"{}\"))", rng.pick(COLUMNS))
+}
+
+fn int(rng: &mut Rng, v: &str) -> String {
+    fill(rng.form(&INT), v)
+}
+
+fn text(rng: &mut Rng, v: &str) -> String {
+    fill(rng.form(&TEXT), v)
+}
+
+/// One statement of a body.
+fn statement(rng: &mut Rng) -> String {
+    let c = col(rng);
+    let cmp = rng.pick(COMPARE);
+    let ab = rng.pick(&["a", "b"]);
+    match rng.below(16) {
+        0 | 1 => format!("q.and_where({c}.{cmp}({}));", int(rng, ab)),
+        2 => format!("q.and_where({c}.eq({}));", text(rng, "s")),
+        3 => format!(
+            "if let Some(x) = o {{ q.and_where({c}.{cmp}({})); }}",
+            int(rng, "x")
+        ),
+        4 => format!(
+            "if let Some(x) = os {{ q.and_where({c}.like({})); }}",
+            text(rng, "x")
+        ),
+        5 | 6 => format!(
+            "if {} {{ q.and_where({c}.is_not_null()); }}",
+            rng.form(&COND)
+        ),
+        7 => format!(
+            "if !ids.is_empty() {{ q.and_where({c}.is_in({})); }}",
+            rng.form(&LIST)
+        ),
+        8 => format!(
+            "{{ let mut any = Condition::any(); for x in ids {{ any = any.add({c}.eq(*x)); }} q.cond_where(Condition::all().add(Expr::col(Alias::new(\"c9\")).eq(1)).add(any)); }}"
+        ),
+        9 => format!("q.limit({});", rng.form(&LIMIT)),
+        10 => format!(
+            "match os {{ Some(\"admin\") => {{ q.and_where({c}.is_not_null()); }} _ => {{}} }}"
+        ),
+        11 => format!("let y = {}; q.and_where({c}.gt(y));", int(rng, ab)),
+        12 => format!(
+            "q.and_where({c}.between({}, {}));",
+            int(rng, "a"),
+            int(rng, "b")
+        ),
+        13 => format!(
+            "let (p, r) = ({}, {}); q.and_where({c}.eq(p)).and_where(Expr::col(Alias::new(\"c8\")).eq(r));",
+            int(rng, "a"),
+            int(rng, "b")
+        ),
+        14 => format!(
+            "match o {{ Some(x) => {{ q.and_where({c}.eq({})); }} None => {{ q.and_where({c}.is_null()); }} }}",
+            int(rng, "x")
+        ),
+        _ => format!(
+            "q.order_by(Alias::new(\"{}\"), if flag {{ Order::Desc }} else {{ Order::Asc }});",
+            rng.pick(COLUMNS)
+        ),
+    }
+}
+
+const SIGNATURE: &str = "(a: i64, b: i64, s: &str, o: Option<i64>, os: Option<&str>, ids: &[i64], flag: bool, #[shape] k: u8, limit: u64) -> SelectStatement";
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=../macros/src");
+    println!("cargo:rerun-if-env-changed=CACHED_QUERY_BODIES");
+    println!("cargo:rerun-if-env-changed=CACHED_QUERY_BODIES_SEED");
+    let count: usize = std::env::var("CACHED_QUERY_BODIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let seed: u64 = std::env::var("CACHED_QUERY_BODIES_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5EED_0019);
+    let mut rng = Rng(seed | 1);
+
+    let mut functions = String::new();
+    let mut names = Vec::new();
+    let mut rejected = 0usize;
+    for n in 0..count {
+        let statements: Vec<String> = (0..1 + rng.below(4)).map(|_| statement(&mut rng)).collect();
+        let body = format!(
+            "{{ let mut q = Query::select(); q.column(Alias::new(\"id\")).from(Alias::new(\"t\")); {} q }}",
+            statements.join(" ")
+        );
+        let name = format!("body_{n}");
+        let item = format!("fn {name}{SIGNATURE} {body}");
+        let tokens: proc_macro2::TokenStream = item.parse().expect("generated body parses");
+        let expanded = expand::cached_query(proc_macro2::TokenStream::new(), tokens).to_string();
+        if expanded.contains("compile_error") {
+            rejected += 1;
+            continue;
+        }
+        let _ = writeln!(
+            functions,
+            "/// `{}`\n#[cached_query]\n{item}\n",
+            statements.join(" ").replace('`', "'")
+        );
+        names.push(name);
+    }
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/// Bodies generated, and how many the analysis rejected.\npub const GENERATED: usize = {count};\npub const REJECTED: usize = {rejected};\n"
+    );
+    out.push_str(&functions);
+    let _ = writeln!(
+        out,
+        "/// Every accepted function, as a checker of one call.\npub const FUNCTIONS: &[(&str, fn(&Call) -> Result<(), Box<Mismatch>>)] = &["
+    );
+    for name in &names {
+        let _ = writeln!(
+            out,
+            "    (\"{name}\", |c| check_all(&{name}(c.a, c.b, &c.s, c.o, c.os.as_deref(), &c.ids, c.flag, c.k, c.limit), \"{name}\")),"
+        );
+    }
+    out.push_str("];\n");
+    let path =
+        std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("random_bodies.rs");
+    std::fs::write(path, out).expect("write random_bodies.rs");
+}
