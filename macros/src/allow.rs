@@ -43,12 +43,16 @@ impl Positions {
 pub(crate) struct Sink {
     pub(crate) name: &'static str,
     pub(crate) positions: Positions,
+    /// It takes a plain value (`LIMIT`'s `u64`, `LIKE`'s pattern), never an expression: a
+    /// fragment there can only be something the body computed.
+    pub(crate) value_only: bool,
 }
 
 const fn all(name: &'static str) -> Sink {
     Sink {
         name,
         positions: Positions::All,
+        value_only: false,
     }
 }
 
@@ -56,6 +60,15 @@ const fn only(name: &'static str, index: usize) -> Sink {
     Sink {
         name,
         positions: Positions::Only(index),
+        value_only: false,
+    }
+}
+
+const fn plain(name: &'static str) -> Sink {
+    Sink {
+        name,
+        positions: Positions::All,
+        value_only: true,
     }
 }
 
@@ -76,10 +89,10 @@ pub(crate) const METHOD_SINKS: &[Sink] = &[
     all("in_tuples"),
     all("between"),
     all("not_between"),
-    all("like"),
-    all("not_like"),
-    all("ilike"),
-    all("not_ilike"),
+    plain("like"),
+    plain("not_like"),
+    plain("ilike"),
+    plain("not_ilike"),
     all("add"),
     all("sub"),
     all("mul"),
@@ -92,8 +105,8 @@ pub(crate) const METHOD_SINKS: &[Sink] = &[
     all("and"),
     all("or"),
     all("if_null"),
-    all("limit"),
-    all("offset"),
+    plain("limit"),
+    plain("offset"),
     all("values"),
     all("values_panic"),
     all("arg"),
@@ -208,11 +221,8 @@ pub(crate) const PATH_STEPS: &[(&str, &str)] = &[
 ];
 
 /// The sink a method call is, if any.
-pub(crate) fn method_sink(name: &str) -> Option<Positions> {
-    METHOD_SINKS
-        .iter()
-        .find(|s| s.name == name)
-        .map(|s| s.positions)
+pub(crate) fn method_sink(name: &str) -> Option<&'static Sink> {
+    METHOD_SINKS.iter().find(|s| s.name == name)
 }
 
 /// The last two segments of a path (`("", name)` for a single segment).

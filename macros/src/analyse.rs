@@ -142,6 +142,7 @@ pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Vec<syn::Error> 
         quiet: 0,
         per_element: Vec::new(),
         changed: std::collections::HashSet::new(),
+        aliases: HashMap::new(),
     };
     analysis.block(&block);
     analysis.errors
@@ -159,6 +160,8 @@ struct Analysis {
     per_element: Vec<(Taint, usize)>,
     /// Locals already reported as changed once per element.
     changed: std::collections::HashSet<String>,
+    /// Locals bound to a borrow of (or a value taken from) another local.
+    aliases: HashMap<String, Ident>,
 }
 
 fn unparen(mut e: &Expr) -> &Expr {
@@ -184,6 +187,14 @@ fn root_name(e: &Expr) -> Option<&Ident> {
         Expr::Reference(r) => root_name(&r.expr),
         Expr::MethodCall(m) => root_name(&m.receiver),
         _ => None,
+    }
+}
+
+fn strip_type(pat: &Pat) -> &Pat {
+    match pat {
+        Pat::Type(t) => strip_type(&t.pat),
+        Pat::Paren(p) => strip_type(&p.pat),
+        other => other,
     }
 }
 
@@ -218,8 +229,17 @@ impl Analysis {
         let mut flow = flow;
         if let Some((list, depth)) = self.per_element.last().cloned() {
             let name = ident.to_string();
-            let defined_at = self.scopes.iter().rposition(|s| s.contains_key(&name));
-            if defined_at.is_some_and(|at| at < depth) {
+            let outer = |this: &Self, name: &str| {
+                this.scopes
+                    .iter()
+                    .rposition(|s| s.contains_key(name))
+                    .is_some_and(|at| at < depth)
+            };
+            let borrows_outer = self
+                .aliases
+                .get(&name)
+                .is_some_and(|target| outer(self, &target.to_string()));
+            if outer(self, &name) || borrows_outer {
                 // Once per local and loop: `x = x.add(..)` changes `x` twice.
                 let key = format!("{name}@{:?}", list.origin.span());
                 if !adds_row && (self.quiet > 0 || self.changed.insert(key)) {
@@ -241,14 +261,22 @@ impl Analysis {
         self.taint_local(ident, flow);
     }
 
-    /// Adds `flow` to the local `ident` where it is defined.
+    /// Adds `flow` to the local `ident` where it is defined, and to the locals it borrows
+    /// from.
     fn taint_local(&mut self, ident: &Ident, flow: Flow) {
         if flow.is_none() {
             return;
         }
-        let name = ident.to_string();
-        if let Some(slot) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
-            *slot = join(slot.take(), flow);
+        let mut name = ident.to_string();
+        // Alias chains are short; the bound only guards against a cycle.
+        for _ in 0..16 {
+            if let Some(slot) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
+                *slot = join(slot.take(), flow.clone());
+            }
+            match self.aliases.get(&name) {
+                Some(target) => name = target.to_string(),
+                None => break,
+            }
         }
     }
 
@@ -432,6 +460,14 @@ impl Analysis {
             self.expr(diverge);
         }
         self.bind_expr(&local.pat, &init.expr, context);
+        // `let r = &mut q;`, `let w = q.and_where(..);`: a change through the new name is a
+        // change of the local it borrows from (over-approximated for copies and clones).
+        if let Pat::Ident(p) = strip_type(&local.pat)
+            && let Some(root) = root_name(&init.expr)
+            && root != &p.ident
+        {
+            self.aliases.insert(p.ident.to_string(), root.clone());
+        }
     }
 
     // ---- patterns ----------------------------------------------------------------------
@@ -617,7 +653,18 @@ impl Analysis {
                 }
                 _ => None,
             },
-            Expr::Reference(r) => self.expr(&r.expr),
+            Expr::Reference(r) => {
+                // `&mut q` inside a loop over a list: whatever receives it may change `q`
+                // once per element.
+                if r.mutability.is_some()
+                    && !self.per_element.is_empty()
+                    && let Some(root) = root_name(&r.expr)
+                {
+                    let root = root.clone();
+                    self.mutate(&root, None, r.span(), false);
+                }
+                self.expr(&r.expr)
+            }
             Expr::RawAddr(r) => self.expr(&r.expr),
             Expr::Unary(u) => {
                 let flow = self.expr(&u.expr);
@@ -729,6 +776,15 @@ impl Analysis {
                 // Over a list, the body runs once per element: each element is a bound
                 // value, and whatever the body changes depends on the list's length.
                 let over_list = match &flow {
+                    Some(taint) if taint.kind == Kind::List && !self.per_element.is_empty() => {
+                        // Rows per element of each: as many as the product of two lengths.
+                        self.list_use(
+                            f.expr.span(),
+                            "a `for` loop inside another loop over a list",
+                            &taint.origin,
+                        );
+                        None
+                    }
                     Some(taint) if taint.kind == Kind::List => Some(taint.clone()),
                     Some(taint) => {
                         self.decides(&f.expr, taint);
@@ -987,6 +1043,20 @@ impl Analysis {
         if let Some(ident) = path.get_ident()
             && let Some(local) = self.lookup(&ident.to_string()).cloned()
         {
+            if let Some((list, _)) = self.per_element.last().cloned() {
+                // It may change what it captured, once per element.
+                self.report(
+                    c.span(),
+                    format!(
+                        "`{ident}` is called once per element of list `{}`: a closure may change what it captured each time, and the SQL would hold one piece per element",
+                        list.origin
+                    ),
+                    &format!(
+                        "bind the whole list with `.is_in({}.iter().copied())`, or pass the list's length as an argument marked `#[shape]`",
+                        list.origin
+                    ),
+                );
+            }
             let args = self.args(&c.args);
             for (arg, flow) in c.args.iter().zip(&args) {
                 if let Some(taint) = flow {
@@ -1042,8 +1112,20 @@ impl Analysis {
                         _ => self.expr(arg),
                     };
                     let Some(taint) = flow else { continue };
-                    let allowed = taint.kind == Kind::Fragment
-                        || sink.is_some_and(|p| p.binds(n))
+                    let fragment = taint.kind == Kind::Fragment;
+                    if fragment && sink.is_some_and(|s| s.value_only) {
+                        self.report(
+                            arg.span(),
+                            format!(
+                                "`.{method}()` takes a plain value, and this is an expression made from argument `{}`: the body computed it",
+                                taint.origin
+                            ),
+                            HELP_COMPUTE,
+                        );
+                        continue;
+                    }
+                    let allowed = fragment
+                        || sink.is_some_and(|s| s.positions.binds(n))
                         || (applies && n == 0 && matches!(taint.kind, Kind::Opt(_)));
                     if !allowed {
                         self.unseen(arg.span(), &format!(".{method}()"), arg, &taint);
@@ -1821,6 +1903,41 @@ mod tests {
             quote! { q.and_where(Expr::col(C).like(LikeExpr::new(s).escape(b))); },
             "`.escape()`",
         );
+    }
+
+    #[test]
+    fn loops_over_lists_and_aliases() {
+        accepted(quote! {
+            let mut ins = Query::insert();
+            for x in ids { ins.values_panic([(*x).into(), a.into()]); }
+        });
+        rejected(
+            quote! { for x in ids { for y in ids { q.limit(1); } } },
+            "inside another loop over a list",
+        );
+        rejected(
+            quote! { for x in ids { let r = &mut q; r.and_where(Expr::col(C).eq(*x)); } },
+            "changed once per element",
+        );
+        rejected(
+            quote! { for x in ids { push_condition(&mut q); } },
+            "changed once per element",
+        );
+        rejected(
+            quote! { let mut add = || { q.limit(1); }; for x in ids { add(); } },
+            "called once per element",
+        );
+        // A change through a borrow taints what it borrows.
+        rejected(
+            quote! {
+                let r = &mut q;
+                r.and_where(Expr::col(C).eq(a));
+                if q.get_limit().is_none() { q.limit(1); }
+            },
+            "decides control flow",
+        );
+        // A plain-value sink does not take an expression the body made.
+        rejected(quote! { let c = Cap; q.limit(c.limit(limit)); }, "takes a plain value");
     }
 
     #[test]

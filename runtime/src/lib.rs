@@ -56,13 +56,15 @@
 //!
 //! # What a body may do with its arguments
 //!
-//! A bound argument's value is not in the key, so it may only flow into the statement as a
-//! value: `.eq(x)`, `.is_in(list.iter().copied())`, `x.into()`, `x.clone()`, `&x`, `*x`,
-//! `.to_owned()`. The macro checks the body when you compile and rejects, with a span and
-//! a hint, a bound argument (or a binding taken from it, like `s` in
-//! `if let Some(s) = status`) that decides control flow (`if`, `match`, a guard, `while`,
-//! `?`) or from which a new value is computed (arithmetic, comparisons, casts, `format!`,
-//! `.len()`, `.to_uppercase()`, ...). `Option` arguments may be tested for presence, lists
+//! A bound argument's value is not in the key, so it may only reach the statement unchanged:
+//! passed on (`x`, `&x`, `*x`, `.clone()`, `.to_owned()`, `.into()`, `Value::from(x)`,
+//! `Some(x)`) into a sea-query method that binds it (`.eq(x)`, `.is_in(list.iter().copied())`,
+//! `.like(x)`, `.limit(x)`, `Expr::val(x)`, `.values_panic([..])`). The macro follows every
+//! bound argument through the body when you compile (through `let`, patterns, tuples,
+//! closures, assignments and borrows), allows exactly those steps, and rejects anything else
+//! with a span and a hint: a decision (`if`, `match`, `matches!`, a comparison, `?`), a
+//! computation (arithmetic, casts, `format!`, `.to_string()`, `std::cmp::min(x, 100)`), a call
+//! of your own helper. `Option` arguments may be tested for presence, lists
 //! for emptiness, flags and `#[shape]` arguments freely:
 //!
 //! ```compile_fail
@@ -72,17 +74,19 @@
 //! fn posts(limit: u64) -> SelectStatement {
 //!     let mut q = Query::select();
 //!     q.column(Alias::new("id")).from(Alias::new("post")).limit(limit);
-//!     if limit > 100 { // error: `limit` decides control flow here, but its value is not part of the cache key
+//!     if limit > 100 { // error: a comparison on `limit` decides on a value that is not part of the cache key
 //!         q.and_where(Expr::col(Alias::new("score")).gt(0));
 //!     }
 //!     q
 //! }
 //! ```
 //!
-//! What the lint cannot see through (a call of your own function with a bound argument, a
-//! loop that adds one condition per list element) is left to the run-time check: the first
-//! call of every shape renders the body again with probe values and keeps the template only
-//! if all of them agree; otherwise that shape is served uncached, counted and logged.
+//! A `for` loop over a list may add one `INSERT` row per element and nothing else. What the
+//! analysis cannot see (your own types' methods named like sea-query's, `lint = false`) is
+//! left to the run-time check: the first call of every shape renders the body again with
+//! probe values in several rounds and keeps the template only if all of them agree;
+//! otherwise that shape is served uncached, counted and logged. `docs/soundness.md` in the
+//! repository explains each rule and what each check catches.
 //!
 //! The body must depend on its arguments only. Anything else it reads (a `static`, a
 //! thread-local, the clock, configuration) is not in the key, and neither the lint nor the
