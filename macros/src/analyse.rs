@@ -190,6 +190,14 @@ fn root_name(e: &Expr) -> Option<&Ident> {
     }
 }
 
+fn holds_fragment(kind: &Kind) -> bool {
+    match kind {
+        Kind::Fragment => true,
+        Kind::Opt(inner) => holds_fragment(inner),
+        Kind::Value | Kind::List => false,
+    }
+}
+
 fn strip_type(pat: &Pat) -> &Pat {
     match pat {
         Pat::Type(t) => strip_type(&t.pat),
@@ -1112,7 +1120,9 @@ impl Analysis {
                         _ => self.expr(arg),
                     };
                     let Some(taint) = flow else { continue };
-                    let fragment = taint.kind == Kind::Fragment;
+                    // A fragment, or an `Option` of one (`and_where_option(opt.map(..))`):
+                    // presence is in the key, the rest holds parameters.
+                    let fragment = holds_fragment(&taint.kind);
                     if fragment && sink.is_some_and(|s| s.value_only) {
                         self.report(
                             arg.span(),
@@ -1348,7 +1358,8 @@ impl Analysis {
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
         match name.as_str() {
-            "vec" => {
+            // `vec![..]`, and sea-query's `any![..]`/`all![..]` of conditions.
+            "vec" | "any" | "all" => {
                 // `vec![a, b]`, `vec![x; n]`: a list made of the values.
                 if let Ok(exprs) =
                     Punctuated::<Expr, syn::Token![,]>::parse_terminated.parse2(mac.tokens.clone())
@@ -1937,7 +1948,10 @@ mod tests {
             "decides control flow",
         );
         // A plain-value sink does not take an expression the body made.
-        rejected(quote! { let c = Cap; q.limit(c.limit(limit)); }, "takes a plain value");
+        rejected(
+            quote! { let c = Cap; q.limit(c.limit(limit)); },
+            "takes a plain value",
+        );
     }
 
     #[test]
@@ -1963,6 +1977,11 @@ mod tests {
             "`format!`",
         );
         // Passed on to builders and constructors: fine.
+        accepted(quote! {
+            q.and_where_option(os.map(|v| Expr::col(C).eq(v)));
+            q.cond_where(any![Expr::col(C).eq(a), Expr::col(D).eq(b)]);
+            q.cond_where(Cond::all().add_option(o.map(|v| Expr::col(C).eq(v))));
+        });
         accepted(quote! {
             let e = Expr::col(C).eq(a);
             q.cond_where(Cond::any().add(e).add(Expr::col(D).is_in(ids.iter().copied())));
