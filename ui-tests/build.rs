@@ -26,25 +26,17 @@ mod types;
 
 use std::fmt::Write as _;
 
-/// xorshift64*: small, fast, and the same everywhere.
-struct Rng(u64);
+#[path = "src/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
+use rng::Rng;
+
+/// Drawing the grammar's forms.
+trait Forms {
+    fn form<'a>(&mut self, forms: &(usize, &[&'a str])) -> &'a str;
+}
+
+impl Forms for Rng {
     /// A form of `forms`: one of the first `plain` (the forms a body passes values on with)
     /// half the time, any of them otherwise, so that enough bodies get through the
     /// analysis to reach the oracle, and every form is tried.
@@ -58,7 +50,6 @@ impl Rng {
     }
 }
 
-/// An `i64` value made from `{v}`: passed on as it is, or computed.
 /// How many forms at the head of each list pass a value on unchanged or decide on the key.
 const PLAIN_INT: usize = 7;
 const PLAIN_TEXT: usize = 5;
@@ -66,6 +57,7 @@ const PLAIN_LIMIT: usize = 3;
 const PLAIN_COND: usize = 10;
 const PLAIN_LIST: usize = 5;
 
+/// An `i64` value made from `{v}`: passed on as it is, or computed.
 const INT: (usize, &[&str]) = (
     PLAIN_INT,
     &[
@@ -204,7 +196,7 @@ fn text(rng: &mut Rng, v: &str) -> String {
 fn statement(rng: &mut Rng) -> String {
     let c = col(rng);
     let cmp = rng.pick(COMPARE);
-    let ab = rng.pick(&["a", "b"]);
+    let ab = rng.pick(&["a", "b"][..]);
     match rng.below(16) {
         0 | 1 => format!("q.and_where({c}.{cmp}({}));", int(rng, ab)),
         2 => format!("q.and_where({c}.eq({}));", text(rng, "s")),
@@ -268,7 +260,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x5EED_0019);
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
 
     let mut functions = String::new();
     let mut names = Vec::new();

@@ -11,6 +11,7 @@
 
 use cached_query::cached_query;
 use cached_query_tests::{Mismatch, check_all};
+use cached_query_ui_tests::Rng;
 use sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 
 fn twice(x: i64) -> i64 {
@@ -41,23 +42,17 @@ const TEXTS: &[&str] = &[
 ];
 const LIMITS: &[u64] = &[0, 1, 10, 50, 51, 100, 500];
 
-struct Rng(u64);
+trait Draw {
+    fn int(&mut self) -> i64;
+    fn text(&mut self) -> String;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+impl Draw for Rng {
     fn int(&mut self) -> i64 {
-        INTS[self.below(INTS.len())]
+        self.pick(INTS)
     }
     fn text(&mut self) -> String {
-        TEXTS[self.below(TEXTS.len())].to_owned()
+        self.pick(TEXTS).to_owned()
     }
 }
 
@@ -73,7 +68,7 @@ impl Call {
             ids: (0..len).map(|_| rng.int()).collect(),
             flag: rng.below(2) == 0,
             k: rng.below(5) as u8,
-            limit: LIMITS[rng.below(LIMITS.len())],
+            limit: rng.pick(LIMITS),
         }
     }
 }
@@ -87,7 +82,7 @@ const CALLS: usize = 16;
 #[test]
 fn every_accepted_body_matches_sea_query() {
     cached_query::set_verify_rate(0.0);
-    let mut rng = Rng(0x0B0D_1E5);
+    let mut rng = Rng::new(0x0B0D_1E5);
     let mut mismatches: Vec<(Box<Mismatch>, Call)> = Vec::new();
     for (_, check) in FUNCTIONS {
         for _ in 0..CALLS {
