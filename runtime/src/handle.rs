@@ -10,7 +10,7 @@ use sea_query::{Value, Values};
 use crate::backend::{Backend, BackendId};
 use crate::cache::{Entry, FnCache, FnMeta, HitCounter, Lookup, Stored};
 use crate::error::Uncacheable;
-use crate::probe::Prober;
+use crate::probe::{CHECK_ROUNDS, Prober};
 use crate::record::Recording;
 use crate::statement::Statement;
 use crate::template::{Names, SentinelTable, Source, SqlText, Template};
@@ -394,10 +394,13 @@ enum Found<K> {
     Uncached,
 }
 
-/// Probes the body twice and keeps a template only if it reproduces both probes and the
-/// real call exactly. The first probe (lists at 2 elements, distinct sentinels) teaches where
-/// each value goes; the second (lists at 3 elements, edge values such as 0, -1, `MAX` and
-/// `""`) checks that the layout repeats and that the body does not branch on a bound value.
+/// Probes the body in several rounds and keeps a template only if it reproduces every
+/// round and the real call exactly. The learning round (every non-empty list at 2 elements,
+/// in descending order; distinct, large sentinels) teaches where each value goes; each of
+/// the [`CHECK_ROUNDS`] check rounds (lists at 3 elements, `[v0, v0, v1]` with `v0 > v1`,
+/// then at 1; every value from a class such as negative, zero, small, empty or punctuated
+/// text, the class turning with the round and the argument) checks that the layout repeats
+/// and that the body neither transforms a bound value nor branches on one.
 pub(crate) fn learn<F: Family, B: Backend>(
     args: &F::Args<'_>,
     body: Body<F>,
@@ -418,15 +421,24 @@ pub(crate) fn learn<F: Family, B: Backend>(
         let sentinels = SentinelTable::read(&access, sources, lists, names)?;
         let lens: Vec<usize> = (0..lists).map(|l| access.len(l)).collect();
         let template = Template::learn(&rec, &sentinels, &lens, names, B::ID.placeholder())?;
-        template.check(&access, &rec, "first probe")?;
+        template.check(&access, &rec, "learning probe")?;
         Ok(template)
     })?;
 
-    prober.round(3, true);
-    probe_round::<F, _>(args, &mut prober, |probe| {
-        let rec = Recording::of::<_, B>(&body(probe));
-        template.check(&Access::<F>(probe), &rec, "second probe")
-    })?;
+    // With nothing bound, every round's arguments would be the real call's.
+    if sources > 0 || lists > 0 {
+        for round in 1..=CHECK_ROUNDS {
+            prober.check_round(round);
+            probe_round::<F, _>(args, &mut prober, |probe| {
+                let rec = Recording::of::<_, B>(&body(probe));
+                template.check(
+                    &Access::<F>(probe),
+                    &rec,
+                    CHECK_ROUND_NAMES[round as usize - 1],
+                )
+            })?;
+        }
+    }
 
     let access = Access::<F>(args);
     template.check(&access, real, "real call")?;
@@ -436,6 +448,10 @@ pub(crate) fn learn<F: Family, B: Backend>(
     };
     Ok(template.with_fast_path(&access, real))
 }
+
+/// The check rounds' names in messages.
+const CHECK_ROUND_NAMES: [&str; CHECK_ROUNDS as usize] =
+    ["check round 1 (lists at 3)", "check round 2 (lists at 1)"];
 
 fn probe_round<F: Family, R>(
     args: &F::Args<'_>,

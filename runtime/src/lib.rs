@@ -223,7 +223,7 @@ pub use cache::DEFAULT_CAPACITY;
 pub use cached_query_macros::cached_query;
 pub use error::Uncacheable;
 pub use handle::{Cached, QueryArgs};
-pub use probe::{Probe, Prober};
+pub use probe::{CHECK_ROUNDS, Probe, Prober};
 #[cfg(feature = "rusqlite")]
 pub use rusqlite::{
     DEFAULT_STATEMENT_LIMIT, PrepareFailure, PreparedInventory, STATEMENTS_PER_LIST_SHAPE,

@@ -242,7 +242,7 @@ fn padded_queries_read_the_same_rows_on_sqlite() {
 }
 
 /// A body the compile-time lint would reject and the probe cannot see through: it adds a
-/// condition only for lists longer than 3 (the probe tries 2 and 3 elements).
+/// condition only for lists longer than 3 (the probe tries 1, 2 and 3 elements).
 #[cached_query(lint = false, verify = 1.0)]
 fn long_lists_differ(ids: &[i64]) -> SelectStatement {
     let mut q = Query::select();
