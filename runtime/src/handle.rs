@@ -51,11 +51,11 @@ pub trait Family: Sized + 'static {
 
     /// Runs `f` on arguments of the same shape as `real` whose bound values are fresh
     /// sentinels from `prober`.
-    fn probe<R>(
+    fn probe<__CqR>(
         real: &Self::Args<'_>,
         prober: &mut Prober,
-        f: &mut dyn FnMut(&Self::Args<'_>) -> R,
-    ) -> R;
+        f: &mut dyn FnMut(&Self::Args<'_>) -> __CqR,
+    ) -> __CqR;
 
     /// The body, if known before the first call (a body naming `Self` is not).
     fn body() -> Option<Body<Self>>;
