@@ -255,7 +255,7 @@ impl<F: Family> Bound<'_, F> {
             }
             Found::Verify(stored, key) => {
                 if let Some(filled) = fill(stored) {
-                    let (sql, values) = self.verify::<B, T>(cache, &key, stored, pad, filled);
+                    let (sql, values) = self.verify::<B, T>(cache, &key, stored, filled);
                     return (sql, values, None);
                 }
             }
@@ -335,6 +335,9 @@ impl<F: Family> Bound<'_, F> {
 
     /// A sampled hit: build uncached too and compare. On a mismatch the uncached result is
     /// returned, the shape is marked uncacheable, and the difference is logged and counted.
+    /// The comparison is with what the template renders for these arguments before any
+    /// padding and with inlined limits as the parameters sea-query binds: a padded or
+    /// inlined text differs from sea-query's on purpose.
     #[cold]
     #[inline(never)]
     fn verify<B: Backend, T: SqlText>(
@@ -342,24 +345,19 @@ impl<F: Family> Bound<'_, F> {
         cache: &'static FnCache<F::Key>,
         key: &(BackendId, F::Key),
         stored: &'static Stored,
-        padded: bool,
         (sql, values): (T, Vec<Value>),
     ) -> (T, Values) {
-        let (expected_sql, expected_values) = self.statement().build_with(B::default());
-        // A padded text differs from sea-query's on purpose: compare the unpadded one.
-        let same = if padded {
-            stored
-                .template
-                .fill::<String>(&Access::<F>(&self.args))
-                .is_some_and(|(s, v)| s == expected_sql && v == expected_values.0)
-        } else {
-            sql.as_ref() == expected_sql && values == expected_values.0
-        };
+        let expected = Recording::of::<_, B>(&self.statement());
+        let same = stored
+            .template
+            .check(&Access::<F>(&self.args), &expected, "verification")
+            .is_ok();
         cache.count_verified(!same);
         if same {
             cache.count_hit();
             return (sql, Values(values));
         }
+        let (expected_sql, expected_values) = expected.into_output();
         let cached_sql = stored
             .template
             .fill::<String>(&Access::<F>(&self.args))

@@ -116,8 +116,11 @@
 //!   difference (a body whose SQL depends on something the key does not hold, which neither
 //!   the lint nor the probe caught) returns the uncached result, marks the shape
 //!   uncacheable, counts it and logs an error with the function, the key and both SQL texts.
-//!   Off by default, and then free: the hit path reads one flag it reads anyway.
-//!   [`set_verify_rate`] sets a rate for the functions without the option.
+//!   The default is [`DEFAULT_VERIFY_RATE`]: every hit in a build with debug assertions, so
+//!   a test suite catches what the lint and the probe rounds missed; off in release builds,
+//!   and then free: the hit path reads one flag it reads anyway. [`set_verify_rate`] (or
+//!   `CACHED_QUERY_VERIFY`) sets a rate for the functions without the option, which wins
+//!   over the default.
 //! - `lint = false`: turn off the compile-time body check; the run-time check still guards
 //!   every shape.
 //! - `inline_limit = true`: write `LIMIT` and `OFFSET` values into the SQL text instead of
@@ -243,8 +246,8 @@ pub use rusqlite::{
 ))]
 pub use sea_query_sqlx::SqlxValues;
 pub use settings::{
-    DEFAULT_BYTE_BUDGET, byte_budget, is_enabled, pad_in, set_byte_budget, set_enabled, set_pad_in,
-    set_verify_rate, verify_rate,
+    DEFAULT_BYTE_BUDGET, DEFAULT_VERIFY_RATE, byte_budget, is_enabled, pad_in, set_byte_budget,
+    set_enabled, set_pad_in, set_verify_rate, verify_rate,
 };
 pub use shape_values::{NotEnumerable, SHAPE_LIMIT, ShapeValues};
 pub use statement::Statement;
