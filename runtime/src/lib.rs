@@ -82,10 +82,11 @@
 //! What the lint cannot see through (a call of your own function with a bound argument, a
 //! loop that adds one condition per list element) is left to the run-time check: the first
 //! call of every shape renders the body again with probe values, one learning round of
-//! distinct sentinels and [`CHECK_ROUNDS`] check rounds (every bound value from a class such
-//! as negative, zero, large, empty or punctuated text, lists at one, two and three elements,
-//! unsorted and with a duplicate; see [`Probe`]), and keeps the template only if all of them
-//! agree; otherwise that shape is served uncached, counted and logged.
+//! distinct sentinels (lists at two elements) and [`CHECK_ROUNDS`] check rounds (every bound
+//! value from a class such as negative, zero, small, empty or punctuated text; lists at three
+//! elements, unsorted and with a duplicate, then at one; see [`Probe`]), and keeps the
+//! template only if all of them agree; otherwise that shape is served uncached, counted and
+//! logged.
 //!
 //! A raw [`Value`](sea_query::Value) argument is bound as it is, except that PostgreSQL
 //! renders a `Value::Enum` with a cast (`$1::"mood"`): on PostgreSQL a call that binds an

@@ -88,13 +88,15 @@ pub trait Probe<'a>: Sized {
     ///
     /// Values need not be distinct, but should come from a different class of values for
     /// each round of one argument and for neighbouring arguments of one round (negative,
-    /// zero, small, large; empty, punctuated, mixed-case text), and the two values of a list
+    /// zero, small; empty, punctuated, mixed-case text), and the two values of a list
     /// should differ. The default alternates [`edge`](Self::edge) values and sentinels.
     fn class(round: u32, seed: u64) -> Self::Owned {
         let round = u64::from(round);
+        // Edge values, and a sentinel in one of the rounds for two arguments in three; edge
+        // indices differ by one between rounds and between a list's two values.
         match (round + seed / 2) % 3 {
             0 => Self::sentinel((1 << 45) + (round << 24) + seed),
-            k => Self::edge(seed * 4 + round * 2 + k),
+            _ => Self::edge(seed + round),
         }
     }
 
