@@ -70,6 +70,37 @@ fn stats_count_a_known_sequence_exactly() {
     );
 }
 
+/// No `verify` option, and no test of this binary sets a global rate.
+#[cached_query]
+fn verified_by_default(id: i64) -> SelectStatement {
+    Query::select()
+        .column(Post::Id)
+        .from(Post::Table)
+        .and_where(Expr::col(Post::Id).eq(id))
+        .to_owned()
+}
+
+/// Debug builds verify every hit by default; release builds verify none.
+#[test]
+fn debug_builds_verify_every_hit_by_default() {
+    for id in 1..=4 {
+        let h = verified_by_default(id);
+        assert_eq!(
+            h.build(PostgresQueryBuilder),
+            h.statement().build(PostgresQueryBuilder)
+        );
+    }
+    let r = row("verified_by_default");
+    assert_eq!((r.misses, r.hits, r.verify_failures), (1, 3, 0));
+    let (verified, rate) = if cfg!(debug_assertions) {
+        (3, 1.0)
+    } else {
+        (0, 0.0)
+    };
+    assert_eq!(r.verified, verified);
+    assert_eq!(cached_query::DEFAULT_VERIFY_RATE, rate);
+}
+
 #[cached_query(capacity = 2)]
 fn two_shapes(#[shape] column: u8, value: i64) -> SelectStatement {
     let col = match column % 3 {
