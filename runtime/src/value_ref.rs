@@ -106,7 +106,9 @@ impl ValueRef<'_> {
 /// followed by a cast to the enum's type: `$1::"mood"`) nor for an array of enums; a variant
 /// this crate cannot name (behind a sea-query feature it does not enable, such as
 /// `postgres-array`) counts as not plain too, so a template never serves it on Postgres.
-#[inline]
+/// Always inline: where a hit's `fill` knows the variant (a `u64` argument is always a
+/// `BigUnsigned`), the test folds away.
+#[inline(always)]
 pub(crate) fn postgres_binds_plainly(value: &Value) -> bool {
     match value {
         Value::Bool(_)
