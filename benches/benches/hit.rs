@@ -68,7 +68,7 @@ fn two_threads(c: &mut Criterion) {
 }
 
 /// Misses: every `miss` call is the first call of a fresh `#[shape]` value, so it renders,
-/// probes the body twice, learns and stores a template.
+/// probes the body (a learning round and two check rounds), learns and stores a template.
 fn misses(c: &mut Criterion) {
     let case = miss_case();
     prepare(&case);

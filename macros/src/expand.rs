@@ -145,6 +145,9 @@ impl Gen<'_> {
         let real = local("__cq_real");
         let prober = local("__cq_p");
         let callback = local("__cq_f");
+        // Prefixed: a type parameter named like one of the user's types (`R`) would capture
+        // it in the argument types the probe names.
+        let ret_param = local("__CqR");
         let cache = local("__CQ_CACHE");
         let clones: Vec<TokenStream> = f.args.iter().enumerate().map(|(n, a)| {
             let ident = &a.ident;
@@ -255,11 +258,11 @@ impl Gen<'_> {
                     }
 
                     #[allow(unused_variables)]
-                    fn probe<R>(
+                    fn probe<#ret_param>(
                         #real: &#anon,
                         #prober: &mut #p::Prober,
-                        #callback: &mut dyn ::core::ops::FnMut(&#anon) -> R,
-                    ) -> R {
+                        #callback: &mut dyn ::core::ops::FnMut(&#anon) -> #ret_param,
+                    ) -> #ret_param {
                         #probe_body
                     }
 

@@ -36,7 +36,7 @@ pub enum Uncacheable {
         "the SQL text depends on a bound value ({round}, {detail}): the body writes a value into the text (Expr::cust with format!, Order::Field, ...) or branches on it; mark the argument #[shape] or build that part in the caller"
     )]
     TextDiffers {
-        /// Which check failed: `"first probe"`, `"second probe"` or `"real call"`.
+        /// Which check failed: `"learning probe"`, `"check round 1 (lists at 3)"` (2, 3) or `"real call"`.
         round: &'static str,
         /// Where the texts differ.
         detail: String,
@@ -47,7 +47,7 @@ pub enum Uncacheable {
         "parameter {index} is not an argument passed through unchanged ({round}: {detail}): the body computes it from a bound argument or branches on one; compute the value in the caller or mark the argument #[shape]"
     )]
     ValueDiffers {
-        /// Which check failed: `"first probe"`, `"second probe"` or `"real call"`.
+        /// Which check failed: `"learning probe"`, `"check round 1 (lists at 3)"` (2, 3) or `"real call"`.
         round: &'static str,
         /// The 1-based parameter number.
         index: usize,

@@ -10,7 +10,7 @@ use sea_query::{Value, Values};
 use crate::backend::{Backend, BackendId};
 use crate::cache::{Entry, FnCache, FnMeta, HitCounter, Lookup, Stored};
 use crate::error::Uncacheable;
-use crate::probe::Prober;
+use crate::probe::{CHECK_ROUNDS, Prober};
 use crate::record::Recording;
 use crate::statement::Statement;
 use crate::template::{Names, SentinelTable, Source, SqlText, Template};
@@ -51,11 +51,11 @@ pub trait Family: Sized + 'static {
 
     /// Runs `f` on arguments of the same shape as `real` whose bound values are fresh
     /// sentinels from `prober`.
-    fn probe<R>(
+    fn probe<__CqR>(
         real: &Self::Args<'_>,
         prober: &mut Prober,
-        f: &mut dyn FnMut(&Self::Args<'_>) -> R,
-    ) -> R;
+        f: &mut dyn FnMut(&Self::Args<'_>) -> __CqR,
+    ) -> __CqR;
 
     /// The body, if known before the first call (a body naming `Self` is not).
     fn body() -> Option<Body<Self>>;
@@ -255,7 +255,7 @@ impl<F: Family> Bound<'_, F> {
             }
             Found::Verify(stored, key) => {
                 if let Some(filled) = fill(stored) {
-                    let (sql, values) = self.verify::<B, T>(cache, &key, stored, pad, filled);
+                    let (sql, values) = self.verify::<B, T>(cache, &key, stored, filled);
                     return (sql, values, None);
                 }
             }
@@ -335,6 +335,9 @@ impl<F: Family> Bound<'_, F> {
 
     /// A sampled hit: build uncached too and compare. On a mismatch the uncached result is
     /// returned, the shape is marked uncacheable, and the difference is logged and counted.
+    /// The comparison is with what the template renders for these arguments before any
+    /// padding and with inlined limits as the parameters sea-query binds: a padded or
+    /// inlined text differs from sea-query's on purpose.
     #[cold]
     #[inline(never)]
     fn verify<B: Backend, T: SqlText>(
@@ -342,24 +345,19 @@ impl<F: Family> Bound<'_, F> {
         cache: &'static FnCache<F::Key>,
         key: &(BackendId, F::Key),
         stored: &'static Stored,
-        padded: bool,
         (sql, values): (T, Vec<Value>),
     ) -> (T, Values) {
-        let (expected_sql, expected_values) = self.statement().build_with(B::default());
-        // A padded text differs from sea-query's on purpose: compare the unpadded one.
-        let same = if padded {
-            stored
-                .template
-                .fill::<String>(&Access::<F>(&self.args))
-                .is_some_and(|(s, v)| s == expected_sql && v == expected_values.0)
-        } else {
-            sql.as_ref() == expected_sql && values == expected_values.0
-        };
+        let expected = Recording::of::<_, B>(&self.statement());
+        let same = stored
+            .template
+            .check(&Access::<F>(&self.args), &expected, "verification")
+            .is_ok();
         cache.count_verified(!same);
         if same {
             cache.count_hit();
             return (sql, Values(values));
         }
+        let (expected_sql, expected_values) = expected.into_output();
         let cached_sql = stored
             .template
             .fill::<String>(&Access::<F>(&self.args))
@@ -394,10 +392,13 @@ enum Found<K> {
     Uncached,
 }
 
-/// Probes the body twice and keeps a template only if it reproduces both probes and the
-/// real call exactly. The first probe (lists at 2 elements, distinct sentinels) teaches where
-/// each value goes; the second (lists at 3 elements, edge values such as 0, -1, `MAX` and
-/// `""`) checks that the layout repeats and that the body does not branch on a bound value.
+/// Probes the body in several rounds and keeps a template only if it reproduces every
+/// round and the real call exactly. The learning round (every non-empty list at 2 elements,
+/// in descending order; distinct, large sentinels) teaches where each value goes; each of
+/// the [`CHECK_ROUNDS`] check rounds (lists at 3 elements, `[v0, v0, v1]` with `v0 > v1`,
+/// then at 1; every value from a class such as negative, zero, small, empty or punctuated
+/// text, the class turning with the round and the argument) checks that the layout repeats
+/// and that the body neither transforms a bound value nor branches on one.
 pub(crate) fn learn<F: Family, B: Backend>(
     args: &F::Args<'_>,
     body: Body<F>,
@@ -418,15 +419,24 @@ pub(crate) fn learn<F: Family, B: Backend>(
         let sentinels = SentinelTable::read(&access, sources, lists, names)?;
         let lens: Vec<usize> = (0..lists).map(|l| access.len(l)).collect();
         let template = Template::learn(&rec, &sentinels, &lens, names, B::ID.placeholder())?;
-        template.check(&access, &rec, "first probe")?;
+        template.check(&access, &rec, "learning probe")?;
         Ok(template)
     })?;
 
-    prober.round(3, true);
-    probe_round::<F, _>(args, &mut prober, |probe| {
-        let rec = Recording::of::<_, B>(&body(probe));
-        template.check(&Access::<F>(probe), &rec, "second probe")
-    })?;
+    // With nothing bound, every round's arguments would be the real call's.
+    if sources > 0 || lists > 0 {
+        for round in 1..=CHECK_ROUNDS {
+            prober.check_round(round);
+            probe_round::<F, _>(args, &mut prober, |probe| {
+                let rec = Recording::of::<_, B>(&body(probe));
+                template.check(
+                    &Access::<F>(probe),
+                    &rec,
+                    CHECK_ROUND_NAMES[round as usize - 1],
+                )
+            })?;
+        }
+    }
 
     let access = Access::<F>(args);
     template.check(&access, real, "real call")?;
@@ -436,6 +446,10 @@ pub(crate) fn learn<F: Family, B: Backend>(
     };
     Ok(template.with_fast_path(&access, real))
 }
+
+/// The check rounds' names in messages.
+const CHECK_ROUND_NAMES: [&str; CHECK_ROUNDS as usize] =
+    ["check round 1 (lists at 3)", "check round 2 (lists at 1)"];
 
 fn probe_round<F: Family, R>(
     args: &F::Args<'_>,

@@ -84,9 +84,16 @@
 //! A `for` loop over a list may add one `INSERT` row per element and nothing else. What the
 //! analysis cannot see (your own types' methods named like sea-query's, `lint = false`) is
 //! left to the run-time check: the first call of every shape renders the body again with
-//! probe values in several rounds and keeps the template only if all of them agree;
-//! otherwise that shape is served uncached, counted and logged. `docs/soundness.md` in the
-//! repository explains each rule and what each check catches.
+//! probe values, one learning round of distinct sentinels (lists at two elements) and
+//! [`CHECK_ROUNDS`] check rounds (every bound value from a class such as negative, zero,
+//! small, empty or punctuated text; lists at three elements, unsorted and with a duplicate,
+//! then at one; see [`Probe`]), and keeps the template only if all of them agree; otherwise
+//! that shape is served uncached, counted and logged. `docs/soundness.md` in the repository
+//! explains each rule and what each check catches.
+//!
+//! A raw [`Value`](sea_query::Value) argument is bound as it is, except that PostgreSQL
+//! renders a `Value::Enum` with a cast (`$1::"mood"`): on PostgreSQL a call that binds an
+//! enum value takes the uncached path.
 //!
 //! The body must depend on its arguments only. Anything else it reads (a `static`, a
 //! thread-local, the clock, configuration) is not in the key, and neither the lint nor the
@@ -113,8 +120,11 @@
 //!   difference (a body whose SQL depends on something the key does not hold, which neither
 //!   the lint nor the probe caught) returns the uncached result, marks the shape
 //!   uncacheable, counts it and logs an error with the function, the key and both SQL texts.
-//!   Off by default, and then free: the hit path reads one flag it reads anyway.
-//!   [`set_verify_rate`] sets a rate for the functions without the option.
+//!   The default is [`DEFAULT_VERIFY_RATE`]: every hit in a build with debug assertions, so
+//!   a test suite catches what the lint and the probe rounds missed; off in release builds,
+//!   and then free: the hit path reads one flag it reads anyway. [`set_verify_rate`] (or
+//!   `CACHED_QUERY_VERIFY`) sets a rate for the functions without the option, which wins
+//!   over the default.
 //! - `lint = false`: turn off the compile-time body check; the run-time check still guards
 //!   every shape.
 //! - `inline_limit = true`: write `LIMIT` and `OFFSET` values into the SQL text instead of
@@ -227,7 +237,7 @@ pub use cache::DEFAULT_CAPACITY;
 pub use cached_query_macros::cached_query;
 pub use error::Uncacheable;
 pub use handle::{Cached, QueryArgs};
-pub use probe::{Probe, Prober};
+pub use probe::{CHECK_ROUNDS, Probe, Prober};
 #[cfg(feature = "rusqlite")]
 pub use rusqlite::{
     DEFAULT_STATEMENT_LIMIT, PrepareFailure, PreparedInventory, STATEMENTS_PER_LIST_SHAPE,
@@ -240,8 +250,8 @@ pub use rusqlite::{
 ))]
 pub use sea_query_sqlx::SqlxValues;
 pub use settings::{
-    DEFAULT_BYTE_BUDGET, byte_budget, is_enabled, pad_in, set_byte_budget, set_enabled, set_pad_in,
-    set_verify_rate, verify_rate,
+    DEFAULT_BYTE_BUDGET, DEFAULT_VERIFY_RATE, byte_budget, is_enabled, pad_in, set_byte_budget,
+    set_enabled, set_pad_in, set_verify_rate, verify_rate,
 };
 pub use shape_values::{NotEnumerable, SHAPE_LIMIT, ShapeValues};
 pub use statement::Statement;

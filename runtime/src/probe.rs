@@ -1,22 +1,46 @@
-//! Sentinel values for probing a query function's body.
+//! Sentinel and check values for probing a query function's body.
 //!
-//! On the first call of a shape the cache runs the body again with *sentinel* arguments:
-//! values distinct per argument, per list element and per probe round. Finding each sentinel
-//! in the rendered statement tells which placeholder each argument feeds; anything else (a
-//! value the body computed, a value written into the SQL text) makes the shape uncacheable.
+//! On the first call of a shape the cache runs the body again with probe arguments, in
+//! several independent rounds. The *learning* round gives every bound value and list element
+//! a *sentinel*: values distinct per argument and per element, with every non-empty list at
+//! two elements (in descending order). Finding each sentinel in the rendered statement tells
+//! which placeholder each argument feeds. The *check* rounds ([`CHECK_ROUNDS`] of them) then
+//! give every bound value a value from a class (negative, zero, small; for text: leading `@`
+//! or `#`, trailing punctuation and spaces, mixed case, quotes, non-ASCII, the empty string),
+//! a different class for each argument of a round and for each round of an argument, and
+//! lists at three elements, unsorted and with a duplicate (`[b, b, a]`), then at one: with
+//! the learning round, every non-empty list is probed at one, two and three elements. The learned template is kept
+//! only if it reproduces every check round exactly; anything else (a value the body
+//! transforms, a value written into the SQL text, a branch on a bound value) makes the shape
+//! uncacheable.
 
 use std::borrow::Cow;
+
+/// The number of check rounds after the learning round. Each costs one more run and render
+/// of the body on the first call of a shape.
+pub const CHECK_ROUNDS: u32 = 2;
+
+/// The length every non-empty list gets in check round `round` (1-based): 3, then 1 (the
+/// learning round has 2). Fixed-size arrays keep their length.
+pub(crate) fn check_list_len(round: u32) -> usize {
+    match round {
+        1 => 3,
+        _ => 1,
+    }
+}
 
 /// A type whose values can stand in for a bound argument while the cache probes a body.
 ///
 /// `#[cached_query]` needs this for every argument whose value is bound (not in the cache
 /// key), and for the elements of list arguments. It is implemented for the integer and float
-/// types, `char`, `String`, `&str`, `Cow<str>`, `Vec<u8>`, `&[u8]` and `Option<T>`.
+/// types, `char`, `String`, `&str`, `Cow<str>`, `Vec<u8>`, `&[u8]`, [`sea_query::Value`] and
+/// `Option<T>`.
 ///
 /// A sentinel must convert into a [`sea_query::Value`] that no other seed produces and that
 /// differs from any constant a query would contain; two seeds that collide make the shape
-/// uncacheable (never wrong). Implement it for your own value types, usually by wrapping an
-/// existing sentinel:
+/// uncacheable (never wrong). The check rounds use [`class`](Self::class): ordinary and
+/// extreme values that a body might transform or branch on. Implement it for your own value
+/// types, usually by wrapping an existing implementation:
 ///
 /// ```
 /// use cached_query::Probe;
@@ -32,10 +56,12 @@ use std::borrow::Cow;
 /// impl<'a> Probe<'a> for UserId {
 ///     type Owned = UserId;
 ///     fn sentinel(seed: u64) -> UserId { UserId(<i64 as Probe>::sentinel(seed)) }
+///     fn class(round: u32, seed: u64) -> UserId { UserId(<i64 as Probe>::class(round, seed)) }
 ///     fn view(owned: &'a UserId) -> UserId { *owned }
 /// }
 ///
 /// assert_ne!(UserId::sentinel(1).0, UserId::sentinel(2).0);
+/// assert_ne!(UserId::class(1, 0).0, UserId::class(2, 0).0);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be probed by `#[cached_query]`",
@@ -49,19 +75,56 @@ pub trait Probe<'a>: Sized {
     /// The sentinel for `seed`; distinct seeds must give distinct values.
     fn sentinel(seed: u64) -> Self::Owned;
 
-    /// An ordinary or extreme value (0, -1, `MAX`, `""`, ...) for the verification round,
-    /// which checks the learned template against values a body might branch on. Need not be
-    /// distinct; defaults to [`sentinel`](Self::sentinel).
+    /// An ordinary or extreme value (0, -1, `MAX`, `""`, ...). Need not be distinct; defaults
+    /// to [`sentinel`](Self::sentinel). Used by the default [`class`](Self::class).
     fn edge(seed: u64) -> Self::Owned {
         Self::sentinel(seed)
+    }
+
+    /// The value for check round `round` (1 to [`CHECK_ROUNDS`]) at `seed`: `seed / 2` is
+    /// the argument's position among the round's probed arguments, and `seed % 2` which of
+    /// the two values a list is made of (a list of three is `[v0, v0, v1]`, of two `[v0, v1]`,
+    /// of one `[v0]`; ideally `v0 > v1`, so the list is unsorted).
+    ///
+    /// Values need not be distinct, but should come from a different class of values for
+    /// each round of one argument and for neighbouring arguments of one round (negative,
+    /// zero, small; empty, punctuated, mixed-case text), and the two values of a list
+    /// should differ. The default alternates [`edge`](Self::edge) values and sentinels.
+    fn class(round: u32, seed: u64) -> Self::Owned {
+        let round = u64::from(round);
+        // Edge values, and a sentinel in one of the rounds for two arguments in three; edge
+        // indices differ by one between rounds and between a list's two values.
+        match (round + seed / 2) % 3 {
+            0 => Self::sentinel((1 << 45) + (round << 24) + seed),
+            _ => Self::edge(seed + round),
+        }
     }
 
     /// The argument value seen by the body.
     fn view(owned: &'a Self::Owned) -> Self;
 }
 
+/// Picks a check value from `groups`, one group of `(v0, v1)` pairs (`v0 > v1`) per check
+/// round: the argument's group turns with the round, so every argument sees each group once
+/// over the check rounds and neighbouring arguments see different groups in each round; the
+/// pair within a group varies with the argument.
+fn pick<T: Clone, const N: usize>(
+    groups: &[[(T, T); N]; CHECK_ROUNDS as usize],
+    round: u32,
+    seed: u64,
+) -> T {
+    let arg = seed / 2;
+    let group = &groups[((u64::from(round) + arg) % u64::from(CHECK_ROUNDS)) as usize];
+    let (v0, v1) = &group[((arg / u64::from(CHECK_ROUNDS)) % N as u64) as usize];
+    if seed.is_multiple_of(2) {
+        v0.clone()
+    } else {
+        v1.clone()
+    }
+}
+
 macro_rules! probe_owned {
-    ($($ty:ty => |$seed:ident| $make:expr, edges $edges:expr;)*) => {$(
+    ($($ty:ty => |$seed:ident| $make:expr, edges $edges:expr, classes $classes:expr;)*) => {$(
         impl<'a> Probe<'a> for $ty {
             type Owned = $ty;
             #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
@@ -72,6 +135,9 @@ macro_rules! probe_owned {
                 let edges = $edges;
                 edges[(seed % edges.len() as u64) as usize].clone()
             }
+            fn class(round: u32, seed: u64) -> $ty {
+                pick(&$classes, round, seed)
+            }
             fn view(owned: &'a $ty) -> $ty {
                 owned.clone()
             }
@@ -81,28 +147,58 @@ macro_rules! probe_owned {
 
 // Sentinels are large, odd-looking numbers: far from the constants queries contain (0, 1,
 // 10, 100, ...). Narrow types wrap around; a collision is detected and reported.
+// Check classes, in two groups (one per check round; the large values are the learning
+// round's sentinels): negative (for an unsigned type: extreme and middling), then zero and
+// small. Each pair is `(v0, v1)` with `v0 > v1`.
 probe_owned! {
-    i8 => |seed| 37 + (seed % 90) as i8, edges [0, 1, -1, 2, i8::MAX, i8::MIN, 10, -10];
-    i16 => |seed| 20_011 + (seed % 12_000) as i16, edges [0, 1, -1, 2, i16::MAX, i16::MIN, 100, -100];
+    i8 => |seed| 37 + (seed % 90) as i8, edges [0, 1, -1, 2, i8::MAX, i8::MIN, 10, -10],
+        classes [[(-1, i8::MIN), (-100, -101)], [(0, -3), (7, 1)]];
+    i16 => |seed| 20_011 + (seed % 12_000) as i16, edges [0, 1, -1, 2, i16::MAX, i16::MIN, 100, -100],
+        classes [[(-1, i16::MIN), (-100, -101)], [(0, -3), (7, 1)]];
     i32 => |seed| 1_734_000_011 + (seed % 400_000_000) as i32,
-        edges [0, 1, -1, 2, i32::MAX, i32::MIN, 100, -100, 1000];
+        edges [0, 1, -1, 2, i32::MAX, i32::MIN, 100, -100, 1000],
+        classes [[(-1, i32::MIN), (-100, -101)], [(0, -3), (7, 1)]];
     i64 => |seed| 7_340_000_000_011 + (seed % (1 << 40)) as i64,
-        edges [0, 1, -1, 2, i64::MAX, i64::MIN, 100, -100, 1000];
-    u8 => |seed| 131 + (seed % 120) as u8, edges [0, 1, 2, u8::MAX, 10];
-    u16 => |seed| 40_011 + (seed % 25_000) as u16, edges [0, 1, 2, u16::MAX, 100];
-    u32 => |seed| 3_400_000_011 + (seed % 800_000_000) as u32, edges [0, 1, 2, u32::MAX, 100, 1000];
-    u64 => |seed| 9_007_199_254_740_993 + seed % (1 << 50), edges [0, 1, 2, u64::MAX, 100, 1000];
+        edges [0, 1, -1, 2, i64::MAX, i64::MIN, 100, -100, 1000],
+        classes [[(-1, i64::MIN), (-100, -101)], [(0, -3), (7, 1)]];
+    u8 => |seed| 131 + (seed % 120) as u8, edges [0, 1, 2, u8::MAX, 10],
+        classes [[(u8::MAX, 100), (99, 2)], [(7, 0), (1, 0)]];
+    u16 => |seed| 40_011 + (seed % 25_000) as u16, edges [0, 1, 2, u16::MAX, 100],
+        classes [[(u16::MAX, 100), (99, 2)], [(7, 0), (1, 0)]];
+    u32 => |seed| 3_400_000_011 + (seed % 800_000_000) as u32, edges [0, 1, 2, u32::MAX, 100, 1000],
+        classes [[(u32::MAX, 100), (99, 2)], [(7, 0), (1, 0)]];
+    u64 => |seed| 9_007_199_254_740_993 + seed % (1 << 50), edges [0, 1, 2, u64::MAX, 100, 1000],
+        classes [[(u64::MAX, 100), (99, 2)], [(7, 0), (1, 0)]];
     f32 => |seed| 1_000_000.25 + (seed % 1_000_000) as f32,
-        edges [0.0, 1.0, -1.0, 0.5, f32::MAX, f32::MIN, 100.0];
+        edges [0.0, 1.0, -1.0, 0.5, f32::MAX, f32::MIN, 100.0],
+        classes [[(-1.0, f32::MIN), (-100.25, -1.0e9)], [(0.0, -0.5), (0.5, 0.0)]];
     f64 => |seed| 987_654_321.125 + (seed % (1 << 40)) as f64,
-        edges [0.0, 1.0, -1.0, 0.5, f64::MAX, f64::MIN, 100.0];
+        edges [0.0, 1.0, -1.0, 0.5, f64::MAX, f64::MIN, 100.0],
+        classes [[(-1.0, f64::MIN), (-100.25, -1.0e15)], [(0.0, -0.5), (0.5, 0.0)]];
     // ASCII only: sea-query 1.0 writes an inlined `char` as one byte.
     char => |seed| char::from(b'!' + (seed % 94) as u8),
-        edges ['a', '0', ' ', '\''];
+        edges ['a', '0', ' ', '\''],
+        classes [[('@', ' '), ('#', '"')], [('a', 'Z'), ('0', '\'')]];
+    // Text: a leading `@` or `#`, trailing punctuation and spaces, mixed case; then the
+    // empty string, leading spaces, quotes, non-ASCII.
     String => |seed| format!("cq-probe-{seed}"),
-        edges [String::new(), "a".to_owned(), "0".to_owned(), "O'Brien".to_owned(), "ünï".to_owned()];
+        edges [String::new(), "a".to_owned(), "0".to_owned(), "O'Brien".to_owned(), "ünï".to_owned()],
+        classes [
+            [
+                ("@Bob.Smith, ".to_owned(), "#MiXed-Case! ".to_owned()),
+                ("#Tag-Ünï ".to_owned(), "\"quoted\", ".to_owned()),
+            ],
+            [
+                (String::new(), " Zürich-Ω 'q' ".to_owned()),
+                ("  O'Brien \"Ω\" MiXed  ".to_owned(), String::new()),
+            ],
+        ];
     Vec<u8> => |seed| format!("cq-probe-{seed}").into_bytes(),
-        edges [Vec::new(), vec![0u8], b"a".to_vec()];
+        edges [Vec::new(), vec![0u8], b"a".to_vec()],
+        classes [
+            [(b"@bob ".to_vec(), b"#X".to_vec()), (vec![0xff, 0], vec![0x80])],
+            [(b"a".to_vec(), Vec::new()), (vec![0], Vec::new())],
+        ];
 }
 
 impl<'a> Probe<'a> for &'a str {
@@ -112,6 +208,9 @@ impl<'a> Probe<'a> for &'a str {
     }
     fn edge(seed: u64) -> String {
         String::edge(seed)
+    }
+    fn class(round: u32, seed: u64) -> String {
+        String::class(round, seed)
     }
     fn view(owned: &'a String) -> &'a str {
         owned
@@ -126,6 +225,9 @@ impl<'a> Probe<'a> for &'a [u8] {
     fn edge(seed: u64) -> Vec<u8> {
         Vec::<u8>::edge(seed)
     }
+    fn class(round: u32, seed: u64) -> Vec<u8> {
+        Vec::<u8>::class(round, seed)
+    }
     fn view(owned: &'a Vec<u8>) -> &'a [u8] {
         owned
     }
@@ -138,6 +240,9 @@ impl<'a> Probe<'a> for Cow<'a, str> {
     }
     fn edge(seed: u64) -> String {
         String::edge(seed)
+    }
+    fn class(round: u32, seed: u64) -> String {
+        String::class(round, seed)
     }
     fn view(owned: &'a String) -> Cow<'a, str> {
         Cow::Borrowed(owned)
@@ -152,13 +257,17 @@ impl<'a, T: Probe<'a, Owned = T> + 'a> Probe<'a> for &'a T {
     fn edge(seed: u64) -> T {
         T::edge(seed)
     }
+    fn class(round: u32, seed: u64) -> T {
+        T::class(round, seed)
+    }
     fn view(owned: &'a T) -> &'a T {
         owned
     }
 }
 
-/// A raw [`Value`](sea_query::Value) argument is probed as a big integer; a variant that
-/// renders differently (a Postgres enum) makes the shape uncacheable, never wrong.
+/// A raw [`Value`](sea_query::Value) argument is probed as a big integer. A variant that
+/// PostgreSQL renders differently (`Value::Enum`, bound with a cast) is never filled into a
+/// Postgres template: such a call takes the uncached path, never a wrong one.
 impl<'a> Probe<'a> for sea_query::Value {
     type Owned = sea_query::Value;
     fn sentinel(seed: u64) -> sea_query::Value {
@@ -166,6 +275,9 @@ impl<'a> Probe<'a> for sea_query::Value {
     }
     fn edge(seed: u64) -> sea_query::Value {
         i64::edge(seed).into()
+    }
+    fn class(round: u32, seed: u64) -> sea_query::Value {
+        i64::class(round, seed).into()
     }
     fn view(owned: &'a sea_query::Value) -> sea_query::Value {
         owned.clone()
@@ -179,6 +291,9 @@ impl<'a, T: Probe<'a>> Probe<'a> for Option<T> {
     }
     fn edge(seed: u64) -> T::Owned {
         T::edge(seed)
+    }
+    fn class(round: u32, seed: u64) -> T::Owned {
+        T::class(round, seed)
     }
     fn view(owned: &'a T::Owned) -> Option<T> {
         Some(T::view(owned))
@@ -194,12 +309,15 @@ impl<'a, T: Probe<'a>> Probe<'a> for Option<T> {
 ))]
 mod external;
 
-/// Hands out probe seeds and list lengths while one probe round runs.
+/// Hands out probe values and list lengths while one probe round runs.
 #[derive(Debug)]
 pub struct Prober {
     next_seed: u64,
     list_len: usize,
-    edges: bool,
+    /// 0 while sentinels are handed out; the check round (1 to [`CHECK_ROUNDS`]) otherwise.
+    check: u32,
+    /// The probed arguments handed out so far in this check round.
+    arg: u64,
 }
 
 impl Prober {
@@ -207,7 +325,8 @@ impl Prober {
         Prober {
             next_seed: 1,
             list_len: 2,
-            edges: false,
+            check: 0,
+            arg: 0,
         }
     }
 
@@ -216,40 +335,60 @@ impl Prober {
     pub(crate) fn enumerating() -> Self {
         Prober {
             next_seed: 500,
-            list_len: 2,
-            edges: false,
+            ..Prober::new()
         }
     }
 
-    /// Starts the next round: every non-empty list gets `list_len` elements, and values are
-    /// edge values instead of sentinels if `edges`. Seeds keep counting, so no sentinel
-    /// repeats across rounds.
-    pub(crate) fn round(&mut self, list_len: usize, edges: bool) {
-        self.list_len = list_len;
-        self.edges = edges;
+    /// Starts check round `round` (1 to [`CHECK_ROUNDS`]): every non-empty list gets
+    /// [`check_list_len`] elements, and values come from [`Probe::class`].
+    pub(crate) fn check_round(&mut self, round: u32) {
+        self.check = round;
+        self.list_len = check_list_len(round);
+        self.arg = 0;
     }
 
-    /// A fresh sentinel of type `T`.
+    /// A fresh sentinel of type `T` (in a check round, the next argument's check value).
     pub fn sentinel<'a, T: Probe<'a>>(&mut self) -> T::Owned {
+        if self.check > 0 {
+            let arg = self.next_arg();
+            return T::class(self.check, arg * 2);
+        }
         let seed = self.next_seed;
         self.next_seed += 1;
-        if self.edges {
-            T::edge(seed)
-        } else {
-            T::sentinel(seed)
-        }
+        T::sentinel(seed)
     }
 
-    /// Sentinels for a list whose real length is `real_len`: none if the list is empty (its
+    /// Values for a list whose real length is `real_len`: none if the list is empty (its
     /// emptiness is part of the key), otherwise this round's length.
     pub fn sentinels<'a, T: Probe<'a>>(&mut self, real_len: usize) -> Vec<T::Owned> {
         let len = if real_len == 0 { 0 } else { self.list_len };
-        (0..len).map(|_| self.sentinel::<T>()).collect()
+        self.list::<T>(len)
     }
 
-    /// Sentinels for a fixed-size array argument: exactly `len` of them, every round.
+    /// Values for a fixed-size array argument: exactly `len` of them, every round.
     pub fn fixed<'a, T: Probe<'a>>(&mut self, len: usize) -> Vec<T::Owned> {
-        (0..len).map(|_| self.sentinel::<T>()).collect()
+        self.list::<T>(len)
+    }
+
+    /// `len` distinct sentinels, in descending order of seed (so a body that sorts the list
+    /// changes it); in a check round `[v0, .., v0, v1]` (one argument's two class values:
+    /// duplicates, and unsorted where `v0 > v1`).
+    fn list<'a, T: Probe<'a>>(&mut self, len: usize) -> Vec<T::Owned> {
+        if self.check == 0 {
+            let mut list: Vec<T::Owned> = (0..len).map(|_| self.sentinel::<T>()).collect();
+            list.reverse();
+            return list;
+        }
+        let arg = self.next_arg();
+        (0..len)
+            .map(|j| T::class(self.check, arg * 2 + u64::from(j > 0 && j + 1 == len)))
+            .collect()
+    }
+
+    fn next_arg(&mut self) -> u64 {
+        let arg = self.arg;
+        self.arg += 1;
+        arg
     }
 }
 
@@ -290,11 +429,65 @@ mod tests {
         let a: Vec<String> = p.sentinels::<&str>(5);
         assert_eq!(a.len(), 2);
         assert!(p.sentinels::<i64>(0).is_empty());
-        p.round(3, false);
-        let b = p.sentinels::<i64>(1);
-        assert_eq!(b.len(), 3);
         let s: String = p.sentinel::<&str>();
         assert!(!a.contains(&s));
         assert_eq!(<&str as Probe>::view(&s), s.as_str());
+        let lens: Vec<usize> = (1..=CHECK_ROUNDS)
+            .map(|round| {
+                p.check_round(round);
+                p.sentinels::<i64>(1).len()
+            })
+            .collect();
+        assert_eq!(lens, [3, 1]);
+        p.check_round(1);
+        assert_eq!(p.fixed::<i64>(4).len(), 4);
+    }
+
+    /// Check rounds: every argument gets a different value in each round, neighbouring
+    /// arguments differ within a round, and a list of three is `[v0, v0, v1]`, `v0 > v1`.
+    fn check_values<T>()
+    where
+        T: for<'a> Probe<'a, Owned = T> + Into<Value> + Clone + PartialOrd + std::fmt::Debug,
+    {
+        for arg in 0..12u64 {
+            let rounds: Vec<Value> = (1..=CHECK_ROUNDS)
+                .map(|r| T::class(r, arg * 2).into())
+                .collect();
+            let distinct: HashSet<&Value> = rounds.iter().collect();
+            assert_eq!(distinct.len(), rounds.len(), "{rounds:?}");
+            for r in 1..=CHECK_ROUNDS {
+                let next: Value = T::class(r, arg * 2 + 2).into();
+                assert_ne!(rounds[r as usize - 1], next, "round {r}, argument {arg}");
+            }
+        }
+        let mut p = Prober::new();
+        for r in 1..=CHECK_ROUNDS {
+            p.check_round(r);
+            let list = p.fixed::<T>(3);
+            assert!(list[0] == list[1] && list[0] > list[2], "{list:?}");
+        }
+    }
+
+    #[test]
+    fn check_rounds_vary() {
+        check_values::<i8>();
+        check_values::<i16>();
+        check_values::<i32>();
+        check_values::<i64>();
+        check_values::<u8>();
+        check_values::<u16>();
+        check_values::<u32>();
+        check_values::<u64>();
+        check_values::<f32>();
+        check_values::<f64>();
+        check_values::<char>();
+        check_values::<Vec<u8>>();
+        // Text: every argument sees a leading `@` and the empty string or a leading space.
+        for arg in 0..6u64 {
+            let all: Vec<String> = (1..=CHECK_ROUNDS)
+                .map(|r| String::class(r, arg * 2))
+                .collect();
+            assert!(all.iter().any(|s| s.starts_with(['@', '#'])), "{all:?}");
+        }
     }
 }

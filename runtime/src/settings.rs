@@ -10,11 +10,18 @@ const PAD_IN: u8 = 4;
 const VERIFY: u8 = 8;
 
 /// `READ` once the environment has been read; `OFF` while caching is off; `PAD_IN` while
-/// padding is on for every function; `VERIFY` while a global verification rate is set.
+/// padding is on for every function; `VERIFY` once a global verification rate has been set
+/// (even `0.0`: an explicit rate replaces [`DEFAULT_VERIFY_RATE`]).
 static FLAGS: AtomicU8 = AtomicU8::new(0);
 
 /// The global verification rate, as `f64` bits.
 static VERIFY_RATE: AtomicU64 = AtomicU64::new(0);
+
+/// The verification rate of a function with no `verify = ...` option while no global rate
+/// is set ([`set_verify_rate`], `CACHED_QUERY_VERIFY`): `1.0` in builds with debug
+/// assertions (every hit is also built uncached and compared, so a test suite catches any
+/// body the lint and the probe rounds missed), `0.0` (off, and free) in release builds.
+pub const DEFAULT_VERIFY_RATE: f64 = if cfg!(debug_assertions) { 1.0 } else { 0.0 };
 
 /// The default global byte budget: 64 MiB of templates over all cached functions.
 pub const DEFAULT_BYTE_BUDGET: usize = 64 << 20;
@@ -42,7 +49,7 @@ impl Flags {
         match own {
             Some(rate) => rate,
             None if self.0 & VERIFY != 0 => f64::from_bits(VERIFY_RATE.load(Relaxed)),
-            None => 0.0,
+            None => DEFAULT_VERIFY_RATE,
         }
     }
 }
@@ -75,7 +82,7 @@ fn read_environment() -> Flags {
     if let Some(rate) = std::env::var("CACHED_QUERY_VERIFY")
         .ok()
         .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|r| *r > 0.0 && *r <= 1.0)
+        .filter(|r| (0.0..=1.0).contains(r))
     {
         VERIFY_RATE.store(rate.to_bits(), Relaxed);
         bits |= VERIFY;
@@ -142,14 +149,18 @@ pub fn pad_in() -> bool {
 
 /// Sets the fraction of hits, for functions without their own `verify = ...` option, that
 /// are also built uncached and compared (see the crate documentation, "Options"). `0.0`
-/// turns it off; the rate is clamped to `0.0..=1.0`, and NaN counts as `0.0`.
+/// turns it off; the rate is clamped to `0.0..=1.0`, and NaN counts as `0.0`. Until a rate
+/// is set, it is [`DEFAULT_VERIFY_RATE`]: every hit in a build with debug assertions, none
+/// in a release build.
 ///
-/// The environment variable `CACHED_QUERY_VERIFY=0.001` sets the initial rate.
+/// The environment variable `CACHED_QUERY_VERIFY=0.001` sets the initial rate (`0` turns
+/// the debug builds' default off).
 ///
 /// ```
 /// cached_query::set_verify_rate(0.001);
 /// assert_eq!(cached_query::verify_rate(), 0.001);
 /// cached_query::set_verify_rate(0.0);
+/// assert_eq!(cached_query::verify_rate(), 0.0);
 /// ```
 pub fn set_verify_rate(rate: f64) {
     flags();
@@ -159,10 +170,11 @@ pub fn set_verify_rate(rate: f64) {
         rate.clamp(0.0, 1.0)
     };
     VERIFY_RATE.store(rate.to_bits(), Relaxed);
-    set_bit(VERIFY, rate > 0.0);
+    set_bit(VERIFY, true);
 }
 
-/// The global verification rate (see [`set_verify_rate`]).
+/// The global verification rate (see [`set_verify_rate`]): [`DEFAULT_VERIFY_RATE`] until
+/// one is set.
 pub fn verify_rate() -> f64 {
     Flags(FLAGS.load(Relaxed) | READ).verify_rate(None)
 }

@@ -37,6 +37,32 @@ pub(crate) trait Source {
     fn elem(&self, list: u16, index: usize) -> Option<Value> {
         self.elem_ref(list, index).map(ValueRef::into_owned)
     }
+
+    /// [`value`](Self::value) for a template of `numbered` placeholders (Postgres): `None`
+    /// for a value that builder does not bind as one plain parameter (a `Value::Enum` is
+    /// bound as text followed by a cast, `$1::"mood"`), so the call takes the uncached path.
+    /// Only the catch-all [`ValueRef::Value`] can hold such a value: the check costs nothing
+    /// on a value of a known variant.
+    #[inline(always)]
+    fn bound(&self, source: u16, numbered: bool) -> Option<Value> {
+        plain(self.value_ref(source)?, numbered)
+    }
+
+    /// [`elem`](Self::elem), checked as [`bound`](Self::bound) checks a value.
+    #[inline(always)]
+    fn bound_elem(&self, list: u16, index: usize, numbered: bool) -> Option<Value> {
+        plain(self.elem_ref(list, index)?, numbered)
+    }
+}
+
+/// `value` as sea-query binds it, unless `numbered` (Postgres) and the builder renders it
+/// other than as one plain placeholder.
+#[inline(always)]
+fn plain(value: ValueRef<'_>, numbered: bool) -> Option<Value> {
+    match value {
+        ValueRef::Value(v) if numbered && !crate::value_ref::postgres_binds_plainly(&v) => None,
+        v => Some(v.into_owned()),
+    }
 }
 
 /// Names used in diagnostics: bound sources and lists, in the macro's order.
@@ -470,6 +496,7 @@ impl Template {
             // out) leaves a placeholder, clears `ok`, and the call takes the uncached path.
             let mut values = Vec::with_capacity(self.fast.values);
             let mut ok = true;
+            let numbered = self.numbered;
             for run in &*self.fast.runs {
                 match *run {
                     Run::Singles { start, end } => {
@@ -481,24 +508,26 @@ impl Template {
                         values.extend(singles.iter().map(|single| match single {
                             Single::Scalar(c) => c.value(),
                             Single::Const(v) => v.clone(),
-                            Single::Arg(s) => match src.value(*s) {
+                            Single::Arg(s) => match src.bound(*s, numbered) {
                                 Some(v) => v,
                                 None => missing(),
                             },
-                            Single::Elem(l, j) => match src.elem(*l, *j) {
+                            Single::Elem(l, j) => match src.bound_elem(*l, *j, numbered) {
                                 Some(v) => v,
                                 None => missing(),
                             },
                         }));
                     }
                     Run::Elems { list, start, end } => {
-                        values.extend((start..end).map(|j| match src.elem(list, j) {
-                            Some(v) => v,
-                            None => {
-                                ok = false;
-                                Value::Bool(None)
-                            }
-                        }));
+                        values.extend((start..end).map(
+                            |j| match src.bound_elem(list, j, numbered) {
+                                Some(v) => v,
+                                None => {
+                                    ok = false;
+                                    Value::Bool(None)
+                                }
+                            },
+                        ));
                     }
                 }
             }
@@ -631,14 +660,15 @@ impl Template {
                         // then the placeholders.
                         let first = out.values.len();
                         let mut ok = true;
-                        out.values
-                            .extend((0..len).map(|j| match src.elem(*list, j) {
+                        out.values.extend((0..len).map(|j| {
+                            match src.bound_elem(*list, j, self.numbered) {
                                 Some(v) => v,
                                 None => {
                                     ok = false;
                                     Value::Bool(None)
                                 }
-                            }));
+                            }
+                        }));
                         if !ok {
                             return None;
                         }
@@ -688,7 +718,7 @@ impl Template {
                                 }
                             }
                         }
-                        out.param(src.elem(*list, j)?);
+                        out.param(src.bound_elem(*list, j, self.numbered)?);
                     }
                 }
             }
@@ -717,7 +747,7 @@ impl Template {
     fn slot_value<S: Source + ?Sized>(&self, slot: &ItemSlot, src: &S) -> Option<Value> {
         match *slot {
             ItemSlot::Const(c) => self.consts.get(c as usize).cloned(),
-            ItemSlot::Arg(s) => src.value(s),
+            ItemSlot::Arg(s) => src.bound(s, self.numbered),
         }
     }
 

@@ -101,6 +101,52 @@ impl ValueRef<'_> {
     }
 }
 
+/// Whether sea-query's Postgres builder binds `value` as one plain parameter, as the MySQL
+/// and SQLite builders bind every value. It does not for a `Value::Enum` (bound as text and
+/// followed by a cast to the enum's type: `$1::"mood"`) nor for an array of enums; a variant
+/// this crate cannot name (behind a sea-query feature it does not enable, such as
+/// `postgres-array`) counts as not plain too, so a template never serves it on Postgres.
+/// Always inline: where a hit's `fill` knows the variant (a `u64` argument is always a
+/// `BigUnsigned`), the test folds away.
+#[inline(always)]
+pub(crate) fn postgres_binds_plainly(value: &Value) -> bool {
+    match value {
+        Value::Bool(_)
+        | Value::TinyInt(_)
+        | Value::SmallInt(_)
+        | Value::Int(_)
+        | Value::BigInt(_)
+        | Value::TinyUnsigned(_)
+        | Value::SmallUnsigned(_)
+        | Value::Unsigned(_)
+        | Value::BigUnsigned(_)
+        | Value::Float(_)
+        | Value::Double(_)
+        | Value::String(_)
+        | Value::Char(_)
+        | Value::Bytes(_) => true,
+        #[cfg(feature = "with-json")]
+        Value::Json(_) => true,
+        #[cfg(feature = "with-chrono")]
+        Value::ChronoDate(_)
+        | Value::ChronoTime(_)
+        | Value::ChronoDateTime(_)
+        | Value::ChronoDateTimeUtc(_)
+        | Value::ChronoDateTimeLocal(_)
+        | Value::ChronoDateTimeWithTimeZone(_) => true,
+        #[cfg(feature = "with-time")]
+        Value::TimeDate(_)
+        | Value::TimeTime(_)
+        | Value::TimeDateTime(_)
+        | Value::TimeDateTimeWithTimeZone(_) => true,
+        #[cfg(feature = "with-uuid")]
+        Value::Uuid(_) => true,
+        #[cfg(feature = "with-rust_decimal")]
+        Value::Decimal(_) => true,
+        _ => false,
+    }
+}
+
 /// `a == b`, with the usual scalars compared inline rather than through `Value`'s
 /// out-of-line `PartialEq`.
 #[inline]

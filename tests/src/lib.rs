@@ -10,4 +10,4 @@ pub mod queries;
 pub mod schema;
 pub mod sqlite;
 
-pub use check::{BACKENDS, Mismatch, check_all};
+pub use check::{BACKENDS, Mismatch, check_all, prove_the_cache};

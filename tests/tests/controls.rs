@@ -25,7 +25,9 @@ fn row(name: &str) -> FunctionStats {
         .unwrap_or_else(|| panic!("{name} never ran"))
 }
 
-#[cached_query]
+/// Verification off explicitly: debug builds verify every hit by default, and this test
+/// counts exactly what each call does.
+#[cached_query(verify = 0.0)]
 fn counted(id: i64, published: bool) -> SelectStatement {
     let mut q = Query::select();
     q.column(Post::Id)
@@ -66,6 +68,37 @@ fn stats_count_a_known_sequence_exactly() {
         table.lines().next().unwrap().contains("rejected"),
         "{table}"
     );
+}
+
+/// No `verify` option, and no test of this binary sets a global rate.
+#[cached_query]
+fn verified_by_default(id: i64) -> SelectStatement {
+    Query::select()
+        .column(Post::Id)
+        .from(Post::Table)
+        .and_where(Expr::col(Post::Id).eq(id))
+        .to_owned()
+}
+
+/// Debug builds verify every hit by default; release builds verify none.
+#[test]
+fn debug_builds_verify_every_hit_by_default() {
+    for id in 1..=4 {
+        let h = verified_by_default(id);
+        assert_eq!(
+            h.build(PostgresQueryBuilder),
+            h.statement().build(PostgresQueryBuilder)
+        );
+    }
+    let r = row("verified_by_default");
+    assert_eq!((r.misses, r.hits, r.verify_failures), (1, 3, 0));
+    let (verified, rate) = if cfg!(debug_assertions) {
+        (3, 1.0)
+    } else {
+        (0, 0.0)
+    };
+    assert_eq!(r.verified, verified);
+    assert_eq!(cached_query::DEFAULT_VERIFY_RATE, rate);
 }
 
 #[cached_query(capacity = 2)]
@@ -242,7 +275,7 @@ fn padded_queries_read_the_same_rows_on_sqlite() {
 }
 
 /// A body the compile-time lint would reject and the probe cannot see through: it adds a
-/// condition only for lists longer than 3 (the probe tries 2 and 3 elements).
+/// condition only for lists longer than 3 (the probe tries 1, 2 and 3 elements).
 #[cached_query(lint = false, verify = 1.0)]
 fn long_lists_differ(ids: &[i64]) -> SelectStatement {
     let mut q = Query::select();

@@ -349,6 +349,7 @@ mod postgres {
     /// returned, not a panic or a hang; the same call at the limit works.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_parameter_limit_is_an_error() {
+        cached_query_tests::prove_the_cache();
         let Server::Url(url) = server("CACHED_QUERY_POSTGRES_URL") else {
             return;
         };
@@ -387,6 +388,7 @@ mod postgres {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_rows_match() {
+        cached_query_tests::prove_the_cache();
         let Server::Url(url) = server("CACHED_QUERY_POSTGRES_URL") else {
             return;
         };
@@ -469,6 +471,7 @@ mod mysql {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn mysql_rows_match() {
+        cached_query_tests::prove_the_cache();
         let Server::Url(url) = server("CACHED_QUERY_MYSQL_URL") else {
             return;
         };
@@ -535,6 +538,7 @@ mod sqlite_sqlx {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite_rows_match_through_sqlx() {
+        cached_query_tests::prove_the_cache();
         let target = Lite {
             a: pool().await,
             b: pool().await,
@@ -576,6 +580,7 @@ mod sqlite_rusqlite {
 
     #[test]
     fn sqlite_rows_match_through_rusqlite() {
+        cached_query_tests::prove_the_cache();
         let (a, b) = (sqlite::open(1000), sqlite::open(1000));
         let mut tally = Tally::default();
         for call in workload(4) {
@@ -601,6 +606,7 @@ mod sqlite_rusqlite {
 
     #[test]
     fn unsigned_overflow_is_an_error_not_a_panic() {
+        cached_query_tests::prove_the_cache();
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE post (id BIGINT, author BIGINT, tag BIGINT, title TEXT, status TEXT, published_at BIGINT)").unwrap();
         let err = posts(1, None, &[], false, u64::MAX)

@@ -102,6 +102,7 @@ fn numbers(sql: &str) -> Vec<usize> {
 
 #[test]
 fn shape_limits_are_written_into_the_text_for_every_backend() {
+    cached_query_tests::prove_the_cache();
     for call in 0..3 {
         // The first call (a miss) returns the same text as the later ones (hits).
         let h = page(call, &[1, 2, 3], 10, 20);
@@ -139,6 +140,7 @@ fn shape_limits_are_written_into_the_text_for_every_backend() {
 
 #[test]
 fn postgres_numbers_close_up_after_a_literal_limit() {
+    cached_query_tests::prove_the_cache();
     for status in ["live", "draft"] {
         let (sql, values) = by_first_users(3, status, 1.5).build(PostgresQueryBuilder);
         assert!(
@@ -151,6 +153,7 @@ fn postgres_numbers_close_up_after_a_literal_limit() {
 
 #[test]
 fn a_constant_limit_in_the_body_is_written_too() {
+    cached_query_tests::prove_the_cache();
     for author in [1, 2] {
         let (sql, values) = newest_by(author).build(SqliteQueryBuilder);
         assert!(sql.ends_with("LIMIT 1"), "{sql}");
@@ -160,6 +163,7 @@ fn a_constant_limit_in_the_body_is_written_too() {
 
 #[test]
 fn a_limit_from_a_bound_argument_is_refused_and_named() {
+    cached_query_tests::prove_the_cache();
     for (author, limit) in [(1, 5), (2, 6)] {
         let h = bound_limit(author, limit);
         assert_eq!(
@@ -263,6 +267,7 @@ fn sqlite() -> rusqlite::Connection {
 
 #[test]
 fn rows_match_the_uncached_statement_on_sqlite() {
+    cached_query_tests::prove_the_cache();
     let conn = sqlite();
     let mut compared = 0;
     let mut nonempty = 0;
@@ -305,6 +310,7 @@ macro_rules! server_rows {
      create: $create:literal, enter: $enter:literal, drop: $drop:literal) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
+            cached_query_tests::prove_the_cache();
             use sea_query_sqlx::SqlxValues;
             use sqlx::{AssertSqlSafe, Row};
             let Server::Url(url) = server($var) else {

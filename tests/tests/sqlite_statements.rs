@@ -91,6 +91,7 @@ fn in_order(rows: Result<Rows, String>, sql: &str) -> Result<Rows, String> {
 
 #[test]
 fn rows_match_the_uncached_statement_for_every_query_function() {
+    cached_query_tests::prove_the_cache();
     // Reads run on `a` both ways; writes run uncached on `a` and cached on `b`, and the
     // tables must stay identical.
     let (a, b) = (open(), open());
@@ -135,6 +136,7 @@ fn rows_match_the_uncached_statement_for_every_query_function() {
 
 #[test]
 fn statements_prepared_from_the_inventory_serve_first_calls() {
+    cached_query_tests::prove_the_cache();
     let (a, b) = (open(), open());
     let inventory = cached_query::inventory();
     // Every function of this test binary: some read tables this schema does not have.
@@ -214,6 +216,7 @@ fn title_is(title: &str) -> SelectStatement {
 
 #[test]
 fn uncacheable_shapes_fall_back_to_prepare_cached() {
+    cached_query_tests::prove_the_cache();
     let conn = open();
     let mut statements = SqliteStatements::new(&conn);
     for title in ["rust", "live", "rust draft"] {
@@ -263,6 +266,7 @@ fn warm_workload(statements: &mut SqliteStatements<'_>) -> usize {
 
 #[test]
 fn a_warm_workload_is_not_re_prepared() {
+    cached_query_tests::prove_the_cache();
     let conn = open();
     let mut statements = SqliteStatements::new(&conn);
     let cold_rows = warm_workload(&mut statements);
@@ -297,6 +301,7 @@ fn a_warm_workload_is_not_re_prepared() {
 
 #[test]
 fn eviction_keeps_the_cache_bounded_and_results_right() {
+    cached_query_tests::prove_the_cache();
     let conn = open();
     let mut statements = SqliteStatements::with_limit(&conn, 3);
     let mut texts = BTreeSet::new();
@@ -364,6 +369,7 @@ fn expected_work(seed: i64) -> Vec<Rows> {
 
 #[test]
 fn several_threads_through_an_r2d2_pool() {
+    cached_query_tests::prove_the_cache();
     let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
     sqlite::load(&Connection::open(&path).unwrap(), 600);
     let manager = r2d2_sqlite::SqliteConnectionManager::file(&path);
@@ -396,6 +402,7 @@ fn several_threads_through_an_r2d2_pool() {
 
 #[test]
 fn several_threads_with_a_connection_each() {
+    cached_query_tests::prove_the_cache();
     let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
     sqlite::load(&Connection::open(&path).unwrap(), 600);
     let expected: Vec<Vec<Rows>> = (0..4).map(expected_work).collect();

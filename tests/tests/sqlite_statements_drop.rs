@@ -21,6 +21,7 @@ fn resident() -> Option<u64> {
 
 #[test]
 fn statements_are_finalized_on_drop_and_an_open_close_loop_does_not_grow() {
+    cached_query_tests::prove_the_cache();
     let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
     {
         let conn = Connection::open(&path).unwrap();

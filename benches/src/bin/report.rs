@@ -427,14 +427,16 @@ fn report() -> Result<(String, Vec<String>), String> {
             })
             .unwrap_or_default();
         targets.push(Target {
-            what: "A miss costs no more than 4× an uncached build".into(),
+            what: "A miss costs no more than 6× an uncached build (issue 19; 4× before its \
+                   extra probe round)"
+                .into(),
             measured: format!(
                 "{}: {} against {}, the uncached row measured beside it{other}",
                 ratio(m / un),
                 time(m),
                 time(un)
             ),
-            ok: m / un <= 4.0,
+            ok: m / un <= 6.0,
         });
     }
 
@@ -452,8 +454,9 @@ fn report() -> Result<(String, Vec<String>), String> {
 
     let _ = writeln!(
         md,
-        "\nA miss renders the statement three times by design: the real call (whose result \
-         it returns) and two probe rounds, so three uncached builds are its floor; what it \
+        "\nA miss renders the statement four times by design: the real call (whose result \
+         it returns), the learning round and two check rounds, so four uncached builds are \
+         its floor; what it \
          adds to them (learning, checking, storing the template) is small, and the rest is \
          that a build in the middle of a miss runs slower than in a loop of identical builds. \
          The miss row stores a new shape on every call (over 100,000 in a run), so it also \
