@@ -226,13 +226,13 @@ impl Gen<'_> {
                     }
 
                     #[inline]
-                    fn key_bits(#key_var: &#key_ty) -> u64 {
+                    fn key_bits(#key_var: &#key_ty) -> ::core::primitive::u64 {
                         #key_var.0
                     }
 
                     #[inline]
                     #[allow(unused_variables)]
-                    fn value<'__cq_r>(#args_var: &'__cq_r #anon, #source: u16) -> ::core::option::Option<#p::ValueRef<'__cq_r>> {
+                    fn value<'__cq_r>(#args_var: &'__cq_r #anon, #source: ::core::primitive::u16) -> ::core::option::Option<#p::ValueRef<'__cq_r>> {
                         match #source {
                             #(#value_arms,)*
                             _ => ::core::option::Option::None,
@@ -241,7 +241,7 @@ impl Gen<'_> {
 
                     #[inline]
                     #[allow(unused_variables)]
-                    fn len(#args_var: &#anon, #list: u16) -> usize {
+                    fn len(#args_var: &#anon, #list: ::core::primitive::u16) -> ::core::primitive::usize {
                         match #list {
                             #(#len_arms,)*
                             _ => 0,
@@ -250,7 +250,7 @@ impl Gen<'_> {
 
                     #[inline]
                     #[allow(unused_variables)]
-                    fn elem<'__cq_r>(#args_var: &'__cq_r #anon, #list: u16, #index: usize) -> ::core::option::Option<#p::ValueRef<'__cq_r>> {
+                    fn elem<'__cq_r>(#args_var: &'__cq_r #anon, #list: ::core::primitive::u16, #index: ::core::primitive::usize) -> ::core::option::Option<#p::ValueRef<'__cq_r>> {
                         match #list {
                             #(#elem_arms,)*
                             _ => ::core::option::Option::None,
@@ -273,8 +273,8 @@ impl Gen<'_> {
                     #[allow(unused_variables, unused_mut)]
                     fn each_shape(
                         #prober: &mut #p::Prober,
-                        #callback: &mut dyn ::core::ops::FnMut(&#anon, &[&str]),
-                    ) -> ::core::result::Result<usize, #p::NotEnumerable> {
+                        #callback: &mut dyn ::core::ops::FnMut(&#anon, &[&::core::primitive::str]),
+                    ) -> ::core::result::Result<::core::primitive::usize, #p::NotEnumerable> {
                         #each_shape_body
                     }
                 }
@@ -348,7 +348,7 @@ impl Gen<'_> {
                     _ => return None,
                 };
                 let inferred = rewrite(ty, Lifetimes::Inferred);
-                Some(quote_spanned!(ty.span()=> const #check: usize = #p::#assert::<#inferred>();))
+                Some(quote_spanned!(ty.span()=> const #check: ::core::primitive::usize = #p::#assert::<#inferred>();))
             })
             .collect()
     }
@@ -375,7 +375,7 @@ impl Gen<'_> {
         let ty = match innermost(&a.class) {
             Class::Shape => &a.ty,
             Class::Scalar(ty) | Class::List { elem: ty, .. } => ty,
-            _ => return quote!(bool),
+            _ => return quote!(::core::primitive::bool),
         };
         let ty = rewrite(ty, Lifetimes::Inferred);
         self.checked(n, quote!(#ty))
@@ -395,7 +395,7 @@ impl Gen<'_> {
             let ty = &a.ty;
             self.checked(n, quote_spanned!(ty.span()=> #ty))
         });
-        quote!((u64, (#(#shapes,)*)))
+        quote!((::core::primitive::u64, (#(#shapes,)*)))
     }
 
     /// The key's dimensions in bit order, as `FnMeta::dims` tuples.
@@ -442,7 +442,7 @@ impl Gen<'_> {
         });
         quote! {
             #[allow(unused_mut)]
-            let mut #bits: u64 = 0;
+            let mut #bits: ::core::primitive::u64 = 0;
             #(#stmts)*
             (#bits, (#(#shapes,)*))
         }
