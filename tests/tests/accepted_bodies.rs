@@ -23,6 +23,8 @@ fn col(name: &str) -> Expr {
     Expr::col(Alias::new(name))
 }
 
+// The body is written the long way on purpose: the analysis must follow each step.
+#[allow(clippy::redundant_locals, clippy::needless_late_init)]
 #[cached_query(verify = 0.0)]
 fn moved_around(a: i64, b: i64, name: &str, flag: bool) -> SelectStatement {
     let (x, y) = (a, b);
