@@ -1311,8 +1311,10 @@ impl Analysis {
         });
         match m.args.first().map(unparen) {
             Some(Expr::Closure(c)) => {
+                let reported = self.errors.len();
                 let body = self.closure(c, Some(&[param]));
-                if body.is_none() && taint.kind == Kind::List {
+                // (A body already reported is not also said to drop the element.)
+                if body.is_none() && taint.kind == Kind::List && self.errors.len() == reported {
                     // `ids.iter().map(|_| 1)`: as many values as elements, none of them bound.
                     self.list_use(
                         c.body.span(),
