@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::subscriber::Interest;
+use tracing::{Dispatch, Event, Level, Metadata, Subscriber};
 
 /// One event: its level and its fields (`message` among them) as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,11 @@ impl Visit for Fields<'_> {
 struct Capture(Arc<Mutex<Vec<Captured>>>);
 
 impl Subscriber for Capture {
+    /// Asked again at every event: whether to keep it is the current thread's business.
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+        Interest::sometimes()
+    }
+
     fn enabled(&self, _: &Metadata<'_>) -> bool {
         true
     }
@@ -74,8 +80,19 @@ impl Subscriber for Capture {
     fn exit(&self, _: &Id) {}
 }
 
+/// A subscriber registered for the life of the process. `tracing` caches each callsite's
+/// interest when the callsite is first hit, combined over the subscribers alive then: a test
+/// thread without a capture that hits a callsite first (or registers it while another
+/// thread's capture is being set up) could cache it as of no interest, and the captures of
+/// tests running beside it would then miss its events. With this one alive and answering
+/// "sometimes", every callsite is asked per event instead.
+static ALWAYS_ASKED: LazyLock<Dispatch> = LazyLock::new(|| Dispatch::new(Capture::default()));
+
 /// Runs `f` with a subscriber on this thread that keeps every event, and returns them.
 pub fn capture<R>(f: impl FnOnce() -> R) -> (R, Vec<Captured>) {
+    LazyLock::force(&ALWAYS_ASKED);
+    // Callsites cached before that subscriber existed are asked again.
+    tracing::callsite::rebuild_interest_cache();
     let capture = Capture::default();
     let out = tracing::subscriber::with_default(capture.clone(), f);
     let events = std::mem::take(&mut *capture.0.lock().unwrap_or_else(PoisonError::into_inner));
