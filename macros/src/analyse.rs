@@ -29,7 +29,8 @@ use syn::spanned::Spanned;
 use syn::{BinOp, Block, Expr, Ident, Pat, Stmt, UnOp};
 
 use crate::allow;
-use crate::model::{Arg, Class};
+use crate::classify::Class;
+use crate::input::Arg;
 
 /// What a tainted value is.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,11 +101,13 @@ fn with_kind(taint: &Taint, kind: Kind) -> Flow {
 /// The taint of an argument of class `class`.
 fn of_class(class: &Class) -> Option<Kind> {
     match class {
-        Class::Flag | Class::Shape => None,
+        Class::Flag | Class::Shape(_) => None,
         Class::Scalar(_) => Some(Kind::Value),
         Class::List { .. } => Some(Kind::List),
         // `Option<bool>` and the like: the whole value is in the key.
         Class::Opt(inner) => of_class(inner).map(|k| Kind::Opt(Box::new(k))),
+        // Read through: `*flag` is the flag.
+        Class::Ref(inner, _) => of_class(inner),
     }
 }
 
@@ -1525,7 +1528,7 @@ mod tests {
 
     /// The analysis' messages for a function, or nothing.
     fn findings(item: TokenStream) -> Vec<String> {
-        let out = crate::expand::cached_query(quote!(), item).to_string();
+        let out = crate::pipeline::cached_query(quote!(), item).to_string();
         out.split("compile_error")
             .skip(1)
             .map(|rest| rest.split(" }").next().unwrap_or_default().to_owned())
@@ -1675,7 +1678,7 @@ mod tests {
     fn allows_what_the_key_holds() {
         let found = findings(quote! {
             fn f(a: i64, o: Option<i64>, oo: Option<Option<&str>>, ob: Option<bool>, l: &[i64],
-                 flag: bool, #[shape] s: u8, rows: &[(i64, &str)]) -> SelectStatement {
+                 flag: bool, #[shape] s: u8, rows: &[(i64, String)]) -> SelectStatement {
                 let mut q = Query::select();
                 let o2 = o;
                 if let Some(x) = o2 { q.and_where(Expr::col(A).eq(x)); }
@@ -1698,7 +1701,7 @@ mod tests {
                 if a > 3 { q.limit(2); }
                 let mut ins = Query::insert();
                 for (id, name) in rows {
-                    ins.values_panic([(*id).into(), (*name).into()]);
+                    ins.values_panic([(*id).into(), name.clone().into()]);
                 }
                 q
             }
@@ -2024,7 +2027,7 @@ mod tests {
 
     #[test]
     fn lint_false_turns_it_off() {
-        let out = crate::expand::cached_query(
+        let out = crate::pipeline::cached_query(
             quote!(lint = false),
             quote! {
                 fn f(n: u64) -> SelectStatement { let mut q = Query::select(); if n > 3 { q.limit(n); } q }

@@ -97,7 +97,8 @@ fn valid() -> Vec<TokenTree> {
 
 /// Runs the macro and checks its contract.
 fn check(attr: TokenStream, item: TokenStream) -> Result<(), TestCaseError> {
-    let out = std::panic::catch_unwind(|| crate::expand::cached_query(attr.clone(), item.clone()));
+    let out =
+        std::panic::catch_unwind(|| crate::pipeline::cached_query(attr.clone(), item.clone()));
     let out = match out {
         Ok(out) => out,
         Err(_) => {

@@ -14,17 +14,20 @@ use proc_macro::TokenStream;
 
 mod allow;
 mod analyse;
-mod expand;
+mod classify;
+mod emit;
 #[cfg(test)]
 mod fuzz;
-mod model;
+mod input;
 mod options;
+mod pipeline;
 mod types;
+mod validate;
 
 /// Caches the construction and rendering of the sea-query statement this function returns.
 ///
 /// See the `cached-query` crate for the full documentation.
 #[proc_macro_attribute]
 pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::cached_query(attr.into(), item.into()).into()
+    pipeline::cached_query(attr.into(), item.into()).into()
 }

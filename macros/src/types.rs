@@ -87,42 +87,24 @@ pub(crate) fn has_impl_trait(ty: &Type) -> bool {
     finder.0
 }
 
-/// How lifetimes are rewritten.
-#[derive(Clone, Copy)]
-pub(crate) enum Lifetimes {
-    /// In the signature: elided and `'_` lifetimes get the name `'__cq`.
-    Signature,
-    /// In the argument struct: every lifetime but `'static` becomes `'__cq`.
-    Struct,
-    /// In expressions inside generated items: every lifetime but `'static` becomes `'_`.
-    Inferred,
-}
-
-/// `ty` with its lifetimes rewritten for `mode`.
-pub(crate) fn rewrite(ty: &Type, mode: Lifetimes) -> Type {
-    struct Rewriter(Lifetimes);
+/// `ty` as the cached function's signature has it: elided and `'_` lifetimes named `'__cq`.
+pub(crate) fn name_lifetimes(ty: &Type) -> Type {
+    struct Rewriter;
     impl VisitMut for Rewriter {
         fn visit_type_reference_mut(&mut self, r: &mut TypeReference) {
-            if r.lifetime.is_none() && !matches!(self.0, Lifetimes::Inferred) {
+            if r.lifetime.is_none() {
                 r.lifetime = Some(cq_lifetime(r.and_token.span));
             }
             syn::visit_mut::visit_type_reference_mut(self, r);
         }
         fn visit_lifetime_mut(&mut self, lt: &mut Lifetime) {
-            if lt.ident == "static" {
-                return;
-            }
-            let anonymous = lt.ident == "_";
-            match self.0 {
-                Lifetimes::Signature if anonymous => *lt = cq_lifetime(lt.apostrophe),
-                Lifetimes::Signature => {}
-                Lifetimes::Struct => *lt = cq_lifetime(lt.apostrophe),
-                Lifetimes::Inferred => *lt = Lifetime::new("'_", lt.apostrophe),
+            if lt.ident == "_" {
+                *lt = cq_lifetime(lt.apostrophe);
             }
         }
     }
     let mut ty = ty.clone();
-    Rewriter(mode).visit_type_mut(&mut ty);
+    Rewriter.visit_type_mut(&mut ty);
     ty
 }
 

@@ -17,7 +17,9 @@ pub(crate) use counter::HitCounter;
 use map::{AppendMap, Inserted};
 
 use crate::backend::BackendId;
+use crate::class::{Class, Described};
 use crate::error::Uncacheable;
+use crate::family::Family;
 use crate::stats::{FunctionStats, UncacheableShape};
 use crate::template::Template;
 
@@ -32,10 +34,8 @@ pub struct FnMeta {
     pub name: &'static str,
     /// `module_path!()` where the function is defined.
     pub module: &'static str,
-    /// Bound scalar sources, in the order of `Family::value`.
-    pub sources: &'static [&'static str],
-    /// List arguments, in the order of `Family::len`/`elem`.
-    pub lists: &'static [&'static str],
+    /// The arguments' names, in order.
+    pub args: &'static [&'static str],
     /// Shapes kept at most.
     pub capacity: usize,
     /// `pad_in = true`: pad `IN` lists to the next power of two.
@@ -43,31 +43,8 @@ pub struct FnMeta {
     /// `verify = rate`: the fraction of hits also built uncached and compared (`None`: the
     /// global rate applies).
     pub verify: Option<f64>,
-    /// The key's dimensions, one per bit of the key's `u64`, in bit order: the argument,
-    /// then what a set bit and a clear bit mean (`("status", "Some", "None")`).
-    pub dims: &'static [(&'static str, &'static str, &'static str)],
     /// `inline_limit = true`: constant `LIMIT`/`OFFSET` values are written into the text.
     pub inline_limit: bool,
-}
-
-impl FnMeta {
-    /// A readable form of a key's bits: `status: Some, tags: empty, published: true`.
-    pub(crate) fn describe_bits(&self, bits: u64) -> String {
-        let parts: Vec<String> = self
-            .dims
-            .iter()
-            .enumerate()
-            .map(|(k, (name, set, clear))| {
-                let state = if bits >> k & 1 == 1 { set } else { clear };
-                format!("{name}: {state}")
-            })
-            .collect();
-        if parts.is_empty() {
-            "(no key dimensions)".to_owned()
-        } else {
-            parts.join(", ")
-        }
-    }
 }
 
 /// A stored template, and the verdict of sampled verification once a hit disagreed with the
@@ -171,6 +148,7 @@ fn reserve(bytes: usize) -> bool {
 #[doc(hidden)]
 pub struct FnCache<K: 'static> {
     meta: &'static FnMeta,
+    described: Described,
     map: AppendMap<(BackendId, K), Entry, KeyHasher>,
     counters: Counters,
     registered: Once,
@@ -201,14 +179,23 @@ pub(crate) fn registered() -> Vec<&'static (dyn Report + Sync)> {
 }
 
 impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
-    /// An empty cache for the function described by `meta`.
-    pub fn new(meta: &'static FnMeta) -> Self {
+    /// An empty cache for function `F`.
+    pub fn new<F: Family>() -> Self {
+        let meta = F::META;
+        let mut described = Described::default();
+        <F::Class as Class>::describe(meta.args, "", &mut described);
         FnCache {
             meta,
+            described,
             map: AppendMap::with_hasher(KeyHasher::default()),
             counters: Counters::default(),
             registered: Once::new(),
         }
+    }
+
+    /// The names of the function's sources, lists and key bits.
+    pub(crate) fn described(&self) -> &Described {
+        &self.described
     }
 
     /// What is stored for `key`. Takes no lock.
@@ -371,5 +358,60 @@ impl<K: Hash + Eq + Send + Sync + 'static> Report for FnCache<K> {
                 })
             })
             .collect()
+    }
+}
+
+/// A function's cache under one call's shape key, as code that is not generic over the
+/// function or its key uses it (the miss, verification, warm-up).
+pub(crate) trait Slot {
+    /// What is stored for the key and `backend`.
+    fn get(&self, backend: BackendId) -> Lookup;
+    /// Stores `entry` for the key and `backend` (see [`FnCache::store`]).
+    fn store(&self, backend: BackendId, entry: Entry) -> Option<&'static Entry>;
+    /// Whether the cache takes no more shapes.
+    fn is_full(&self) -> bool;
+    fn count_hit(&self);
+    fn count_miss(&self);
+    fn count_uncached(&self);
+    fn count_rejected(&self);
+    fn count_verified(&self, mismatch: bool);
+    /// Makes the cache visible to [`stats`](crate::stats()) without counting a call.
+    fn note_used(&self);
+}
+
+/// A function's cache and a shape key.
+pub(crate) struct Keyed<K: 'static> {
+    pub(crate) cache: &'static FnCache<K>,
+    pub(crate) key: K,
+}
+
+impl<K: Hash + Eq + Clone + Send + Sync + 'static> Slot for Keyed<K> {
+    fn get(&self, backend: BackendId) -> Lookup {
+        // The key is cloned to look it up with the backend: off the hit path.
+        self.cache.get(&(backend, self.key.clone()))
+    }
+    fn store(&self, backend: BackendId, entry: Entry) -> Option<&'static Entry> {
+        self.cache.store((backend, self.key.clone()), entry)
+    }
+    fn is_full(&self) -> bool {
+        self.cache.is_full()
+    }
+    fn count_hit(&self) {
+        self.cache.count_hit();
+    }
+    fn count_miss(&self) {
+        self.cache.count_miss();
+    }
+    fn count_uncached(&self) {
+        self.cache.count_uncached();
+    }
+    fn count_rejected(&self) {
+        self.cache.count_rejected();
+    }
+    fn count_verified(&self, mismatch: bool) {
+        self.cache.count_verified(mismatch);
+    }
+    fn note_used(&self) {
+        self.cache.note_used();
     }
 }

@@ -1,126 +1,20 @@
-//! The handle a cached function returns, and the hit and miss paths behind `build`.
+//! The handle a cached function returns, and the hit path behind `build`: the only code
+//! compiled once per query function. Everything that is not a hit (the first call of a
+//! shape, a sampled verification, a call served uncached) goes to [`crate::miss`], which is
+//! compiled once for all of them.
 
 use std::fmt;
-use std::hash::Hash;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use sea_query::{Value, Values};
+use sea_query::Values;
 
 use crate::backend::{Backend, BackendId};
-use crate::cache::{Entry, FnCache, FnMeta, HitCounter, Lookup, Stored};
-use crate::error::Uncacheable;
-use crate::probe::{CHECK_ROUNDS, Prober};
-use crate::record::Recording;
+use crate::cache::{HitCounter, Keyed, Lookup, Stored};
+use crate::family::{Call, Family};
+use crate::miss::{self, Found};
+use crate::settings::Flags;
 use crate::statement::Statement;
-use crate::template::{Names, SentinelTable, Source, SqlText, Template};
-use crate::value_ref::ValueRef;
-
-/// What `#[cached_query]` generates for one function: its argument struct (`Args`), its
-/// cache key, and how to read and probe the arguments. Implemented by generated code only.
-#[doc(hidden)]
-pub trait Family: Sized + 'static {
-    /// The function's arguments, borrowed for `'a`.
-    type Args<'a>;
-    /// The shape part of the cache key (flags, presences, emptiness, `#[shape]` values).
-    type Key: Hash + Eq + Send + Sync + 'static;
-    /// The statement the body returns.
-    type Statement: Statement;
-
-    /// Names and limits.
-    const META: &'static FnMeta;
-
-    /// The function's cache.
-    fn cache() -> &'static FnCache<Self::Key>;
-
-    /// The shape key of a call.
-    fn key(args: &Self::Args<'_>) -> Self::Key;
-
-    /// The flag, presence and emptiness bits of a key (for messages).
-    fn key_bits(key: &Self::Key) -> u64;
-
-    /// The value of bound source `source` (`None` if absent), borrowed where it holds text
-    /// or bytes.
-    fn value<'r>(args: &'r Self::Args<'_>, source: u16) -> Option<ValueRef<'r>>;
-
-    /// The length of list `list` (0 if absent).
-    fn len(args: &Self::Args<'_>, list: u16) -> usize;
-
-    /// Element `index` of list `list`, borrowed where it holds text or bytes.
-    fn elem<'r>(args: &'r Self::Args<'_>, list: u16, index: usize) -> Option<ValueRef<'r>>;
-
-    /// Runs `f` on arguments of the same shape as `real` whose bound values are fresh
-    /// sentinels from `prober`.
-    fn probe<__CqR>(
-        real: &Self::Args<'_>,
-        prober: &mut Prober,
-        f: &mut dyn FnMut(&Self::Args<'_>) -> __CqR,
-    ) -> __CqR;
-
-    /// The body, if known before the first call (a body naming `Self` is not).
-    fn body() -> Option<Body<Self>>;
-
-    /// Runs `f` on arguments of every shape (bound values from `prober`, lists of two
-    /// elements), with the labels of the `#[shape]` values; returns the number of shapes, or
-    /// why they cannot be enumerated (then `f` never runs).
-    fn each_shape(
-        prober: &mut Prober,
-        f: &mut dyn FnMut(&Self::Args<'_>, &[&str]),
-    ) -> Result<usize, crate::shape_values::NotEnumerable>;
-}
-
-/// The body of a cached function, taking its arguments by reference.
-#[doc(hidden)]
-pub type Body<F> = for<'x, 'y> fn(&'y <F as Family>::Args<'x>) -> <F as Family>::Statement;
-
-/// One call's arguments together with the function body.
-#[doc(hidden)]
-pub struct Bound<'a, F: Family> {
-    args: F::Args<'a>,
-    body: Body<F>,
-}
-
-/// Wraps a call's arguments and body into the handle the cached function returns.
-#[doc(hidden)]
-#[inline]
-pub fn bind<F: Family>(args: F::Args<'_>, body: Body<F>) -> Cached<Bound<'_, F>> {
-    Cached {
-        query: Bound { args, body },
-    }
-}
-
-struct Access<'r, 'a, F: Family>(&'r F::Args<'a>);
-
-impl<F: Family> Source for Access<'_, '_, F> {
-    #[inline]
-    fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
-        F::value(self.0, source)
-    }
-    #[inline]
-    fn len(&self, list: u16) -> usize {
-        F::len(self.0, list)
-    }
-    #[inline]
-    fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
-        F::elem(self.0, list, index)
-    }
-}
-
-/// The arguments of a call read by index, for a statement cache that binds them one by one.
-impl<F: Family> Source for Bound<'_, F> {
-    #[inline]
-    fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
-        F::value(&self.args, source)
-    }
-    #[inline]
-    fn len(&self, list: u16) -> usize {
-        F::len(&self.args, list)
-    }
-    #[inline]
-    fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
-        F::elem(&self.args, list, index)
-    }
-}
+use crate::template::{Source, SqlText, Template};
 
 mod sealed {
     use super::{Backend, Served};
@@ -131,7 +25,7 @@ mod sealed {
         #[allow(private_interfaces)]
         fn serve<B: Backend>(&self) -> Served<'_>;
     }
-    impl<F: super::Family> Sealed for super::Bound<'_, F> {
+    impl<F: crate::family::Family> Sealed for crate::family::Call<'_, F> {
         #[inline]
         #[allow(private_interfaces)]
         fn serve<B: Backend>(&self) -> Served<'_> {
@@ -160,21 +54,23 @@ pub trait QueryArgs: sealed::Sealed {
     fn function_name(&self) -> &'static str;
 }
 
-impl<F: Family> QueryArgs for Bound<'_, F> {
+impl<F: Family> QueryArgs for Call<'_, F> {
     type Statement = F::Statement;
 
     fn statement(&self) -> F::Statement {
-        (self.body)(&self.args)
+        Call::statement(self)
     }
 
     #[inline]
     fn build<B: Backend>(&self, _backend: B) -> (String, Values) {
-        self.build_as::<B, String>()
+        let (sql, values, _) = self.build_from::<String>(B::ID);
+        (sql, values)
     }
 
     #[inline]
     fn build_shared<B: Backend>(&self, _backend: B) -> (Arc<str>, Values) {
-        self.build_as::<B, Arc<str>>()
+        let (sql, values, _) = self.build_from::<Arc<str>>(B::ID);
+        (sql, values)
     }
 
     fn function_name(&self) -> &'static str {
@@ -182,282 +78,72 @@ impl<F: Family> QueryArgs for Bound<'_, F> {
     }
 }
 
-impl<F: Family> Bound<'_, F> {
-    #[inline]
-    fn build_as<B: Backend, T: SqlText>(&self) -> (T, Values) {
-        let (sql, values, _) = self.build_from::<B, T>();
-        (sql, values)
+/// Fills `template` for a hit, with `IN` lists padded if `pad`.
+#[inline(always)]
+fn fill<T: SqlText, S: Source>(
+    template: &Template,
+    src: &S,
+    pad: bool,
+) -> Option<(T, Vec<sea_query::Value>)> {
+    if pad {
+        template.fill_padded::<T>(src)
+    } else {
+        template.fill::<T>(src)
     }
+}
 
+impl<F: Family> Call<'_, F> {
     /// The build, and the template a hit was served from (`None` on every other path).
     #[inline(always)]
-    fn build_from<B: Backend, T: SqlText>(&self) -> (T, Values, Option<&'static Stored>) {
-        let cache = F::cache();
+    fn build_from<T: SqlText>(&self, backend: BackendId) -> (T, Values, Option<&'static Stored>) {
         let flags = crate::settings::flags();
-        let found = self.find::<B>(cache, flags);
-        self.finish::<B, T>(found, cache, flags)
+        match self.find(backend, flags) {
+            Ok(stored) => {
+                let pad = F::META.pad_in || flags.pad_in();
+                if let Some((sql, values)) = fill::<T, _>(&stored.template, self, pad) {
+                    F::cache().count_hit();
+                    return (sql, Values(values), Some(stored));
+                }
+                self.slow(backend, Found::Uncached, flags)
+            }
+            Err(found) => self.slow(backend, found, flags),
+        }
     }
 
-    /// What the cache holds for this call's shape.
+    /// The template of a hit, or what the cache holds for this call's shape otherwise.
     #[inline(always)]
-    fn find<B: Backend>(
-        &self,
-        cache: &'static FnCache<F::Key>,
-        flags: crate::settings::Flags,
-    ) -> Found<F::Key> {
+    fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
         if !flags.enabled() {
-            return Found::Uncached;
+            return Err(Found::Uncached);
         }
-        let key = (B::ID, F::key(&self.args));
-        match cache.get(&key) {
+        match F::cache().get(&(backend, self.key())) {
             Lookup::Ready(stored) => {
                 let rate = flags.verify_rate(F::META.verify);
                 if rate > 0.0 && crate::settings::sample(rate) {
-                    Found::Verify(stored, key)
+                    Err(Found::Verify(stored))
                 } else {
-                    Found::Hit(stored)
+                    Ok(stored)
                 }
             }
-            Lookup::Uncacheable => Found::Uncached,
-            // A full cache stores nothing more: serve the call uncached rather than probe a
-            // shape that would not be kept.
-            Lookup::Missing if cache.is_full() => {
-                cache.count_rejected();
-                Found::Uncached
-            }
-            Lookup::Missing => Found::Miss(key),
+            Lookup::Uncacheable => Err(Found::Uncached),
+            Lookup::Missing => Err(Found::Miss),
         }
     }
 
-    /// The build of a call whose shape `find` looked up.
-    #[inline(always)]
-    fn finish<B: Backend, T: SqlText>(
+    /// Any call that is not a hit, handed to the code shared by every function.
+    #[inline(never)]
+    fn slow<T: SqlText>(
         &self,
-        found: Found<F::Key>,
-        cache: &'static FnCache<F::Key>,
-        flags: crate::settings::Flags,
+        backend: BackendId,
+        found: Found,
+        flags: Flags,
     ) -> (T, Values, Option<&'static Stored>) {
-        let pad = F::META.pad_in || flags.pad_in();
-        let fill = |stored: &'static Stored| {
-            let access = Access::<F>(&self.args);
-            if pad {
-                stored.template.fill_padded::<T>(&access)
-            } else {
-                stored.template.fill::<T>(&access)
-            }
+        let slot = Keyed {
+            cache: F::cache(),
+            key: self.key(),
         };
-        match found {
-            Found::Hit(stored) => {
-                if let Some((sql, values)) = fill(stored) {
-                    cache.count_hit();
-                    return (sql, Values(values), Some(stored));
-                }
-            }
-            Found::Verify(stored, key) => {
-                if let Some(filled) = fill(stored) {
-                    let (sql, values) = self.verify::<B, T>(cache, &key, stored, filled);
-                    return (sql, values, None);
-                }
-            }
-            Found::Miss(key) => {
-                let (sql, values) = self.miss::<B, T>(cache, key, flags.pad_in());
-                return (sql, values, None);
-            }
-            Found::Uncached => {}
-        }
-        cache.count_uncached();
-        let (sql, values) = self.statement().build_with(B::default());
-        (T::owned(sql), values, None)
+        miss::serve::<T>(self, &slot, backend, found, flags)
     }
-
-    /// First call of a shape: build for real (that is the result), then learn the shape.
-    #[cold]
-    #[inline(never)]
-    fn miss<B: Backend, T: SqlText>(
-        &self,
-        cache: &'static FnCache<F::Key>,
-        key: (BackendId, F::Key),
-        pad_all: bool,
-    ) -> (T, Values) {
-        cache.count_miss();
-        tracing::debug!(
-            function = F::META.name,
-            module = F::META.module,
-            backend = B::ID.name(),
-            key = %F::META.describe_bits(F::key_bits(&key.1)),
-            "cached_query: miss; learning the shape"
-        );
-        let real = Recording::of::<_, B>(&self.statement());
-        let entry = match learn::<F, B>(&self.args, self.body, &real) {
-            Ok(template) => {
-                tracing::debug!(
-                    function = F::META.name,
-                    module = F::META.module,
-                    backend = B::ID.name(),
-                    bytes = template.heap_bytes(),
-                    "cached_query: template stored"
-                );
-                Entry::ready(template)
-            }
-            Err(reason) => {
-                tracing::warn!(
-                    function = F::META.name,
-                    module = F::META.module,
-                    backend = B::ID.name(),
-                    key = %F::META.describe_bits(F::key_bits(&key.1)),
-                    %reason,
-                    "cached_query: shape is uncacheable; its calls take the uncached path"
-                );
-                Entry::Uncacheable(reason)
-            }
-        };
-        let stored = cache.store(key, entry);
-        // With padding or `inline_limit`, the first call already returns the text later
-        // calls of the shape return (one text per power of two, the limit written in).
-        let pad = F::META.pad_in || pad_all;
-        if let Some(Entry::Ready(stored)) = stored
-            && stored.failed.get().is_none()
-            && (pad || stored.template.has_inline())
-        {
-            let access = Access::<F>(&self.args);
-            let filled = if pad {
-                stored.template.fill_padded::<T>(&access)
-            } else {
-                stored.template.fill::<T>(&access)
-            };
-            if let Some((sql, values)) = filled {
-                return (sql, Values(values));
-            }
-        }
-        let (sql, values) = real.into_output();
-        (T::owned(sql), values)
-    }
-
-    /// A sampled hit: build uncached too and compare. On a mismatch the uncached result is
-    /// returned, the shape is marked uncacheable, and the difference is logged and counted.
-    /// The comparison is with what the template renders for these arguments before any
-    /// padding and with inlined limits as the parameters sea-query binds: a padded or
-    /// inlined text differs from sea-query's on purpose.
-    #[cold]
-    #[inline(never)]
-    fn verify<B: Backend, T: SqlText>(
-        &self,
-        cache: &'static FnCache<F::Key>,
-        key: &(BackendId, F::Key),
-        stored: &'static Stored,
-        (sql, values): (T, Vec<Value>),
-    ) -> (T, Values) {
-        let expected = Recording::of::<_, B>(&self.statement());
-        let same = stored
-            .template
-            .check(&Access::<F>(&self.args), &expected, "verification")
-            .is_ok();
-        cache.count_verified(!same);
-        if same {
-            cache.count_hit();
-            return (sql, Values(values));
-        }
-        let (expected_sql, expected_values) = expected.into_output();
-        let cached_sql = stored
-            .template
-            .fill::<String>(&Access::<F>(&self.args))
-            .map_or_else(String::new, |(s, _)| s);
-        let reason = Uncacheable::VerificationFailed {
-            cached: cached_sql.clone(),
-            uncached: expected_sql.clone(),
-        };
-        tracing::error!(
-            function = F::META.name,
-            module = F::META.module,
-            backend = B::ID.name(),
-            key = %F::META.describe_bits(F::key_bits(&key.1)),
-            cached = %cached_sql,
-            uncached = %expected_sql,
-            "cached_query: sampled verification found a cached result that differs from sea-query's; the shape is served uncached from now on"
-        );
-        let _ = stored.failed.set(reason);
-        (T::owned(expected_sql), expected_values)
-    }
-}
-
-/// What the cache holds for a call's shape.
-enum Found<K> {
-    /// A template, and the call is not sampled for verification.
-    Hit(&'static Stored),
-    /// A template, and the call is sampled for verification.
-    Verify(&'static Stored, (BackendId, K)),
-    /// Nothing yet: the first call of the shape.
-    Miss((BackendId, K)),
-    /// The call is served uncached: caching off, an uncacheable shape, a full cache.
-    Uncached,
-}
-
-/// Probes the body in several rounds and keeps a template only if it reproduces every
-/// round and the real call exactly. The learning round (every non-empty list at 2 elements,
-/// in descending order; distinct, large sentinels) teaches where each value goes; each of
-/// the [`CHECK_ROUNDS`] check rounds (lists at 3 elements, `[v0, v0, v1]` with `v0 > v1`,
-/// then at 1; every value from a class such as negative, zero, small, empty or punctuated
-/// text, the class turning with the round and the argument) checks that the layout repeats
-/// and that the body neither transforms a bound value nor branches on one.
-pub(crate) fn learn<F: Family, B: Backend>(
-    args: &F::Args<'_>,
-    body: Body<F>,
-    real: &Recording,
-) -> Result<Template, Uncacheable> {
-    let meta = F::META;
-    let names = Names {
-        sources: meta.sources,
-        lists: meta.lists,
-    };
-    let sources = meta.sources.len() as u16;
-    let lists = meta.lists.len() as u16;
-    let mut prober = Prober::new();
-
-    let template = probe_round::<F, _>(args, &mut prober, |probe| {
-        let rec = Recording::of::<_, B>(&body(probe));
-        let access = Access::<F>(probe);
-        let sentinels = SentinelTable::read(&access, sources, lists, names)?;
-        let lens: Vec<usize> = (0..lists).map(|l| access.len(l)).collect();
-        let template = Template::learn(&rec, &sentinels, &lens, names, B::ID.placeholder())?;
-        template.check(&access, &rec, "learning probe")?;
-        Ok(template)
-    })?;
-
-    // With nothing bound, every round's arguments would be the real call's.
-    if sources > 0 || lists > 0 {
-        for round in 1..=CHECK_ROUNDS {
-            prober.check_round(round);
-            probe_round::<F, _>(args, &mut prober, |probe| {
-                let rec = Recording::of::<_, B>(&body(probe));
-                template.check(
-                    &Access::<F>(probe),
-                    &rec,
-                    CHECK_ROUND_NAMES[round as usize - 1],
-                )
-            })?;
-        }
-    }
-
-    let access = Access::<F>(args);
-    template.check(&access, real, "real call")?;
-    let template = match meta.inline_limit {
-        true => template.inline_limits(names)?,
-        false => template,
-    };
-    Ok(template.with_fast_path(&access, real))
-}
-
-/// The check rounds' names in messages.
-const CHECK_ROUND_NAMES: [&str; CHECK_ROUNDS as usize] =
-    ["check round 1 (lists at 3)", "check round 2 (lists at 1)"];
-
-fn probe_round<F: Family, R>(
-    args: &F::Args<'_>,
-    prober: &mut Prober,
-    mut f: impl FnMut(&F::Args<'_>) -> Result<R, Uncacheable>,
-) -> Result<R, Uncacheable> {
-    catch_unwind(AssertUnwindSafe(|| F::probe(args, prober, &mut f)))
-        .unwrap_or_else(|panic| Err(Uncacheable::probe_panicked(panic)))
 }
 
 /// The handle a `#[cached_query]` function returns.
@@ -496,6 +182,12 @@ fn probe_round<F: Family, R>(
 #[must_use = "a cached query does nothing until it is built"]
 pub struct Cached<Q> {
     query: Q,
+}
+
+impl<Q> Cached<Q> {
+    pub(crate) fn new(query: Q) -> Self {
+        Cached { query }
+    }
 }
 
 impl<Q: QueryArgs> Cached<Q> {
@@ -544,14 +236,6 @@ impl<Q: QueryArgs> fmt::Debug for Cached<Q> {
     }
 }
 
-impl<F: Family> fmt::Debug for Bound<'_, F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Bound")
-            .field("function", &F::META.name)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Which SQL text a cached call produced, without looking at the text: the address of the
 /// stored template and the lengths (padded, where `IN` lists are padded) of the lists its
 /// text depends on (an `IN` group of another length is other SQL). Stored templates are
@@ -563,6 +247,18 @@ impl<F: Family> fmt::Debug for Bound<'_, F> {
 pub(crate) struct TemplateId {
     template: usize,
     lens: u64,
+}
+
+impl TemplateId {
+    /// The id of the text `src` gets from `stored` (its lists padded, if `pad`): `None` when
+    /// its lists are too many or too long to pack.
+    #[inline]
+    pub(crate) fn of(stored: &'static Stored, src: &dyn Source, pad: bool) -> Option<Self> {
+        stored.template.text_key(src, pad).map(|lens| TemplateId {
+            template: std::ptr::from_ref(stored).addr(),
+            lens,
+        })
+    }
 }
 
 /// One call as a statement cache (see `SqliteStatements`) takes it.
@@ -607,72 +303,37 @@ impl<Q: QueryArgs> Cached<Q> {
     }
 }
 
-impl<F: Family> Bound<'_, F> {
+impl<F: Family> Call<'_, F> {
     /// The call as a statement cache takes it: a hit on its template's own text binds
     /// straight from the arguments; any other call is built as `build_shared` builds it,
-    /// with the id of its template when its shape has one (a call served uncached, or whose
-    /// lists are too many or too long to pack into an id, has none).
+    /// with the id of its template when its shape has one.
     #[inline]
     fn serve<B: Backend>(&self) -> Served<'_> {
-        let cache = F::cache();
         let flags = crate::settings::flags();
         let pad = F::META.pad_in || flags.pad_in();
-        let found = self.find::<B>(cache, flags);
-        if let Found::Hit(stored) = found
-            && let Some(id) = self.id_of(stored, pad)
-        {
-            return Served::Hit(Hit {
-                hits: cache.hit_counter(),
-                id,
-                sql: stored.template.fast_text(id.lens),
-                template: &stored.template,
-                args: self,
-                pad,
-            });
+        match self.find(B::ID, flags) {
+            Ok(stored) => match TemplateId::of(stored, self, pad) {
+                Some(id) => Served::Hit(Hit {
+                    hits: F::cache().hit_counter(),
+                    id,
+                    sql: stored.template.fast_text(id.lens),
+                    template: &stored.template,
+                    args: self,
+                    pad,
+                }),
+                None => self.serve_built(B::ID, Found::Hit(stored), flags, pad),
+            },
+            Err(found) => self.serve_built(B::ID, found, flags, pad),
         }
-        self.serve_built::<B>(found, cache, flags, pad)
     }
 
-    /// [`serve`](Self::serve) of a call that is not a hit on its template (the first of a
-    /// shape, a sampled verification, a call served uncached): out of line, so that each
-    /// query function's hit path stays short.
-    #[cold]
+    /// [`serve`](Self::serve) of a call that is not a hit on its template's text.
     #[inline(never)]
-    fn serve_built<B: Backend>(
-        &self,
-        found: Found<F::Key>,
-        cache: &'static FnCache<F::Key>,
-        flags: crate::settings::Flags,
-        pad: bool,
-    ) -> Served<'_> {
-        let (sql, values, stored) = self.finish::<B, Arc<str>>(found, cache, flags);
-        // A hit knows its template; any other call (the first of a shape, a sampled
-        // verification) looks the key up again after building.
-        let id = stored
-            .or_else(|| self.stored_again::<B>())
-            .and_then(|stored| self.id_of(stored, pad));
-        Served::Built { sql, values, id }
-    }
-
-    /// The id of this call's text under `stored` (its lists padded, if `pad`): `None` when
-    /// its lists are too many or too long to pack.
-    #[inline]
-    fn id_of(&self, stored: &'static Stored, pad: bool) -> Option<TemplateId> {
-        stored.template.text_key(self, pad).map(|lens| TemplateId {
-            template: std::ptr::from_ref(stored).addr(),
-            lens,
-        })
-    }
-
-    /// The template of this call's shape after a build that was not a hit.
-    #[cold]
-    fn stored_again<B: Backend>(&self) -> Option<&'static Stored> {
-        if !crate::settings::is_enabled() {
-            return None;
-        }
-        match F::cache().get(&(B::ID, F::key(&self.args))) {
-            Lookup::Ready(stored) => Some(stored),
-            Lookup::Uncacheable | Lookup::Missing => None,
-        }
+    fn serve_built(&self, backend: BackendId, found: Found, flags: Flags, pad: bool) -> Served<'_> {
+        let slot = Keyed {
+            cache: F::cache(),
+            key: self.key(),
+        };
+        miss::serve_built(self, &slot, backend, found, flags, pad)
     }
 }

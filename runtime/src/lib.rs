@@ -210,9 +210,11 @@
 mod backend;
 mod bind;
 mod cache;
+mod class;
 mod error;
+mod family;
 mod handle;
-mod list;
+mod miss;
 mod probe;
 mod record;
 #[cfg(feature = "rusqlite")]
@@ -263,76 +265,5 @@ pub use warm::{
 
 /// Used by the code `#[cached_query]` generates. Not a public API.
 #[doc(hidden)]
-pub mod __private {
-    pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
-    pub use crate::handle::{Body, Bound, Family, bind};
-    pub use crate::handle::{Cached, QueryArgs};
-    pub use crate::list::List;
-    pub use crate::probe::{Probe, Prober};
-    pub use crate::shape_values::{
-        Detect, DetectNone, DetectShapeValues, NotEnumerable, count_shapes,
-    };
-    pub use crate::value_ref::{ValueRef, View, ViewBorrowed, ViewOwned};
-    pub use crate::warm::Registration;
-    pub use core::marker::PhantomData;
-    pub use inventory;
-    pub use sea_query;
-    pub use sea_query::Value;
-    pub use std::sync::{LazyLock, OnceLock};
-
-    /// What a bound argument's type needs; checked with a message that says how to fix it.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be a bound argument of a #[cached_query] function",
-        label = "this argument's value is bound, not part of the cache key",
-        note = "a bound argument must be `Clone`, convert into `sea_query::Value` and implement `cached_query::Probe`",
-        note = "or mark the argument `#[shape]` to make its value part of the cache key"
-    )]
-    pub trait BoundArg<'a>: Clone + Into<Value> + Probe<'a> {}
-
-    impl<'a, T: Clone + Into<Value> + Probe<'a>> BoundArg<'a> for T {}
-
-    /// Compile-time check that `T` can be bound: the value of the argument's check constant
-    /// (see [`Checked`]).
-    pub const fn assert_bound<'a, T: BoundArg<'a>>() -> usize {
-        0
-    }
-
-    /// What a `#[shape]` argument's type needs.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be a #[shape] argument",
-        label = "a #[shape] argument's value is stored in the cache key",
-        note = "a #[shape] argument must be `Hash + Eq + Clone + Send + Sync + 'static` (derive `Hash, PartialEq, Eq, Clone` on it)"
-    )]
-    pub trait ShapeArg: std::hash::Hash + Eq + Clone + Send + Sync + 'static {}
-
-    impl<T: std::hash::Hash + Eq + Clone + Send + Sync + 'static> ShapeArg for T {}
-
-    /// Compile-time check that `T` can be a `#[shape]` argument: the value of the argument's
-    /// check constant (see [`Checked`]).
-    pub const fn assert_shape<T: ShapeArg>() -> usize {
-        0
-    }
-
-    /// An argument's type `T`, as generated code names it wherever it requires a trait of
-    /// it (the cache key, `View`, `Probe`, `Clone`). `CHECK` is the argument's check
-    /// constant, `assert_bound::<T>()` or `assert_shape::<T>()`, whose error is spanned at
-    /// the argument's type. While the check holds, `Checked<T, CHECK>` is `T`. When it fails,
-    /// the constant has no value and the projection normalizes to the error type, which
-    /// rustc reports nothing further about: the user sees the check's error at the argument,
-    /// and none of the follow-on errors its type would cause in the expansion.
-    pub type Checked<T, const CHECK: usize> = <Check<T, CHECK> as Resolve>::Type;
-
-    /// See [`Checked`].
-    #[derive(Debug)]
-    pub struct Check<T, const CHECK: usize>(PhantomData<T>);
-
-    /// See [`Checked`].
-    pub trait Resolve {
-        /// The checked type.
-        type Type;
-    }
-
-    impl<T, const CHECK: usize> Resolve for Check<T, CHECK> {
-        type Type = T;
-    }
-}
+#[path = "private.rs"]
+pub mod __private;

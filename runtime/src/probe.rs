@@ -16,6 +16,8 @@
 
 use std::borrow::Cow;
 
+use crate::value_ref::ValueRef;
+
 /// The number of check rounds after the learning round. Each costs one more run and render
 /// of the body on the first call of a shape.
 pub const CHECK_ROUNDS: u32 = 2;
@@ -102,6 +104,16 @@ pub trait Probe<'a>: Sized {
 
     /// The argument value seen by the body.
     fn view(owned: &'a Self::Owned) -> Self;
+
+    /// The value a hit binds for this argument: `Value::from(self.clone())`, which the
+    /// impls for text and bytes borrow instead of copying.
+    #[inline(always)]
+    fn value_ref(&self) -> ValueRef<'_>
+    where
+        Self: Clone + Into<sea_query::Value>,
+    {
+        ValueRef::from_value(self.clone().into())
+    }
 }
 
 /// Picks a check value from `groups`, one group of `(v0, v1)` pairs (`v0 > v1`) per check
@@ -124,7 +136,8 @@ fn pick<T: Clone, const N: usize>(
 }
 
 macro_rules! probe_owned {
-    ($($ty:ty => |$seed:ident| $make:expr, edges $edges:expr, classes $classes:expr;)*) => {$(
+    ($($ty:ty => |$seed:ident| $make:expr, edges $edges:expr, classes $classes:expr
+        $(, borrowed $variant:ident)?;)*) => {$(
         impl<'a> Probe<'a> for $ty {
             type Owned = $ty;
             #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
@@ -141,6 +154,12 @@ macro_rules! probe_owned {
             fn view(owned: &'a $ty) -> $ty {
                 owned.clone()
             }
+            $(
+                #[inline(always)]
+                fn value_ref(&self) -> ValueRef<'_> {
+                    ValueRef::$variant(self)
+                }
+            )?
         }
     )*};
 }
@@ -192,13 +211,13 @@ probe_owned! {
                 (String::new(), " Zürich-Ω 'q' ".to_owned()),
                 ("  O'Brien \"Ω\" MiXed  ".to_owned(), String::new()),
             ],
-        ];
+        ], borrowed Str;
     Vec<u8> => |seed| format!("cq-probe-{seed}").into_bytes(),
         edges [Vec::new(), vec![0u8], b"a".to_vec()],
         classes [
             [(b"@bob ".to_vec(), b"#X".to_vec()), (vec![0xff, 0], vec![0x80])],
             [(b"a".to_vec(), Vec::new()), (vec![0], Vec::new())],
-        ];
+        ], borrowed Bytes;
 }
 
 impl<'a> Probe<'a> for &'a str {
@@ -214,6 +233,10 @@ impl<'a> Probe<'a> for &'a str {
     }
     fn view(owned: &'a String) -> &'a str {
         owned
+    }
+    #[inline(always)]
+    fn value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Str(self)
     }
 }
 
@@ -231,6 +254,10 @@ impl<'a> Probe<'a> for &'a [u8] {
     fn view(owned: &'a Vec<u8>) -> &'a [u8] {
         owned
     }
+    #[inline(always)]
+    fn value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Bytes(self)
+    }
 }
 
 impl<'a> Probe<'a> for Cow<'a, str> {
@@ -246,6 +273,10 @@ impl<'a> Probe<'a> for Cow<'a, str> {
     }
     fn view(owned: &'a String) -> Cow<'a, str> {
         Cow::Borrowed(owned)
+    }
+    #[inline(always)]
+    fn value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Str(self)
     }
 }
 

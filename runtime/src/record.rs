@@ -39,6 +39,16 @@ impl Recording {
         writer.rec
     }
 
+    /// Renders `statement` for the backend `backend` names.
+    pub(crate) fn of_any<S: Statement>(statement: &S, backend: crate::BackendId) -> Self {
+        use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
+        match backend {
+            crate::BackendId::Postgres => Self::of::<S, PostgresQueryBuilder>(statement),
+            crate::BackendId::MySql => Self::of::<S, MysqlQueryBuilder>(statement),
+            crate::BackendId::Sqlite => Self::of::<S, SqliteQueryBuilder>(statement),
+        }
+    }
+
     /// The literal text before parameter `i` (or after the last one, for `i == len`).
     pub(crate) fn literal(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.params[i - 1].end };

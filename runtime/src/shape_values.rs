@@ -115,7 +115,7 @@ pub enum NotEnumerable {
 /// The number of shapes from the number of variants of each argument, or the reason not to
 /// enumerate them.
 #[doc(hidden)]
-pub fn count_shapes(variants: &[usize]) -> Result<usize, NotEnumerable> {
+pub(crate) fn count_shapes(variants: &[usize]) -> Result<usize, NotEnumerable> {
     let shapes = variants.iter().fold(1usize, |n, v| n.saturating_mul(*v));
     if shapes > SHAPE_LIMIT {
         return Err(NotEnumerable::TooManyShapes {

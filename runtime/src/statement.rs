@@ -68,3 +68,26 @@ impl_statement!(
     DeleteStatement,
     WithQuery,
 );
+
+/// `statement.build(backend)` for the backend `backend` names.
+pub(crate) fn build_any<S: Statement>(
+    statement: &S,
+    backend: crate::BackendId,
+) -> (String, Values) {
+    use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
+    match backend {
+        crate::BackendId::Postgres => statement.build_with(PostgresQueryBuilder),
+        crate::BackendId::MySql => statement.build_with(MysqlQueryBuilder),
+        crate::BackendId::Sqlite => statement.build_with(SqliteQueryBuilder),
+    }
+}
+
+/// `statement.to_string(backend)` for the backend `backend` names.
+pub(crate) fn inline_any<S: Statement>(statement: &S, backend: crate::BackendId) -> String {
+    use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
+    match backend {
+        crate::BackendId::Postgres => statement.inline_with(PostgresQueryBuilder),
+        crate::BackendId::MySql => statement.inline_with(MysqlQueryBuilder),
+        crate::BackendId::Sqlite => statement.inline_with(SqliteQueryBuilder),
+    }
+}

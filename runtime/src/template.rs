@@ -107,7 +107,7 @@ impl SentinelTable {
     /// Reads the sentinels back from the probe arguments (`sources` bound scalars, `lists`
     /// lists); two arguments with equal values make the round useless.
     pub(crate) fn read(
-        src: &impl Source,
+        src: &(impl Source + ?Sized),
         sources: u16,
         lists: u16,
         names: Names<'_>,
@@ -485,7 +485,7 @@ impl Template {
     /// Renders the template for the arguments in `src`: the SQL text and the values, or
     /// `None` if the arguments do not fit the template (which a correct key rules out).
     #[inline]
-    pub(crate) fn fill<T: SqlText>(&self, src: &impl Source) -> Option<(T, Vec<Value>)> {
+    pub(crate) fn fill<T: SqlText>(&self, src: &(impl Source + ?Sized)) -> Option<(T, Vec<Value>)> {
         if self.is_fast(src) {
             // Each run's values go in with one `extend` over an exact-size iterator, never a
             // `push` per value: `extend` reserves first, so the compiler builds each value
@@ -541,7 +541,10 @@ impl Template {
     /// two (up to [`MAX_PADDED_LEN`]) by repeating its last element: the same rows, and at
     /// most one SQL text per power of two.
     #[inline]
-    pub(crate) fn fill_padded<T: SqlText>(&self, src: &impl Source) -> Option<(T, Vec<Value>)> {
+    pub(crate) fn fill_padded<T: SqlText>(
+        &self,
+        src: &(impl Source + ?Sized),
+    ) -> Option<(T, Vec<Value>)> {
         if self.in_lists == 0 {
             return self.fill(src);
         }
@@ -754,7 +757,7 @@ impl Template {
     /// Checks that the template renders exactly `rec` for the arguments in `src`.
     pub(crate) fn check(
         &self,
-        src: &impl Source,
+        src: &(impl Source + ?Sized),
         rec: &Recording,
         round: &'static str,
     ) -> Result<(), Uncacheable> {
@@ -793,7 +796,7 @@ impl Template {
 
     /// Whether rendering the template for `src` gives exactly `rec`, text and values,
     /// compared piece by piece without rendering.
-    fn matches(&self, src: &impl Source, rec: &Recording) -> bool {
+    fn matches(&self, src: &(impl Source + ?Sized), rec: &Recording) -> bool {
         let mut cursor = Cursor {
             rec,
             at: 0,
@@ -835,7 +838,12 @@ impl Template {
         cursor.at == rec.sql.len() && cursor.param == rec.params.len()
     }
 
-    fn param_matches(&self, cursor: &mut Cursor<'_>, slot: &ItemSlot, src: &impl Source) -> bool {
+    fn param_matches(
+        &self,
+        cursor: &mut Cursor<'_>,
+        slot: &ItemSlot,
+        src: &(impl Source + ?Sized),
+    ) -> bool {
         match *slot {
             ItemSlot::Const(c) => self
                 .consts
@@ -848,7 +856,7 @@ impl Template {
     }
 
     /// Stores the fast path for the list lengths of `src` (the real call's arguments).
-    pub(crate) fn with_fast_path(mut self, src: &impl Source, rec: &Recording) -> Self {
+    pub(crate) fn with_fast_path(mut self, src: &(impl Source + ?Sized), rec: &Recording) -> Self {
         let mut lens: Vec<(u16, usize)> = Vec::new();
         for item in &*self.items {
             if let Item::Group { list, .. } = item

@@ -1,7 +1,6 @@
 //! A bound value as a statement cache reads it: borrowed from the call's arguments where it
 //! holds text or bytes, so that binding it to a prepared statement copies nothing first.
 
-use std::borrow::Cow;
 use std::mem::ManuallyDrop;
 
 use sea_query::Value;
@@ -161,61 +160,14 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// A bound argument, to read its value with [`ViewBorrowed`] where it holds text or bytes
-/// and [`ViewOwned`] otherwise (the expansion calls `(&View(&x)).value_ref()` with both
-/// traits in scope, and the borrowing one wins where it applies).
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct View<'r, T>(pub &'r T);
-
-/// The value of a bound argument that holds text or bytes, borrowed.
-#[doc(hidden)]
-pub trait ViewBorrowed<'r> {
-    /// The argument's value.
-    fn value_ref(&self) -> ValueRef<'r>;
-}
-
-/// The value of any other bound argument: `Value::from(argument.clone())`.
-#[doc(hidden)]
-pub trait ViewOwned<'r> {
-    /// The argument's value.
-    fn value_ref(&self) -> ValueRef<'r>;
-}
-
-impl<'r, T: Clone + Into<Value>> ViewOwned<'r> for &View<'r, T> {
-    #[inline]
-    fn value_ref(&self) -> ValueRef<'r> {
-        ValueRef::from_value(self.0.clone().into())
-    }
-}
-
-macro_rules! borrowed {
-    ($($variant:ident: $($ty:ty),+;)*) => {$($(
-        impl<'r> ViewBorrowed<'r> for View<'r, $ty> {
-            #[inline]
-            fn value_ref(&self) -> ValueRef<'r> {
-                ValueRef::$variant(self.0)
-            }
-        }
-    )+)*};
-}
-
-borrowed! {
-    Str: &str, String, &String, Cow<'_, str>;
-    Bytes: &[u8], Vec<u8>, &Vec<u8>;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
-    /// What the expansion does for an argument `x` of type `T`.
+    /// What a hit reads of a bound argument `x`.
     macro_rules! view {
-        ($x:expr) => {{
-            #[allow(unused_imports)]
-            use super::{ViewBorrowed as _, ViewOwned as _};
-            (&View(&$x)).value_ref()
-        }};
+        ($x:expr) => {{ crate::Probe::value_ref(&$x) }};
     }
 
     #[test]
@@ -228,7 +180,7 @@ mod tests {
         let cases: Vec<(ValueRef<'_>, Value)> = vec![
             (view!(str_ref), Value::from(str_ref)),
             (view!(text), Value::from(text.clone())),
-            (view!(string_ref), Value::from(string_ref)),
+            (view!(*string_ref), Value::from(string_ref)),
             (view!(cow), Value::from(cow.clone())),
             (view!(slice), Value::from(slice)),
             (view!(bytes), Value::from(bytes.clone())),
@@ -250,14 +202,14 @@ mod tests {
             (view!(u64::MAX), Value::from(u64::MAX)),
             (view!(f64::NAN), Value::from(f64::NAN)),
             (view!('x'), Value::from('x')),
-            (view!(true), Value::from(true)),
+            (ValueRef::from_value(Value::from(true)), Value::from(true)),
             (view!(Some("a")), Value::from(Some("a"))),
             (view!(None::<&str>), Value::from(None::<&str>)),
             (view!(Value::Int(Some(3))), Value::Int(Some(3))),
             (view!(7i32), Value::from(7i32)),
             (view!(Some(8i64)), Value::from(Some(8i64))),
             (view!(None::<i64>), Value::from(None::<i64>)),
-            (view!(false), Value::from(false)),
+            (ValueRef::from_value(Value::from(false)), Value::from(false)),
         ];
         for (view, value) in &cases {
             assert!(view.is(value), "{view:?}");

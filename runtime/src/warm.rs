@@ -6,35 +6,45 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
-use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Value};
+use sea_query::Value;
 
-use crate::backend::{Backend, BackendId};
-use crate::cache::{Entry, FnMeta, Lookup};
+use crate::backend::BackendId;
+use crate::cache::{Entry, FnMeta, Lookup, Slot};
+use crate::class::Described;
 use crate::error::Uncacheable;
-use crate::handle::{Family, learn};
+use crate::family::{self, DynCall, Family};
+use crate::miss::learn;
 use crate::probe::Prober;
-use crate::record::Recording;
 use crate::shape_values::NotEnumerable;
-use crate::statement::Statement;
 
 /// One `#[cached_query]` function, as it registers itself at start-up.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Registration {
     meta: &'static FnMeta,
-    warm: fn(&mut WarmUpReport),
-    shapes: fn() -> Result<Vec<ShapeSql>, NotEnumerable>,
+    described: fn() -> &'static Described,
+    each_shape: EachShape,
 }
 
+/// Runs a callback on a call of every shape of one function: [`family::each_shape`].
+type EachShape = fn(
+    &mut Prober,
+    &mut dyn FnMut(&dyn DynCall, &dyn Slot, String),
+) -> Result<usize, NotEnumerable>;
+
 impl Registration {
-    /// The registration of the function behind `F`.
+    /// The registration of function `F`.
     pub const fn of<F: Family>() -> Registration {
         Registration {
             meta: F::META,
-            warm: warm_family::<F>,
-            shapes: shapes_of::<F>,
+            described: described::<F>,
+            each_shape: family::each_shape::<F>,
         }
     }
+}
+
+fn described<F: Family>() -> &'static Described {
+    F::cache().described()
 }
 
 inventory::collect!(Registration);
@@ -212,47 +222,20 @@ fn warm_up_where(mut keep: impl FnMut(&FnMeta) -> bool) -> WarmUpReport {
     for registration in registered() {
         if keep(registration.meta) {
             report.functions += 1;
-            (registration.warm)(&mut report);
+            warm_registration(registration, &mut report);
         }
     }
     report.elapsed = start.elapsed();
     report
 }
 
-/// Runs `f` on every shape of `F` with its description, or says why it cannot.
-fn each_shape<F: Family>(f: &mut dyn FnMut(&F::Args<'_>, String)) -> Result<usize, NotEnumerable> {
+fn warm_registration(registration: &Registration, report: &mut WarmUpReport) {
+    let meta = registration.meta;
     let mut prober = Prober::enumerating();
-    F::each_shape(&mut prober, &mut |args, labels| {
-        let mut shape = if F::META.dims.is_empty() {
-            String::new()
-        } else {
-            F::META.describe_bits(F::key_bits(&F::key(args)))
-        };
-        for label in labels {
-            if !shape.is_empty() {
-                shape.push_str(", ");
-            }
-            shape.push_str(label);
+    let result = (registration.each_shape)(&mut prober, &mut |call, slot, shape| {
+        for backend in BACKENDS {
+            warm_one(call, slot, backend, &shape, report);
         }
-        if shape.is_empty() {
-            shape.push_str("(one shape)");
-        }
-        f(args, shape);
-    })
-}
-
-fn warm_family<F: Family>(report: &mut WarmUpReport) {
-    let meta = F::META;
-    let Some(body) = F::body() else {
-        report
-            .not_enumerable
-            .push((meta.module, meta.name, NotEnumerable::BodyNotYetKnown));
-        return;
-    };
-    let result = each_shape::<F>(&mut |args, shape| {
-        warm_one::<F, PostgresQueryBuilder>(args, body, &shape, report);
-        warm_one::<F, MysqlQueryBuilder>(args, body, &shape, report);
-        warm_one::<F, SqliteQueryBuilder>(args, body, &shape, report);
     });
     if let Err(reason) = result {
         report.not_enumerable.push((meta.module, meta.name, reason));
@@ -260,46 +243,46 @@ fn warm_family<F: Family>(report: &mut WarmUpReport) {
 }
 
 /// Renders one shape for one backend with the miss path's learning, without counting a call.
-fn warm_one<F: Family, B: Backend>(
-    args: &F::Args<'_>,
-    body: crate::handle::Body<F>,
+fn warm_one(
+    call: &dyn DynCall,
+    slot: &dyn Slot,
+    backend: BackendId,
     shape: &str,
     report: &mut WarmUpReport,
 ) {
-    let cache = F::cache();
-    let key = (B::ID, F::key(args));
-    match cache.get(&key) {
+    match slot.get(backend) {
         Lookup::Ready(_) | Lookup::Uncacheable => {
             report.already_stored += 1;
             return;
         }
-        Lookup::Missing if cache.is_full() => {
+        Lookup::Missing if slot.is_full() => {
             report.rejected += 1;
-            cache.note_used();
+            slot.note_used();
             return;
         }
         Lookup::Missing => {}
     }
-    cache.note_used();
+    slot.note_used();
     let learned = catch_unwind(AssertUnwindSafe(|| {
-        let real = Recording::of::<_, B>(&body(args));
-        learn::<F, B>(args, body, &real)
+        let real = call.record(backend);
+        learn(call, backend, &real)
     }))
     .unwrap_or_else(|panic| Err(Uncacheable::probe_panicked(panic)));
     let entry = match learned {
         Ok(template) => Entry::ready(template),
         Err(reason) => {
+            let meta = call.meta();
             report.uncacheable.push(WarmUpShape {
-                name: F::META.name,
-                module: F::META.module,
-                backend: B::ID,
+                name: meta.name,
+                module: meta.module,
+                backend,
                 shape: shape.to_owned(),
                 reason: reason.clone(),
             });
             Entry::Uncacheable(reason)
         }
     };
-    match cache.store(key, entry) {
+    match slot.store(backend, entry) {
         Some(Entry::Ready(_)) => report.stored += 1,
         Some(Entry::Uncacheable(_)) => {}
         None => report.rejected += 1,
@@ -433,49 +416,44 @@ pub fn inventory() -> Inventory {
             .map(|r| FunctionInventory {
                 name: r.meta.name,
                 module: r.meta.module,
-                lists: r.meta.lists,
+                lists: &(r.described)().lists,
                 capacity: r.meta.capacity,
-                shapes: (r.shapes)(),
+                shapes: shapes_of(r),
             })
             .collect(),
     }
 }
 
-fn shapes_of<F: Family>() -> Result<Vec<ShapeSql>, NotEnumerable> {
-    let body = F::body().ok_or(NotEnumerable::BodyNotYetKnown)?;
+fn shapes_of(registration: &Registration) -> Result<Vec<ShapeSql>, NotEnumerable> {
     let mut per_backend: [Vec<ShapeSql>; 3] = Default::default();
-    each_shape::<F>(
-        &mut |args, shape| match catch_unwind(AssertUnwindSafe(|| body(args))) {
-            Ok(statement) => {
-                per_backend[0].push(render::<_, PostgresQueryBuilder>(&statement, &shape));
-                per_backend[1].push(render::<_, MysqlQueryBuilder>(&statement, &shape));
-                per_backend[2].push(render::<_, SqliteQueryBuilder>(&statement, &shape));
-            }
-            Err(_) => {
-                for (slot, backend) in per_backend.iter_mut().zip(BACKENDS) {
-                    slot.push(ShapeSql {
+    let mut prober = Prober::enumerating();
+    (registration.each_shape)(&mut prober, &mut |call, _, shape| {
+        for (slot, backend) in per_backend.iter_mut().zip(BACKENDS) {
+            slot.push(
+                catch_unwind(AssertUnwindSafe(|| render(call, backend, &shape))).unwrap_or_else(
+                    |_| ShapeSql {
                         backend,
                         shape: shape.clone(),
                         sql: "(the body panicked on these arguments)".to_owned(),
                         values: Vec::new(),
                         inline_sql: String::new(),
-                    });
-                }
-            }
-        },
-    )?;
+                    },
+                ),
+            );
+        }
+    })?;
     Ok(per_backend.into_iter().flatten().collect())
 }
 
 const BACKENDS: [BackendId; 3] = [BackendId::Postgres, BackendId::MySql, BackendId::Sqlite];
 
-fn render<S: Statement, B: Backend>(statement: &S, shape: &str) -> ShapeSql {
-    let (sql, values) = statement.build_with(B::default());
+fn render(call: &dyn DynCall, backend: BackendId, shape: &str) -> ShapeSql {
+    let (sql, values) = call.build(backend);
     ShapeSql {
-        backend: B::ID,
+        backend,
         shape: shape.to_owned(),
         sql,
         values: values.0,
-        inline_sql: statement.inline_with(B::default()),
+        inline_sql: call.inline(backend),
     }
 }

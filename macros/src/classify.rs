@@ -1,0 +1,156 @@
+//! Stage two: each argument's class, read from its type alone. The runtime has one marker
+//! type per class (`cached_query::__private::{Bound, Opt, Slice, ...}`); this module decides
+//! which, and says why when a type fits none.
+
+use syn::{Expr, Type};
+
+use crate::types::{has_lifetimes, is_ident, single_generic};
+
+/// How an argument takes part in the cache key and in the bound values.
+#[derive(Debug, Clone)]
+pub(crate) enum Class {
+    /// `bool`: its value is in the key.
+    Flag,
+    /// `#[shape]`: its value is in the key.
+    Shape(Type),
+    /// A value bound on every hit.
+    Scalar(Leaf),
+    /// A slice, `Vec` or array: emptiness in the key, elements bound.
+    List { kind: ListKind, elem: Leaf },
+    /// `Option<T>`: presence in the key, then `T`'s class.
+    Opt(Box<Class>),
+    /// `&T`, `T` without lifetimes: read through the reference.
+    Ref(Box<Class>, Type),
+}
+
+/// The type of a bound value.
+#[derive(Debug, Clone)]
+pub(crate) enum Leaf {
+    /// A type without lifetimes, bound by value.
+    Own(Type),
+    /// `&str`
+    Str,
+    /// `&[u8]`
+    Bytes,
+    /// `Cow<str>`
+    CowStr,
+}
+
+/// The container of a list argument.
+#[derive(Debug, Clone)]
+pub(crate) enum ListKind {
+    /// `&[T]`
+    Slice,
+    /// `Vec<T>`
+    Vec,
+    /// `&Vec<T>`
+    RefVec,
+    /// `[T; N]`
+    Array(Expr),
+    /// `&[T; N]`
+    RefArray(Expr),
+}
+
+impl Class {
+    /// Key bits this class needs.
+    pub(crate) fn bits(&self) -> usize {
+        match self {
+            Class::Flag | Class::List { .. } => 1,
+            Class::Opt(inner) => 1 + inner.bits(),
+            Class::Ref(inner, _) => inner.bits(),
+            Class::Shape(_) | Class::Scalar(_) => 0,
+        }
+    }
+}
+
+/// Why a type cannot be an argument, with the rewrite that works.
+const BORROWED_HINT: &str = "#[cached_query] binds borrowed text and bytes (`&str`, `&[u8]`, `Cow<str>`) and references to types without lifetimes (`&T`); this type borrows in another way: take the owned type, or a reference to it";
+
+fn is_bytes(elem: &Type) -> bool {
+    is_ident(elem, "u8")
+}
+
+fn strip(ty: &Type) -> &Type {
+    match ty {
+        Type::Paren(inner) => strip(&inner.elem),
+        Type::Group(inner) => strip(&inner.elem),
+        other => other,
+    }
+}
+
+/// The leaf of a bound type, or why it has none.
+fn leaf(ty: &Type) -> Result<Leaf, &'static str> {
+    let ty = strip(ty);
+    if let Type::Reference(r) = ty
+        && r.mutability.is_none()
+    {
+        match strip(&r.elem) {
+            Type::Path(p) if p.qself.is_none() && p.path.is_ident("str") => return Ok(Leaf::Str),
+            Type::Slice(s) if is_bytes(&s.elem) => return Ok(Leaf::Bytes),
+            _ => {}
+        }
+    }
+    if let Some(inner) = single_generic_cow(ty)
+        && matches!(strip(inner), Type::Path(p) if p.path.is_ident("str"))
+    {
+        return Ok(Leaf::CowStr);
+    }
+    if has_lifetimes(ty) {
+        return Err(BORROWED_HINT);
+    }
+    Ok(Leaf::Own(ty.clone()))
+}
+
+/// `T` of `Cow<'_, T>`.
+fn single_generic_cow(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Cow" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The class of an argument of type `ty` (not marked `#[shape]`), or why it has none.
+pub(crate) fn classify(ty: &Type) -> Result<Class, &'static str> {
+    let ty = strip(ty);
+    if is_ident(ty, "bool") {
+        return Ok(Class::Flag);
+    }
+    if let Some(inner) = single_generic(ty, "Option") {
+        return Ok(Class::Opt(Box::new(classify(inner)?)));
+    }
+    if let Some(elem) = single_generic(ty, "Vec").filter(|e| !is_bytes(e)) {
+        return list(ListKind::Vec, elem);
+    }
+    match ty {
+        Type::Array(array) => list(ListKind::Array(array.len.clone()), &array.elem),
+        Type::Reference(r) if r.mutability.is_none() => match strip(&r.elem) {
+            Type::Slice(slice) if !is_bytes(&slice.elem) => list(ListKind::Slice, &slice.elem),
+            Type::Array(array) => list(ListKind::RefArray(array.len.clone()), &array.elem),
+            inner => match single_generic(inner, "Vec").filter(|e| !is_bytes(e)) {
+                Some(elem) => list(ListKind::RefVec, elem),
+                None => match leaf(ty) {
+                    Ok(Leaf::Own(_)) | Err(_) if !has_lifetimes(inner) => {
+                        Ok(Class::Ref(Box::new(classify(inner)?), inner.clone()))
+                    }
+                    found => found.map(Class::Scalar),
+                },
+            },
+        },
+        _ => leaf(ty).map(Class::Scalar),
+    }
+}
+
+fn list(kind: ListKind, elem: &Type) -> Result<Class, &'static str> {
+    Ok(Class::List {
+        kind,
+        elem: leaf(elem)?,
+    })
+}

@@ -1,0 +1,306 @@
+//! Stage five: the cached function. The macro emits the user's signature returning a
+//! `Cached` handle, one `Family` impl that names the arguments' classes (a tuple of marker
+//! types the runtime composes), the function's names and options, its cache and its body,
+//! a registration for warm-up, and the call. Everything the classes imply (the key, where
+//! each value is read, how to probe) is the runtime's, through generic impls.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericParam, Pat, parse_quote};
+
+use crate::classify::{Class, Leaf, ListKind};
+use crate::input::Function;
+use crate::options::Options;
+use crate::types::{cq_lifetime, has_lifetimes, name_lifetimes};
+
+/// The most elements a tuple of arguments holds before the emitter nests it (the standard
+/// library implements `Clone`, `Hash` and `Default` for tuples of up to 12).
+const TUPLE: usize = 12;
+
+/// Names of generated items and locals; mixed-site, so they never clash with the user's.
+fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// The expansion of a function that passed every check.
+pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
+    let krate = options.krate();
+    let p = quote!(#krate::__private);
+    let family = local("__CqQuery");
+    let args = local("__cq_args");
+    let body_fn = local("__cq_body");
+    let ret = &f.ret;
+    let ret = quote_spanned!(ret.span()=> #ret);
+    let crate::input::RawFn {
+        attrs, vis, body, ..
+    } = &f.raw;
+    let sig = signature(f, &p);
+
+    let mut checks = Vec::new();
+    let classes: Vec<TokenStream> = f
+        .args
+        .iter()
+        .enumerate()
+        .map(|(n, a)| class_type(&p, &a.class, n, &mut checks))
+        .collect();
+    let class = tuple(classes);
+    let names = f.args.iter().map(|a| a.ident.to_string());
+    let pattern = tuple(
+        f.args
+            .iter()
+            .map(|a| {
+                let (mutability, ident) = (&a.mutability, &a.ident);
+                quote!(#mutability #ident)
+            })
+            .collect(),
+    );
+    let call = tuple(
+        f.args
+            .iter()
+            .map(|a| {
+                let ident = &a.ident;
+                quote!(#ident)
+            })
+            .collect(),
+    );
+
+    let name = f.raw.sig.ident.to_string();
+    let capacity = match &options.capacity {
+        Some(expr) => quote!(#expr),
+        None => quote!(#p::DEFAULT_CAPACITY),
+    };
+    let (pad_in, inline_limit) = (options.pad_in, options.inline_limit);
+    let verify = match options.verify {
+        Some(rate) => {
+            let rate = proc_macro2::Literal::f64_suffixed(rate);
+            quote!(::core::option::Option::Some(#rate))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let shape_values = shape_values(f, &p);
+
+    // A body that names `Self` (a function in an `impl` block) cannot move into an item of
+    // its own: it stays a closure, known to warm-up after the first call.
+    let unpack = quote!(let #pattern = ::core::clone::Clone::clone(#args););
+    let (body_item, body_known) = if mentions_self(body.stream()) {
+        let slot = local("__CQ_BODY");
+        (
+            quote! {
+                static #slot: #p::OnceLock<#p::Body<#family>> = #p::OnceLock::new();
+                let #body_fn: #p::Body<#family> = |#args| { #unpack #body };
+                #slot.get_or_init(|| #body_fn);
+            },
+            quote!(#slot.get().copied()),
+        )
+    } else {
+        (
+            quote! {
+                fn #body_fn(#args: &#p::Args<'_, #family>) -> #ret { #unpack #body }
+            },
+            quote!(::core::option::Option::Some(#body_fn)),
+        )
+    };
+    let cache = local("__CQ_CACHE");
+
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            enum #family {}
+            #(#checks)*
+            impl #p::Family for #family {
+                type Class = #class;
+                type Statement = #ret;
+                const META: &'static #p::FnMeta = &#p::FnMeta {
+                    name: #name,
+                    module: ::core::module_path!(),
+                    args: &[#(#names),*],
+                    capacity: #capacity,
+                    pad_in: #pad_in,
+                    verify: #verify,
+                    inline_limit: #inline_limit,
+                };
+                fn cache() -> &'static #p::FnCache<#p::ShapeKey<Self>> {
+                    static #cache: #p::LazyLock<#p::FnCache<#p::ShapeKey<#family>>> =
+                        #p::LazyLock::new(#p::FnCache::new::<#family>);
+                    &#cache
+                }
+                fn body() -> ::core::option::Option<#p::Body<Self>> {
+                    #body_known
+                }
+                #shape_values
+            }
+            #p::inventory::submit! { #p::Registration::of::<#family>() }
+            #body_item
+            #p::bind::<#family>(#call, #body_fn)
+        }
+    }
+}
+
+/// `items` as a tuple; more than [`TUPLE`] are nested in tuples of up to [`TUPLE`].
+fn tuple(items: Vec<TokenStream>) -> TokenStream {
+    if items.len() <= TUPLE {
+        return quote!((#(#items,)*));
+    }
+    let groups: Vec<TokenStream> = items.chunks(TUPLE).map(|c| tuple(c.to_vec())).collect();
+    tuple(groups)
+}
+
+/// The class marker of argument `n`. The types the runtime requires traits of (a bound
+/// value's, a `#[shape]` value's) go through a check constant spanned at the argument
+/// (pushed to `checks`): a type that fails is reported once, there, and becomes the error
+/// type, which silences the follow-on errors (see `__private::Checked`).
+fn class_type(
+    p: &TokenStream,
+    class: &Class,
+    n: usize,
+    checks: &mut Vec<TokenStream>,
+) -> TokenStream {
+    match class {
+        Class::Flag => quote!(#p::Flag),
+        Class::Shape(ty) => {
+            let checked = check(p, "assert_shape", ty, n, checks);
+            quote!(#p::Shape<#checked>)
+        }
+        Class::Scalar(l) => {
+            let l = leaf(p, l, n, checks);
+            quote!(#p::Bound<#l>)
+        }
+        Class::List { kind, elem } => {
+            let l = leaf(p, elem, n, checks);
+            match kind {
+                ListKind::Slice => quote!(#p::Slice<#l>),
+                ListKind::Vec => quote!(#p::VecOf<#l>),
+                ListKind::RefVec => quote!(#p::RefVec<#l>),
+                ListKind::Array(len) => quote!(#p::Array<#l, { #len }>),
+                ListKind::RefArray(len) => quote!(#p::RefArray<#l, { #len }>),
+            }
+        }
+        Class::Opt(inner) => {
+            let inner = class_type(p, inner, n, checks);
+            quote!(#p::Opt<#inner>)
+        }
+        Class::Ref(inner, ty) => {
+            let inner = class_type(p, inner, n, checks);
+            quote!(#p::Ref<#inner, #ty>)
+        }
+    }
+}
+
+/// The leaf marker of a bound value's type.
+fn leaf(p: &TokenStream, leaf: &Leaf, n: usize, checks: &mut Vec<TokenStream>) -> TokenStream {
+    match leaf {
+        Leaf::Own(ty) => {
+            let checked = check(p, "assert_bound", ty, n, checks);
+            quote!(#p::Own<#checked>)
+        }
+        Leaf::Str => quote!(#p::Str),
+        Leaf::Bytes => quote!(#p::Bytes),
+        Leaf::CowStr => quote!(#p::CowStr),
+    }
+}
+
+/// `ty` through argument `n`'s check constant, `assert(ty)`.
+fn check(
+    p: &TokenStream,
+    assert: &str,
+    ty: &syn::Type,
+    n: usize,
+    checks: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let constant = format_ident!("__CQ_CHECK{}", n, span = Span::mixed_site());
+    let assert = Ident::new(assert, Span::call_site());
+    checks.push(quote_spanned!(ty.span()=>
+        const #constant: ::core::primitive::usize = #p::#assert::<#ty>();
+    ));
+    quote_spanned!(ty.span()=> #p::Checked<#ty, { #constant }>)
+}
+
+/// `Family::shape_values` for a function with `#[shape]` arguments: the values of each,
+/// where its type implements `ShapeValues`.
+fn shape_values(f: &Function, p: &TokenStream) -> TokenStream {
+    let arms: Vec<TokenStream> = f
+        .args
+        .iter()
+        .filter_map(|a| match &a.class {
+            Class::Shape(ty) => Some(ty),
+            _ => None,
+        })
+        .enumerate()
+        .map(|(n, ty)| {
+            quote!(#n => #p::shape_values((&&#p::Detect::<#ty>(#p::PhantomData)).shape_values()))
+        })
+        .collect();
+    if arms.is_empty() {
+        return quote!();
+    }
+    let index = local("__cq_index");
+    quote! {
+        fn shape_values(#index: ::core::primitive::usize) -> ::core::option::Option<::std::boxed::Box<dyn ::core::any::Any>> {
+            #[allow(unused_imports)]
+            use #p::{DetectNone as _, DetectShapeValues as _};
+            match #index {
+                #(#arms,)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    }
+}
+
+/// The user's signature, returning the handle, with elided lifetimes named `'__cq`.
+fn signature(f: &Function, p: &TokenStream) -> syn::Signature {
+    let mut sig = f.raw.sig.clone();
+    for input in &mut sig.inputs {
+        if let FnArg::Typed(pat) = input {
+            *pat.ty = name_lifetimes(&pat.ty);
+            if let Pat::Ident(ident) = &mut *pat.pat {
+                ident.mutability = None;
+            }
+        }
+    }
+    let ret = &f.ret;
+    if f.args.iter().any(|a| has_lifetimes(&a.ty)) {
+        let lt = cq_lifetime(Span::call_site());
+        let named: Vec<syn::Lifetime> = sig
+            .generics
+            .lifetimes()
+            .map(|l| l.lifetime.clone())
+            .collect();
+        sig.generics
+            .params
+            .push(GenericParam::Lifetime(parse_quote!(#lt)));
+        if sig.generics.lt_token.is_none() {
+            sig.generics.lt_token = Some(Default::default());
+            sig.generics.gt_token = Some(Default::default());
+        }
+        let where_clause = sig.generics.make_where_clause();
+        for l in named {
+            where_clause.predicates.push(parse_quote!(#l: #lt));
+        }
+        sig.output = parse_quote_spanned!(ret.span()=>
+            -> #p::Cached<impl #p::QueryArgs<Statement = #ret> + #lt>
+        );
+    } else {
+        sig.output = parse_quote_spanned!(ret.span()=>
+            -> #p::Cached<impl #p::QueryArgs<Statement = #ret>>
+        );
+    }
+    sig
+}
+
+/// `parse_quote!` with the literal tokens spanned at `$span`.
+macro_rules! parse_quote_spanned {
+    ($span:expr=> $($tt:tt)*) => {
+        syn::parse2(quote_spanned!($span=> $($tt)*)).unwrap_or_else(|_| parse_quote!($($tt)*))
+    };
+}
+use parse_quote_spanned;
+
+/// Whether a body's tokens name `Self`.
+fn mentions_self(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(ident) => ident == "Self",
+        proc_macro2::TokenTree::Group(group) => mentions_self(group.stream()),
+        _ => false,
+    })
+}

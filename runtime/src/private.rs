@@ -1,0 +1,71 @@
+//! What the code `#[cached_query]` generates names, and nothing else: the contract
+//! ([`Family`], [`bind`]), the argument classes, the checks that report a wrong argument
+//! type at the argument, and the crates it needs (`inventory`).
+
+pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
+pub use crate::class::Ref;
+pub use crate::class::{
+    Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
+};
+pub use crate::family::{Args, Body, Family, ShapeKey, bind};
+pub use crate::handle::{Cached, QueryArgs};
+pub use crate::probe::Prober;
+pub use crate::shape_values::{Detect, DetectNone, DetectShapeValues};
+pub use crate::warm::Registration;
+pub use core::marker::PhantomData;
+pub use inventory;
+pub use std::sync::{LazyLock, OnceLock};
+
+use crate::class::{BoundArg, ShapeArg};
+
+/// What a bound argument's type needs; checked with a message that says how to fix it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a bound argument of a #[cached_query] function",
+    label = "this argument's value is bound, not part of the cache key",
+    note = "a bound argument must be `Clone`, convert into `sea_query::Value` and implement `cached_query::Probe`",
+    note = "or mark the argument `#[shape]` to make its value part of the cache key"
+)]
+pub trait CheckBound<'a>: BoundArg<'a> {}
+
+impl<'a, T: BoundArg<'a>> CheckBound<'a> for T {}
+
+/// Compile-time check that `T` can be bound: the value of the argument's check constant
+/// (see [`Checked`]).
+pub const fn assert_bound<'a, T: CheckBound<'a>>() -> usize {
+    0
+}
+
+/// Compile-time check that `T` can be a `#[shape]` argument: the value of the argument's
+/// check constant (see [`Checked`]).
+pub const fn assert_shape<T: ShapeArg>() -> usize {
+    0
+}
+
+/// An argument's type `T`, as generated code names it in the argument tuple. `CHECK` is the
+/// argument's check constant, `assert_bound::<T>()` or `assert_shape::<T>()`, whose error
+/// is spanned at the argument's type. While the check holds, `Checked<T, CHECK>` is `T`.
+/// When it fails, the constant has no value and the projection normalizes to the error
+/// type, which rustc reports nothing further about: the user sees the check's error at the
+/// argument, and none of the follow-on errors its type would cause in the expansion.
+pub type Checked<T, const CHECK: usize> = <Check<T, CHECK> as Resolve>::Type;
+
+/// See [`Checked`].
+#[derive(Debug)]
+pub struct Check<T, const CHECK: usize>(PhantomData<T>);
+
+/// See [`Checked`].
+pub trait Resolve {
+    /// The checked type.
+    type Type;
+}
+
+impl<T, const CHECK: usize> Resolve for Check<T, CHECK> {
+    type Type = T;
+}
+
+/// The values of a `#[shape]` argument, for [`Family::shape_values`].
+pub fn shape_values<T: 'static>(
+    values: Option<Vec<(T, String)>>,
+) -> Option<Box<dyn std::any::Any>> {
+    values.map(|v| Box::new(v) as Box<dyn std::any::Any>)
+}
