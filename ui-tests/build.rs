@@ -11,19 +11,6 @@
 
 #![allow(dead_code, unreachable_pub, missing_debug_implementations)]
 
-#[path = "../macros/src/allow.rs"]
-mod allow;
-#[path = "../macros/src/analyse.rs"]
-mod analyse;
-#[path = "../macros/src/expand.rs"]
-mod expand;
-#[path = "../macros/src/model.rs"]
-mod model;
-#[path = "../macros/src/options.rs"]
-mod options;
-#[path = "../macros/src/types.rs"]
-mod types;
-
 use std::fmt::Write as _;
 
 #[path = "src/rng.rs"]
@@ -274,7 +261,9 @@ fn main() {
         let name = format!("body_{n}");
         let item = format!("fn {name}{SIGNATURE} {body}");
         let tokens: proc_macro2::TokenStream = item.parse().expect("generated body parses");
-        let expanded = expand::cached_query(proc_macro2::TokenStream::new(), tokens).to_string();
+        let expanded =
+            cached_query_macros_core::cached_query(proc_macro2::TokenStream::new(), tokens)
+                .to_string();
         if expanded.contains("compile_error") {
             rejected += 1;
             continue;

@@ -266,7 +266,7 @@ pub fn check(attr: &TokenStream, item: &TokenStream) {
     let context = || format!("#[cached_query({attr})]\n{item}\n=> {text}");
     match (
         errors.is_empty(),
-        syn::parse2::<crate::model::RawFn>(item.clone()),
+        cached_query_macros_core::signature(item.clone()),
     ) {
         (true, Err(_)) => panic!(
             "input that is not a function came back without a compile_error!\n{}",
@@ -277,12 +277,12 @@ pub fn check(attr: &TokenStream, item: &TokenStream) {
             "input that is not a function was not passed through after the error\n{}",
             context()
         ),
-        (false, Ok(raw)) => assert!(
-            emits_fn(&out, &raw.sig.ident),
+        (false, Ok(sig)) => assert!(
+            emits_fn(&out, &sig.ident),
             "a rejected function was not emitted next to its errors\n{}",
             context()
         ),
-        (true, Ok(raw)) => {
+        (true, Ok(sig)) => {
             assert!(
                 text.contains("Family for __CqQuery"),
                 "no compile_error!, but no expansion either (a silent rejection)\n{}",
@@ -296,7 +296,7 @@ pub fn check(attr: &TokenStream, item: &TokenStream) {
                     )
                 });
                 assert!(
-                    matches!(file.items.as_slice(), [syn::Item::Fn(f)] if f.sig.ident == raw.sig.ident),
+                    matches!(file.items.as_slice(), [syn::Item::Fn(f)] if f.sig.ident == sig.ident),
                     "an accepted function did not expand to one function of its name\n{}",
                     context()
                 );

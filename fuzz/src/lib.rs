@@ -1,26 +1,8 @@
 //! What the two fuzz targets share: the macro's pipeline, input generators and the
 //! properties each target checks.
 //!
-//! A proc-macro crate can export nothing but its macros, so `cached-query-macros` cannot be
-//! called as a library. Its stages are plain modules that only use `proc-macro2`, `syn` and
-//! `quote` and reach each other through `crate::`, so they are compiled in here, at this
-//! crate's root, straight from `macros/src`: the fuzzer runs exactly the code the macro
-//! runs, and the macros crate needs no feature, no extra export and no change to its
-//! package. The list below mirrors `macros/src/lib.rs` (a new stage there is a compile
-//! error here until it is added).
-
-#[path = "../../macros/src/allow.rs"]
-mod allow;
-#[path = "../../macros/src/analyse.rs"]
-mod analyse;
-#[path = "../../macros/src/expand.rs"]
-mod expand;
-#[path = "../../macros/src/model.rs"]
-mod model;
-#[path = "../../macros/src/options.rs"]
-mod options;
-#[path = "../../macros/src/types.rs"]
-mod types;
+//! The macro's pipeline is the `cached-query-macros-core` library, which the proc-macro
+//! crate is a shim over: the fuzzer runs exactly the code the macro runs.
 
 pub mod calls;
 pub mod contract;
@@ -34,5 +16,5 @@ pub fn cached_query(
     attr: proc_macro2::TokenStream,
     item: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
-    expand::cached_query(attr, item)
+    cached_query_macros_core::cached_query(attr, item)
 }

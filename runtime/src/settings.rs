@@ -203,28 +203,11 @@ pub fn byte_budget() -> usize {
     BYTE_BUDGET.load(Relaxed)
 }
 
-/// Whether this hit is one of the sampled fraction `rate` (`0.0 < rate <= 1.0`). A
-/// xorshift generator per thread: no shared state, no lock. Out of line: with no rate set
-/// (most programs) it is never called, and the hit path of every query function stays short.
+/// Whether this hit is one of the sampled fraction `rate` (`0.0 < rate <= 1.0`), from
+/// `fastrand`'s generator, one per thread: no shared state, no lock. Out of line: with no
+/// rate set (most programs) it is never called, and the hit path of every query function
+/// stays short.
 #[inline(never)]
 pub(crate) fn sample(rate: f64) -> bool {
-    use std::cell::Cell;
-    thread_local! {
-        static STATE: Cell<u64> = Cell::new({
-            let seed = foldhash::fast::RandomState::default();
-            std::hash::BuildHasher::hash_one(&seed, std::thread::current().id()) | 1
-        });
-    }
-    if rate >= 1.0 {
-        return true;
-    }
-    STATE.with(|state| {
-        let mut x = state.get();
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        state.set(x);
-        // The top 53 bits as a uniform number in [0, 1).
-        ((x >> 11) as f64) * (1.0 / (1u64 << 53) as f64) < rate
-    })
+    rate >= 1.0 || fastrand::f64() < rate
 }

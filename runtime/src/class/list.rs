@@ -48,7 +48,8 @@ macro_rules! list {
     (
         [$($generics:tt)*] $class:ty => for<$a:lifetime> $at:ty,
         store $store:ty = |$bits:ident, $prober:ident| $make:expr,
-        view |$s:ident| $view:expr $(,)?
+        view |$s:ident| $view:expr,
+        shapes $shapes:expr $(,)?
     ) => {
         impl<$($generics)*> Class for $class {
             type At<$a> = $at;
@@ -84,7 +85,7 @@ macro_rules! list {
                 describe(names, within, out);
             }
             fn variants(_: &mut ShapeCursor<'_>) -> Result<Vec<Variant<()>>, NotEnumerable> {
-                Ok(vec![Variant::plain(0), Variant::plain(1)])
+                Ok($shapes.into_iter().map(Variant::plain).collect())
             }
         }
     };
@@ -94,24 +95,29 @@ list! {
     [L: Leaf] Slice<L> => for<'a> &'a [L::At<'a>],
     store Vec<L::Stored> = |bits, prober| L::sentinels(prober, bits & 1 == 1),
     view |s| L::slice(s),
+    shapes [0, 1],
 }
 
 list! {
     [L: Leaf] VecOf<L> => for<'a> Vec<L::At<'a>>,
     store Vec<L::Stored> = |bits, prober| L::sentinels(prober, bits & 1 == 1),
     view |s| L::slice(s).to_vec(),
+    shapes [0, 1],
 }
 
 list! {
     [L: Leaf] RefVec<L> => for<'a> &'a Vec<L::At<'a>>,
     store Vec<L::Stored> = |bits, prober| L::sentinels(prober, bits & 1 == 1),
     view |s| L::vec(s),
+    shapes [0, 1],
 }
 
 list! {
     [L: Leaf, const N: usize] Array<L, N> => for<'a> [L::At<'a>; N],
     store Vec<L::Stored> = |_bits, prober| L::fixed(prober, N),
     view |s| std::array::from_fn(|i| L::view(&s[i])),
+    // An array is as long as its type says: empty or not, never both.
+    shapes [u64::from(N > 0)],
 }
 
 list! {
@@ -121,4 +127,5 @@ list! {
         std::array::from_fn(|_| all.next().unwrap_or_else(|| L::sentinel(prober)))
     },
     view |s| L::array(s),
+    shapes [u64::from(N > 0)],
 }
