@@ -30,6 +30,7 @@ use std::borrow::Cow;
 use std::hash::Hash;
 use std::marker::PhantomData;
 
+use crate::__private::ShapeArg;
 use crate::probe::{Probe, Prober};
 use crate::shape_values::NotEnumerable;
 use crate::value_ref::ValueRef;
@@ -79,11 +80,6 @@ pub trait Class: 'static {
     /// Every shape of the class: its key bits, `#[shape]` values and their labels.
     fn variants(shapes: &mut ShapeCursor<'_>) -> Result<Vec<Variant<Self::Shape>>, NotEnumerable>;
 }
-
-/// A bound argument: `Clone`, convertible into a `sea_query::Value`, and probed.
-pub trait BoundArg<'a>: Clone + Into<sea_query::Value> + Probe<'a> {}
-
-impl<'a, T: Clone + Into<sea_query::Value> + Probe<'a>> BoundArg<'a> for T {}
 
 /// The type of a bound value at every lifetime, and how its sentinels are kept.
 pub trait Leaf: 'static {
@@ -390,16 +386,6 @@ impl Class for Flag {
         Ok(vec![Variant::plain(0), Variant::plain(1)])
     }
 }
-
-/// What a `#[shape]` argument's type needs.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a #[shape] argument",
-    label = "a #[shape] argument's value is stored in the cache key",
-    note = "a #[shape] argument must be `Hash + Eq + Clone + Send + Sync + 'static` (derive `Hash, PartialEq, Eq, Clone` on it)"
-)]
-pub trait ShapeArg: Hash + Eq + Clone + Send + Sync + 'static {}
-
-impl<T: Hash + Eq + Clone + Send + Sync + 'static> ShapeArg for T {}
 
 impl<T: ShapeArg> Class for Shape<T> {
     type At<'a> = T;

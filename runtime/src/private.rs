@@ -16,7 +16,7 @@ pub use core::marker::PhantomData;
 pub use inventory;
 pub use std::sync::{LazyLock, OnceLock};
 
-use crate::class::{BoundArg, ShapeArg};
+use crate::probe::Probe;
 
 /// What a bound argument's type needs; checked with a message that says how to fix it.
 #[diagnostic::on_unimplemented(
@@ -25,13 +25,23 @@ use crate::class::{BoundArg, ShapeArg};
     note = "a bound argument must be `Clone`, convert into `sea_query::Value` and implement `cached_query::Probe`",
     note = "or mark the argument `#[shape]` to make its value part of the cache key"
 )]
-pub trait CheckBound<'a>: BoundArg<'a> {}
+pub trait BoundArg<'a>: Clone + Into<sea_query::Value> + Probe<'a> {}
 
-impl<'a, T: BoundArg<'a>> CheckBound<'a> for T {}
+impl<'a, T: Clone + Into<sea_query::Value> + Probe<'a>> BoundArg<'a> for T {}
+
+/// What a `#[shape]` argument's type needs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a #[shape] argument",
+    label = "a #[shape] argument's value is stored in the cache key",
+    note = "a #[shape] argument must be `Hash + Eq + Clone + Send + Sync + 'static` (derive `Hash, PartialEq, Eq, Clone` on it)"
+)]
+pub trait ShapeArg: std::hash::Hash + Eq + Clone + Send + Sync + 'static {}
+
+impl<T: std::hash::Hash + Eq + Clone + Send + Sync + 'static> ShapeArg for T {}
 
 /// Compile-time check that `T` can be bound: the value of the argument's check constant
 /// (see [`Checked`]).
-pub const fn assert_bound<'a, T: CheckBound<'a>>() -> usize {
+pub const fn assert_bound<'a, T: BoundArg<'a>>() -> usize {
     0
 }
 
