@@ -181,9 +181,12 @@ pub(crate) fn registered() -> Vec<&'static (dyn Report + Sync)> {
 impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
     /// An empty cache for function `F`.
     pub fn new<F: Family>() -> Self {
-        let meta = F::META;
         let mut described = Described::default();
-        <F::Class as Class>::describe(meta.args, "", &mut described);
+        <F::Class as Class>::describe(F::META.args, "", &mut described);
+        Self::with(F::META, described)
+    }
+
+    fn with(meta: &'static FnMeta, described: Described) -> Self {
         FnCache {
             meta,
             described,

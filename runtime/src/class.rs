@@ -237,6 +237,21 @@ impl Described {
         parts.join(", ")
     }
 
+    /// The description of a shape: its key bits, then the labels of its `#[shape]` values.
+    pub(crate) fn label(&self, bits: u64, labels: &[String]) -> String {
+        let mut label = self.bits(bits);
+        for part in labels {
+            if !label.is_empty() {
+                label.push_str(", ");
+            }
+            label.push_str(part);
+        }
+        if label.is_empty() {
+            label.push_str("(one shape)");
+        }
+        label
+    }
+
     fn dim(&mut self, name: &'static str, within: &str, set: &str, clear: &str) {
         self.dims
             .push((name, format!("{within}{set}"), format!("{within}{clear}")));

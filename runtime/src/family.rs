@@ -173,27 +173,20 @@ pub(crate) fn each_shape<F: Family>(
     let described = cache.described();
     let values = |index| F::shape_values(index);
     let variants = F::Class::variants(&mut ShapeCursor::new(&values, &described.shapes))?;
-    for variant in &variants {
-        let mut label = described.bits(variant.bits);
-        for part in &variant.labels {
-            if !label.is_empty() {
-                label.push_str(", ");
-            }
-            label.push_str(part);
-        }
-        if label.is_empty() {
-            label.push_str("(one shape)");
-        }
+    let variants_len = variants.len();
+    for variant in variants {
+        let label = described.label(variant.bits, &variant.labels);
         let slot = crate::cache::Keyed {
             cache,
-            key: (variant.bits, variant.shape.clone()),
+            key: (variant.bits, variant.shape),
         };
+        let (bits, shape) = (slot.key.0, &slot.key.1);
         let mut label = Some(label);
-        probe_with::<F>(variant.bits, &variant.shape, body, prober, &mut |call| {
+        probe_with::<F>(bits, shape, body, prober, &mut |call| {
             f(call, &slot, label.take().unwrap_or_default());
         });
     }
-    Ok(variants.len())
+    Ok(variants_len)
 }
 
 /// Wraps a call's arguments and body into the handle the cached function returns.

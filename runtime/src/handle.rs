@@ -80,7 +80,7 @@ impl<F: Family> QueryArgs for Call<'_, F> {
 
 /// Fills `template` for a hit, with `IN` lists padded if `pad`.
 #[inline(always)]
-fn fill<T: SqlText, S: Source>(
+fn fill<T: SqlText, S: Source + ?Sized>(
     template: &Template,
     src: &S,
     pad: bool,
