@@ -1,24 +1,40 @@
 //! sqlx integration: a cached query as a sqlx query, in one call.
 //!
 //! The SQL is passed to sqlx as the cache's shared `Arc<str>` (no copy of the text), and the
-//! values through `sea-query-sqlx`. A `u64` above `i64::MAX` for PostgreSQL or SQLite is a
-//! [`BindError`] (sqlx's own binders would panic); it converts into `sqlx::Error`, so `?`
-//! works in functions that return sqlx errors.
+//! values through `sea-query-sqlx`. Every method returns `Result<_, BindError>`, whatever the
+//! database, so that changing backend changes no `?`: a `u64` above `i64::MAX` for
+//! PostgreSQL or SQLite is a [`BindError`] (sqlx's own binders would panic), and MySQL, which
+//! binds every value, never fails. `BindError` converts into `sqlx::Error`, so `?` works in
+//! functions that return sqlx errors.
+
+// Each method is labelled with the one feature it needs, not with the module's `any(...)`.
+#![cfg_attr(docsrs, doc(auto_cfg = false))]
 
 use sea_query_sqlx::SqlxValues;
 
 use crate::bind::{BindError, check_signed};
 use crate::handle::{Cached, QueryArgs};
 
-#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
+/// The SQL and values for sqlx, after checking that `database` can bind every value
+/// (`database: None`: it binds them all).
 fn checked(
     (sql, values): (std::sync::Arc<str>, sea_query::Values),
-    database: &'static str,
+    database: Option<&'static str>,
 ) -> Result<(sqlx::AssertSqlSafe<std::sync::Arc<str>>, SqlxValues), BindError> {
-    check_signed(&values, database)?;
+    if let Some(database) = database {
+        check_signed(&values, database)?;
+    }
     Ok((sqlx::AssertSqlSafe(sql), SqlxValues(values)))
 }
 
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "sqlx-postgres",
+        feature = "sqlx-mysql",
+        feature = "sqlx-sqlite"
+    )))
+)]
 impl From<BindError> for sqlx::Error {
     fn from(error: BindError) -> Self {
         sqlx::Error::Encode(Box::new(error))
@@ -46,12 +62,13 @@ impl<Q: QueryArgs> Cached<Q> {
     /// # Ok(()) }
     /// ```
     #[cfg(feature = "sqlx-postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlx-postgres")))]
     pub fn sqlx_postgres(
         &self,
     ) -> Result<sqlx::query::Query<'static, sqlx::Postgres, SqlxValues>, BindError> {
         let (sql, values) = checked(
             self.build_shared(sea_query::PostgresQueryBuilder),
-            "PostgreSQL",
+            Some("PostgreSQL"),
         )?;
         Ok(sqlx::query_with(sql, values))
     }
@@ -59,6 +76,7 @@ impl<Q: QueryArgs> Cached<Q> {
     /// Like [`sqlx_postgres`](Self::sqlx_postgres), mapping each row to `T` with
     /// [`sqlx::FromRow`].
     #[cfg(feature = "sqlx-postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlx-postgres")))]
     pub fn sqlx_postgres_as<T>(
         &self,
     ) -> Result<sqlx::query::QueryAs<'static, sqlx::Postgres, T, SqlxValues>, BindError>
@@ -67,12 +85,16 @@ impl<Q: QueryArgs> Cached<Q> {
     {
         let (sql, values) = checked(
             self.build_shared(sea_query::PostgresQueryBuilder),
-            "PostgreSQL",
+            Some("PostgreSQL"),
         )?;
         Ok(sqlx::query_as_with(sql, values))
     }
 
     /// This query for MySQL or MariaDB, as a sqlx query ready to execute or fetch.
+    ///
+    /// MySQL binds every value (an unsigned `BIGINT` holds any `u64`), so this never returns
+    /// an error today; it returns a `Result` like its PostgreSQL and SQLite siblings so that
+    /// code moves between databases without touching a `?`.
     ///
     /// ```no_run
     /// # async fn run(pool: sqlx::MySqlPool) -> Result<(), sqlx::Error> {
@@ -85,25 +107,31 @@ impl<Q: QueryArgs> Cached<Q> {
     ///         .and_where(Expr::col(Alias::new("expires")).lt(before)).to_owned()
     /// }
     ///
-    /// let done = expire(1_700_000_000).sqlx_mysql().execute(&pool).await?;
+    /// let done = expire(1_700_000_000).sqlx_mysql()?.execute(&pool).await?;
     /// println!("{} sessions expired", done.rows_affected());
     /// # Ok(()) }
     /// ```
     #[cfg(feature = "sqlx-mysql")]
-    pub fn sqlx_mysql(&self) -> sqlx::query::Query<'static, sqlx::MySql, SqlxValues> {
-        let (sql, values) = self.build_shared(sea_query::MysqlQueryBuilder);
-        sqlx::query_with(sqlx::AssertSqlSafe(sql), SqlxValues(values))
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlx-mysql")))]
+    pub fn sqlx_mysql(
+        &self,
+    ) -> Result<sqlx::query::Query<'static, sqlx::MySql, SqlxValues>, BindError> {
+        let (sql, values) = checked(self.build_shared(sea_query::MysqlQueryBuilder), None)?;
+        Ok(sqlx::query_with(sql, values))
     }
 
     /// Like [`sqlx_mysql`](Self::sqlx_mysql), mapping each row to `T` with
     /// [`sqlx::FromRow`].
     #[cfg(feature = "sqlx-mysql")]
-    pub fn sqlx_mysql_as<T>(&self) -> sqlx::query::QueryAs<'static, sqlx::MySql, T, SqlxValues>
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlx-mysql")))]
+    pub fn sqlx_mysql_as<T>(
+        &self,
+    ) -> Result<sqlx::query::QueryAs<'static, sqlx::MySql, T, SqlxValues>, BindError>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::mysql::MySqlRow>,
     {
-        let (sql, values) = self.build_shared(sea_query::MysqlQueryBuilder);
-        sqlx::query_as_with(sqlx::AssertSqlSafe(sql), SqlxValues(values))
+        let (sql, values) = checked(self.build_shared(sea_query::MysqlQueryBuilder), None)?;
+        Ok(sqlx::query_as_with(sql, values))
     }
 
     /// This query for SQLite, as a sqlx query ready to execute or fetch; an error if a value
@@ -137,23 +165,31 @@ impl<Q: QueryArgs> Cached<Q> {
     /// # Ok(()) }
     /// ```
     #[cfg(feature = "sqlx-sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlx-sqlite")))]
     pub fn sqlx_sqlite(
         &self,
     ) -> Result<sqlx::query::Query<'static, sqlx::Sqlite, SqlxValues>, BindError> {
-        let (sql, values) = checked(self.build_shared(sea_query::SqliteQueryBuilder), "SQLite")?;
+        let (sql, values) = checked(
+            self.build_shared(sea_query::SqliteQueryBuilder),
+            Some("SQLite"),
+        )?;
         Ok(sqlx::query_with(sql, values))
     }
 
     /// Like [`sqlx_sqlite`](Self::sqlx_sqlite), mapping each row to `T` with
     /// [`sqlx::FromRow`].
     #[cfg(feature = "sqlx-sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlx-sqlite")))]
     pub fn sqlx_sqlite_as<T>(
         &self,
     ) -> Result<sqlx::query::QueryAs<'static, sqlx::Sqlite, T, SqlxValues>, BindError>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
     {
-        let (sql, values) = checked(self.build_shared(sea_query::SqliteQueryBuilder), "SQLite")?;
+        let (sql, values) = checked(
+            self.build_shared(sea_query::SqliteQueryBuilder),
+            Some("SQLite"),
+        )?;
         Ok(sqlx::query_as_with(sql, values))
     }
 }

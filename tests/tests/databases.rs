@@ -437,25 +437,10 @@ mod mysql {
         My,
         sqlx::MySql,
         MysqlQueryBuilder,
-        sqlx_mysql_ok,
+        sqlx_mysql,
         mysql_cells,
         Dialect::MySql
     );
-
-    /// MySQL binds every value sqlx can encode; the same shape as the other targets.
-    trait MysqlOk {
-        fn sqlx_mysql_ok(
-            &self,
-        ) -> Result<sqlx::query::Query<'static, sqlx::MySql, SqlxValues>, BindError>;
-    }
-
-    impl<Q: QueryArgs> MysqlOk for Cached<Q> {
-        fn sqlx_mysql_ok(
-            &self,
-        ) -> Result<sqlx::query::Query<'static, sqlx::MySql, SqlxValues>, BindError> {
-            Ok(self.sqlx_mysql())
-        }
-    }
 
     async fn pool(url: &str, database: &str) -> sqlx::MySqlPool {
         let options = url
