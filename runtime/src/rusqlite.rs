@@ -4,6 +4,8 @@
 //! [`sea_query::Value`] becomes the SQLite value rusqlite itself would bind for the same Rust
 //! type; a `u64` above `i64::MAX` is an error, never a panic.
 
+use std::fmt;
+
 use rusqlite::types::{ToSql, ToSqlOutput, Value as Sqlite, ValueRef};
 use rusqlite::{Connection, ParamsFromIter, Row};
 use sea_query::{SqliteQueryBuilder, Value, Values};
@@ -193,6 +195,48 @@ impl<Q: QueryArgs> Cached<Q> {
         rows.collect()
     }
 
+    /// Runs this query on `conn` (through rusqlite's statement cache) and maps its first row
+    /// with `f`, as rusqlite's `query_row` does: later rows are ignored, and no row is
+    /// `Err(QueryReturnedNoRows)` (rusqlite's `OptionalExtension::optional` turns that into
+    /// `Ok(None)`). For `INSERT ... RETURNING` of one row, and lookups by key.
+    ///
+    /// ```
+    /// use cached_query::cached_query;
+    /// use rusqlite::OptionalExtension;
+    /// use sea_query::{Alias, Expr, ExprTrait, InsertStatement, Query, SelectStatement};
+    ///
+    /// #[cached_query]
+    /// fn add(name: &str) -> InsertStatement {
+    ///     Query::insert().into_table(Alias::new("t")).columns([Alias::new("name")])
+    ///         .values_panic([name.into()])
+    ///         .returning_col(Alias::new("id")).to_owned()
+    /// }
+    ///
+    /// #[cached_query]
+    /// fn name_of(id: i64) -> SelectStatement {
+    ///     Query::select().column(Alias::new("name")).from(Alias::new("t"))
+    ///         .and_where(Expr::col(Alias::new("id")).eq(id)).to_owned()
+    /// }
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")?;
+    /// let id: i64 = add("ann").rusqlite_query_row(&conn, |row| row.get(0))?;
+    /// let name: String = name_of(id).rusqlite_query_row(&conn, |row| row.get(0))?;
+    /// assert_eq!(name, "ann");
+    /// let missing = name_of(id + 1).rusqlite_query_row(&conn, |row| row.get::<_, String>(0));
+    /// assert_eq!(missing.optional()?, None);
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    pub fn rusqlite_query_row<T>(
+        &self,
+        conn: &Connection,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let (sql, values) = self.build_shared(SqliteQueryBuilder);
+        conn.prepare_cached(&sql)?
+            .query_row(rusqlite_params(&values), f)
+    }
+
     /// Executes this statement on `conn` and returns the number of rows changed.
     ///
     /// ```
@@ -213,5 +257,92 @@ impl<Q: QueryArgs> Cached<Q> {
     pub fn rusqlite_execute(&self, conn: &Connection) -> rusqlite::Result<usize> {
         let (sql, values) = self.build_shared(SqliteQueryBuilder);
         conn.prepare_cached(&sql)?.execute(rusqlite_params(&values))
+    }
+}
+
+impl fmt::Display for SqliteStatementStats {
+    /// One line: `12 statements held (limit 512), 4810 hits, 12 prepared, ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} statements held (limit {}), {} hits, {} prepared, {} evicted, {} run by text; {} values bound, {} left bound; {} re-prepares by SQLite",
+            self.statements,
+            self.limit,
+            self.hits,
+            self.prepares,
+            self.evictions,
+            self.fallbacks,
+            self.bound,
+            self.unchanged,
+            self.reprepares
+        )
+    }
+}
+
+impl fmt::Display for PreparedInventory {
+    /// A summary line, then one line per shape SQLite would not prepare.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "prepared {} statements, {} held already, {} left for lack of room, {} failed",
+            self.prepared,
+            self.held,
+            self.no_room,
+            self.failed.len()
+        )?;
+        for failure in &self.failed {
+            writeln!(f, "  {failure}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for PrepareFailure {
+    /// `app::db::posts (status: Some): no such table: post`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}::{} ({}): {}",
+            self.module, self.name, self.shape, self.error
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_print_one_line_each() {
+        let stats = SqliteStatementStats {
+            statements: 3,
+            limit: 512,
+            hits: 10,
+            prepares: 3,
+            ..SqliteStatementStats::default()
+        };
+        assert_eq!(
+            stats.to_string(),
+            "3 statements held (limit 512), 10 hits, 3 prepared, 0 evicted, 0 run by text; 0 values bound, 0 left bound; 0 re-prepares by SQLite"
+        );
+        let conn = Connection::open_in_memory().expect("in-memory database");
+        let error = conn
+            .prepare("SELECT x FROM missing")
+            .err()
+            .expect("no such table");
+        let report = PreparedInventory {
+            prepared: 2,
+            failed: vec![PrepareFailure {
+                module: "app::db",
+                name: "posts",
+                shape: "status: Some".to_owned(),
+                error,
+            }],
+            ..PreparedInventory::default()
+        };
+        assert_eq!(
+            report.to_string(),
+            "prepared 2 statements, 0 held already, 0 left for lack of room, 1 failed\n  app::db::posts (status: Some): no such table: missing\n"
+        );
     }
 }
