@@ -42,6 +42,17 @@ impl BackendId {
     }
 }
 
+impl std::fmt::Display for BackendId {
+    /// The [`name`](BackendId::name): `postgres`, `mysql` or `sqlite`.
+    ///
+    /// ```
+    /// assert_eq!(cached_query::BackendId::MySql.to_string(), "mysql");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
 /// A sea-query builder a cached query can render for: [`PostgresQueryBuilder`],
 /// [`MysqlQueryBuilder`] or [`SqliteQueryBuilder`].
 ///

@@ -54,6 +54,112 @@ pub struct FunctionStats {
     pub bytes: usize,
 }
 
+impl FunctionStats {
+    /// Every call of the function: hits, misses, calls served uncached, and hits whose
+    /// sampled verification found a difference (those return the uncached result).
+    pub fn calls(&self) -> u64 {
+        self.hits + self.misses + self.uncached_calls + self.verify_failures
+    }
+
+    /// The fraction of calls answered from a template, from 0.0 to 1.0; `None` before the
+    /// first call.
+    ///
+    /// ```
+    /// use cached_query::cached_query;
+    /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+    ///
+    /// #[cached_query]
+    /// fn rated(id: i64) -> SelectStatement {
+    ///     Query::select().column(Alias::new("id")).from(Alias::new("t"))
+    ///         .and_where(Expr::col(Alias::new("id")).eq(id)).to_owned()
+    /// }
+    ///
+    /// for id in 0..4 {
+    ///     rated(id).build(SqliteQueryBuilder);
+    /// }
+    /// let row = cached_query::stats().function("rated").cloned().unwrap();
+    /// assert_eq!(row.calls(), 4);
+    /// assert_eq!(row.hit_rate(), Some(0.75)); // one miss, three hits
+    /// ```
+    pub fn hit_rate(&self) -> Option<f64> {
+        rate(self.hits, self.calls())
+    }
+}
+
+impl fmt::Display for FunctionStats {
+    /// One line: `app::posts: 1200 calls, 1196 hits (99.7%), 4 misses, ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}::{}: {} calls, {} hits ({}), {} misses, {} uncached, {} uncacheable shapes, {} rejected, {} verified ({} mismatches), {} entries, {}",
+            self.module,
+            self.name,
+            self.calls(),
+            self.hits,
+            Percent(self.hit_rate()),
+            self.misses,
+            self.uncached_calls,
+            self.uncacheable_keys,
+            self.rejected,
+            self.verified,
+            self.verify_failures,
+            self.entries,
+            Bytes(self.bytes),
+        )
+    }
+}
+
+/// `part / whole`, or `None` when `whole` is 0.
+fn rate(part: u64, whole: u64) -> Option<f64> {
+    // Counters far below 2^53: the conversion is exact where it matters.
+    #[allow(clippy::cast_precision_loss)]
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// A fraction as a percentage with one decimal (`99.7%`), `-` for none.
+#[derive(Debug, Clone, Copy)]
+struct Percent(Option<f64>);
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(r) => f.pad(&format!("{:.1}%", r * 100.0)),
+            None => f.pad("-"),
+        }
+    }
+}
+
+/// A byte count for people: `812 B`, `147.6 KiB`, `64 MiB` (binary units, one decimal
+/// unless the value is whole).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bytes(pub(crate) usize);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+        if self.0 < 1024 {
+            return f.pad(&format!("{} B", self.0));
+        }
+        // Sizes of caches, far below 2^53 bytes: exact enough to print one decimal.
+        #[allow(clippy::cast_precision_loss)]
+        let mut value = self.0 as f64 / 1024.0;
+        let mut unit = UNITS[0];
+        for next in &UNITS[1..] {
+            if value < 1024.0 {
+                break;
+            }
+            value /= 1024.0;
+            unit = next;
+        }
+        let text = if value.fract() == 0.0 {
+            format!("{value:.0} {unit}")
+        } else {
+            format!("{value:.1} {unit}")
+        };
+        f.pad(&text)
+    }
+}
+
 /// A snapshot of every cached function that has run, from [`stats`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -116,13 +222,32 @@ impl Stats {
     pub fn verify_failures(&self) -> u64 {
         self.functions.iter().map(|f| f.verify_failures).sum()
     }
+
+    /// Calls over all functions (see [`FunctionStats::calls`]).
+    pub fn calls(&self) -> u64 {
+        self.functions.iter().map(FunctionStats::calls).sum()
+    }
+
+    /// The fraction of all calls answered from a template; `None` before the first call.
+    pub fn hit_rate(&self) -> Option<f64> {
+        rate(self.hits(), self.calls())
+    }
 }
 
 impl fmt::Display for Stats {
-    /// A table: one row per function, then the totals.
+    /// A table: one row per function, then the totals and the byte budget.
+    ///
+    /// ```text
+    /// function           calls     hits  hit rate   misses uncached uncacheable rejected verified mismatches  entries      bytes
+    /// app::db::posts      1200     1196     99.7%        4        0           0        0        0          0        4    3.1 KiB
+    /// total               1200     1196     99.7%        4        0           0        0        0          0        4    3.1 KiB
+    /// templates hold 3.1 KiB of a 64 MiB budget (0.0%)
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const HEADER: [&str; 9] = [
+        const HEADER: [&str; 11] = [
+            "calls",
             "hits",
+            "hit rate",
             "misses",
             "uncached",
             "uncacheable",
@@ -138,7 +263,7 @@ impl fmt::Display for Stats {
             .map(|row| format!("{}::{}", row.module, row.name))
             .collect();
         let width = names.iter().map(String::len).max().unwrap_or(0).max(8);
-        let line = |f: &mut fmt::Formatter<'_>, name: &str, cells: [String; 9]| {
+        let line = |f: &mut fmt::Formatter<'_>, name: &str, cells: [String; 11]| {
             write!(f, "{name:<width$}")?;
             for (cell, head) in cells.iter().zip(HEADER) {
                 write!(f, " {cell:>w$}", w = head.len().max(8))?;
@@ -147,7 +272,9 @@ impl fmt::Display for Stats {
         };
         let cells = |row: &FunctionStats| {
             [
+                row.calls().to_string(),
                 row.hits.to_string(),
+                Percent(row.hit_rate()).to_string(),
                 row.misses.to_string(),
                 row.uncached_calls.to_string(),
                 row.uncacheable_keys.to_string(),
@@ -155,7 +282,7 @@ impl fmt::Display for Stats {
                 row.verified.to_string(),
                 row.verify_failures.to_string(),
                 row.entries.to_string(),
-                row.bytes.to_string(),
+                Bytes(row.bytes).to_string(),
             ]
         };
         line(f, "function", HEADER.map(str::to_owned))?;
@@ -166,7 +293,9 @@ impl fmt::Display for Stats {
             f,
             "total",
             [
+                self.calls().to_string(),
                 self.hits().to_string(),
+                Percent(self.hit_rate()).to_string(),
                 self.misses().to_string(),
                 self.uncached_calls().to_string(),
                 self.uncacheable_keys().to_string(),
@@ -174,13 +303,19 @@ impl fmt::Display for Stats {
                 self.verified().to_string(),
                 self.verify_failures().to_string(),
                 self.entries().to_string(),
-                self.bytes().to_string(),
+                Bytes(self.bytes()).to_string(),
             ],
         )?;
+        // Under 2^53 bytes: exact.
+        #[allow(clippy::cast_precision_loss)]
+        let share =
+            (self.byte_budget > 0).then(|| self.bytes_held as f64 / self.byte_budget as f64);
         writeln!(
             f,
-            "template bytes held {} of a budget of {}",
-            self.bytes_held, self.byte_budget
+            "templates hold {} of a {} budget ({})",
+            Bytes(self.bytes_held),
+            Bytes(self.byte_budget),
+            Percent(share)
         )
     }
 }
@@ -232,6 +367,17 @@ pub struct UncacheableShape {
     pub reason: Uncacheable,
 }
 
+impl fmt::Display for UncacheableShape {
+    /// `app::db::search [postgres]: the SQL text depends on a bound value (...)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}::{} [{}]: {}",
+            self.module, self.name, self.backend, self.reason
+        )
+    }
+}
+
 /// Every shape found uncacheable so far, with its reason.
 ///
 /// Each is also logged once as a `tracing` warning when first seen. Unlike [`stats`], this
@@ -252,11 +398,43 @@ pub struct UncacheableShape {
 /// let h = unsafe_shape("ann".into());
 /// assert_eq!(h.build(SqliteQueryBuilder), h.statement().build(SqliteQueryBuilder));
 /// let found = cached_query::uncacheable();
-/// assert!(found.iter().any(|s| s.name == "unsafe_shape"));
+/// let shape = found.iter().find(|s| s.name == "unsafe_shape").unwrap();
+/// let line = shape.to_string(); // `module::unsafe_shape [sqlite]: the SQL text depends on ...`
+/// assert!(line.contains("::unsafe_shape [sqlite]: the SQL text depends on a bound value"), "{line}");
 /// ```
 pub fn uncacheable() -> Vec<UncacheableShape> {
     crate::cache::registered()
         .iter()
         .flat_map(|cache| cache.uncacheable())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Bytes, Percent};
+
+    #[test]
+    fn bytes_read_as_people_write_them() {
+        let cases = [
+            (0, "0 B"),
+            (812, "812 B"),
+            (1023, "1023 B"),
+            (1024, "1 KiB"),
+            (1536, "1.5 KiB"),
+            (151_174, "147.6 KiB"),
+            (64 << 20, "64 MiB"),
+            ((3 << 30) + (1 << 29), "3.5 GiB"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(Bytes(n).to_string(), text, "{n}");
+        }
+        assert_eq!(format!("{:>10}", Bytes(2048)), "     2 KiB");
+    }
+
+    #[test]
+    fn rates_print_as_percentages() {
+        assert_eq!(Percent(Some(0.997)).to_string(), "99.7%");
+        assert_eq!(Percent(Some(1.0)).to_string(), "100.0%");
+        assert_eq!(format!("{:>6}", Percent(None)), "     -");
+    }
 }

@@ -9,11 +9,13 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::Interest;
 use tracing::{Dispatch, Event, Level, Metadata, Subscriber};
 
-/// One event: its level and its fields (`message` among them) as text.
+/// One event: its level, target and fields (`message` among them) as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Captured {
     /// The event's level.
     pub level: Level,
+    /// The event's target (by default the module path of the code that logged it).
+    pub target: String,
     /// Field name to value, `Debug`-formatted (`Display` for `%` fields).
     pub fields: BTreeMap<String, String>,
 }
@@ -71,6 +73,7 @@ impl Subscriber for Capture {
             .unwrap_or_else(PoisonError::into_inner)
             .push(Captured {
                 level: *event.metadata().level(),
+                target: event.metadata().target().to_owned(),
                 fields,
             });
     }
