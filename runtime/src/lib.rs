@@ -173,38 +173,87 @@
 //!
 //! # Operating it
 //!
-//! [`stats()`] is a snapshot of every function's counters (hits, misses, uncached calls,
-//! uncacheable shapes, rejections, verifications, entries, bytes) whose `Display` is a
-//! table; reading it takes no lock on any hit path, so it can be scraped every second.
-//! [`uncacheable()`] lists the shapes served uncached, with their reasons.
+//! [`stats()`] is a snapshot of every function's counters (calls, hits, misses, uncached
+//! calls, uncacheable shapes, rejections, verifications, entries, bytes) whose `Display` is a
+//! table with a hit-rate column and sizes in KiB/MiB; reading it takes no lock on any hit
+//! path, so it can be scraped every second. [`uncacheable()`] lists the shapes served
+//! uncached, with their reasons (each prints as one line).
+//!
+//! [`warm_up_for(PostgresQueryBuilder)`](warm_up_for) at start-up stores every shape of
+//! every function for the one backend you use, so that no request pays a miss;
+//! [`warm_up()`] does all three backends, [`warm_up_function`] and [`warm_up_module`] a part.
+//! [`inventory()`] lists the SQL of every shape, for a snapshot test.
+//!
 //! [`set_enabled(false)`](set_enabled) (or `CACHED_QUERY_DISABLE=1` at start) sends every
-//! call down the uncached path, at once and without a restart. The environment variables
-//! `CACHED_QUERY_PAD_IN=1`, `CACHED_QUERY_VERIFY=<rate>` and
+//! call down the uncached path, at once and without a restart; warm-ups then do nothing. The
+//! environment variables `CACHED_QUERY_PAD_IN=1`, `CACHED_QUERY_VERIFY=<rate>` and
 //! `CACHED_QUERY_BYTE_BUDGET=<bytes>` set the other switches' initial values.
 //!
-//! The cache logs through [`tracing`](https://docs.rs/tracing), and prints nothing unless
-//! you install a subscriber: `debug` for a miss and a stored template, `warn` for an
-//! uncacheable shape (with its reason, naming the argument) and, once per function, for a
-//! full cache or byte budget, `error` for a verification mismatch.
-
+//! ## Tracing
+//!
+//! The cache logs through [`tracing`](https://docs.rs/tracing) and prints nothing unless you
+//! install a subscriber. Every event's target is a module path of this crate, so it starts
+//! with `cached_query`: `RUST_LOG=cached_query=debug` (with `tracing-subscriber`'s
+//! `EnvFilter`) selects them all, `cached_query=warn` only what needs attention. Every
+//! message starts with `cached_query:`, and every event has the fields `function`, `module`
+//! and (but for the full-cache warning) `backend`.
+//!
+//! | level | message | more fields |
+//! | --- | --- | --- |
+//! | `debug` | `cached_query: miss; learning the shape` | `key` |
+//! | `debug` | `cached_query: template stored` | `bytes` |
+//! | `warn` | `cached_query: shape is uncacheable; its calls take the uncached path` (once per shape) | `key`, `reason` |
+//! | `warn` | `cached_query: the cache is full (its capacity)` or `... the global byte budget is reached` (once per function) | `capacity`, `entries`, `bytes_held`, `byte_budget` |
+//! | `error` | `cached_query: sampled verification found a cached result that differs from sea-query's; ...` | `key`, `cached`, `uncached` |
+//!
+//! `key` describes the shape: `status: Some, tags: empty, published: true`.
+//!
 //! # Drivers
 //!
-//! Optional features bind a handle to the driver you use, in one call:
-//! `sqlx-postgres`, `sqlx-mysql` and `sqlx-sqlite` add [`Cached::sqlx_postgres`] and its
-//! siblings (a sqlx query to `fetch_all` or `execute`); `rusqlite` adds
-//! [`Cached::rusqlite_query_map`] and [`Cached::rusqlite_execute`] (through rusqlite's
-//! `prepare_cached`), and [`SqliteStatements`]: one prepared statement per cached shape,
-//! found by the template's identity, whose unchanged values stay bound, so that SQLite does
-//! not compile it again on every call. `with-chrono`,
-//! `with-time`, `with-uuid`, `with-json` and `with-rust_decimal` allow arguments of those
-//! types (and enable them in sea-query and the drivers).
+//! Optional features bind a handle to the driver you use, in one call, with the same result
+//! shape on every database:
+//!
+//! | feature | methods | returns |
+//! | --- | --- | --- |
+//! | `sqlx-postgres` | [`Cached::sqlx_postgres`], [`Cached::sqlx_postgres_as`] | `Result<sqlx::query::Query(As)<..>, BindError>` |
+//! | `sqlx-mysql` | [`Cached::sqlx_mysql`], [`Cached::sqlx_mysql_as`] | the same |
+//! | `sqlx-sqlite` | [`Cached::sqlx_sqlite`], [`Cached::sqlx_sqlite_as`] | the same |
+//! | `rusqlite` | [`Cached::rusqlite_query_map`], [`Cached::rusqlite_query_row`], [`Cached::rusqlite_execute`], [`rusqlite_params`], [`SqliteStatements`] | `rusqlite::Result<..>` |
+//!
+//! [`BindError`] converts into `sqlx::Error`, so `?` works in a function that returns sqlx
+//! errors. The SQL goes to sqlx as the cache's shared `Arc<str>`, without a copy.
+//! [`SqliteStatements`] keeps one prepared statement per cached shape, found by the
+//! template's identity, whose unchanged values stay bound, so that SQLite does not compile
+//! it again on every call. `with-chrono`, `with-time`, `with-uuid`, `with-json` and
+//! `with-rust_decimal` allow arguments of those types (and enable them in sea-query and the
+//! drivers).
+//!
+//! If you know sea-query's own driver crates, this is what each call becomes:
+//!
+//! | sea-query-sqlx / sea-query-rusqlite | cached-query |
+//! | --- | --- |
+//! | `let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);` `sqlx::query_with(&sql, values)` | `h.sqlx_postgres()?` (`sqlx_mysql()?`, `sqlx_sqlite()?`) |
+//! | `sqlx::query_as_with::<_, T, _>(&sql, values)` | `h.sqlx_postgres_as::<T>()?` (and siblings) |
+//! | `SqlxValues` | [`SqlxValues`], the same type, re-exported |
+//! | `let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);` `values.as_params()` | `let (sql, values) = h.build(SqliteQueryBuilder);` [`rusqlite_params(&values)`](rusqlite_params) |
+//! | `conn.query_row(&sql, &*values.as_params(), f)` | `h.rusqlite_query_row(&conn, f)` |
+//! | `conn.prepare(&sql)?.query_map(&*values.as_params(), f)?.collect()` | `h.rusqlite_query_map(&conn, f)` |
+//! | `conn.execute(&sql, &*values.as_params())` | `h.rusqlite_execute(&conn)` |
+//!
+//! The method names follow the drivers' own (`query_as`, `query_row`, `query_map`,
+//! `execute`), prefixed with the driver, as sea-query's `build_sqlx` and `build_rusqlite` are.
 //!
 //! # Requirements
 //!
-//! Works with sea-query 1.0; it enables sea-query's `hashable-value` and `thread-safe`
-//! features. Bound argument types must be `Clone`, convert into [`sea_query::Value`] and
-//! implement [`Probe`] (done for the integer, float, string, `char` and byte types).
+//! Rust 1.95 or newer (edition 2024). Works with sea-query 1.0; it enables sea-query's
+//! `hashable-value` and `thread-safe` features. The `sqlx-*` features work with sqlx 0.9;
+//! `rusqlite` with rusqlite 0.39 to 0.43. One build links one SQLite: with both `rusqlite`
+//! and `sqlx-sqlite`, sqlx 0.9.0 needs rusqlite 0.39, sqlx 0.9.1 takes any of them (the
+//! README's "Supported versions" has the table). Bound argument types must be `Clone`,
+//! convert into [`sea_query::Value`] and implement [`Probe`] (done for the integer, float,
+//! string, `char` and byte types).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod backend;
@@ -260,7 +309,7 @@ pub use statement::Statement;
 pub use stats::{FunctionStats, Stats, UncacheableShape, stats, uncacheable};
 pub use warm::{
     FunctionInventory, Inventory, ShapeSql, WarmUpReport, WarmUpShape, inventory, warm_up,
-    warm_up_function, warm_up_module,
+    warm_up_for, warm_up_function, warm_up_module,
 };
 
 /// Used by the code `#[cached_query]` generates. Not a public API.

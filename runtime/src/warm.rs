@@ -1,6 +1,6 @@
 //! Every shape ahead of time: functions register themselves (through `inventory`), and
-//! [`warm_up`] stores every shape of every function before the first request while
-//! [`inventory`] lists the SQL each shape sends.
+//! [`warm_up`] stores every shape of every function before the first request
+//! ([`warm_up_for`] for one backend) while [`inventory`] lists the SQL each shape sends.
 
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use sea_query::Value;
 
-use crate::backend::BackendId;
+use crate::backend::{Backend, BackendId};
 use crate::cache::{Entry, FnMeta, Lookup, Slot};
 use crate::class::Described;
 use crate::error::Uncacheable;
@@ -60,6 +60,11 @@ fn registered() -> Vec<&'static Registration> {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WarmUpReport {
+    /// The backends warmed: all three for [`warm_up`], one for [`warm_up_for`].
+    pub backends: Vec<BackendId>,
+    /// Caching was off ([`set_enabled(false)`](crate::set_enabled) or
+    /// `CACHED_QUERY_DISABLE=1`), so nothing was rendered or stored.
+    pub disabled: bool,
     /// Functions visited.
     pub functions: usize,
     /// Shapes (per backend) rendered and stored now.
@@ -92,18 +97,43 @@ pub struct WarmUpShape {
     pub reason: Uncacheable,
 }
 
+impl fmt::Display for WarmUpShape {
+    /// `app::db::search [postgres] pattern: Some: the SQL text depends on ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}::{} [{}] {}: {}",
+            self.module, self.name, self.backend, self.shape, self.reason
+        )
+    }
+}
+
 impl WarmUpReport {
-    /// Whether every shape of every function is stored as a template.
+    /// Whether every shape of every function is stored as a template (not when caching
+    /// was off: then nothing is).
     pub fn is_complete(&self) -> bool {
-        self.rejected == 0 && self.uncacheable.is_empty() && self.not_enumerable.is_empty()
+        !self.disabled
+            && self.rejected == 0
+            && self.uncacheable.is_empty()
+            && self.not_enumerable.is_empty()
     }
 }
 
 impl fmt::Display for WarmUpReport {
+    /// A summary line, then one line per uncacheable shape and per function that could
+    /// not be enumerated.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let backends: Vec<&str> = self.backends.iter().map(|b| b.name()).collect();
+        let backends = backends.join(", ");
+        if self.disabled {
+            return writeln!(
+                f,
+                "warm-up ({backends}) skipped: caching is off (set_enabled(false) or CACHED_QUERY_DISABLE)"
+            );
+        }
         writeln!(
             f,
-            "warm-up: {} functions, {} shapes stored, {} already stored, {} rejected (cache full), {} uncacheable, {} functions not enumerable, in {:.1?}",
+            "warm-up ({backends}): {} functions, {} shapes stored, {} already stored, {} rejected (cache full), {} uncacheable, {} functions not enumerable, in {:.1?}",
             self.functions,
             self.stored,
             self.already_stored,
@@ -113,15 +143,7 @@ impl fmt::Display for WarmUpReport {
             self.elapsed
         )?;
         for s in &self.uncacheable {
-            writeln!(
-                f,
-                "  uncacheable {}::{} [{}] {}: {}",
-                s.module,
-                s.name,
-                s.backend.name(),
-                s.shape,
-                s.reason
-            )?;
+            writeln!(f, "  uncacheable {s}")?;
         }
         for (module, name, reason) in &self.not_enumerable {
             writeln!(f, "  not enumerable {module}::{name}: {reason}")?;
@@ -131,7 +153,12 @@ impl fmt::Display for WarmUpReport {
 }
 
 /// Renders and stores every shape of every registered `#[cached_query]` function for every
-/// backend, so that no request pays a miss. Call it at start-up; it is idempotent.
+/// backend, so that no request pays a miss. Call it at start-up; it is idempotent. An
+/// application that talks to one database calls [`warm_up_for`] instead, which renders
+/// only that backend's shapes.
+///
+/// While caching is off ([`set_enabled(false)`](crate::set_enabled) or
+/// `CACHED_QUERY_DISABLE=1`) it renders and stores nothing, and the report says so.
 ///
 /// Functions register themselves wherever they are defined (nested modules, `impl` blocks);
 /// one whose body names `Self` is known only after its first call, and one with a
@@ -159,7 +186,41 @@ impl fmt::Display for WarmUpReport {
 /// assert_eq!((row.entries, row.misses), (12, 0));
 /// ```
 pub fn warm_up() -> WarmUpReport {
-    warm_up_where(|_| true)
+    warm_up_where(|_| true, &BACKENDS)
+}
+
+/// [`warm_up`] for one backend, named by its sea-query builder as in
+/// [`build`](crate::Cached::build): every shape of every registered function, rendered for
+/// that backend only. A PostgreSQL application does not pay for MySQL and SQLite shapes (or
+/// hold them in the byte budget).
+///
+/// ```
+/// use cached_query::cached_query;
+/// use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query, SelectStatement};
+///
+/// #[cached_query]
+/// fn accounts(city: Option<&str>, active: bool) -> SelectStatement {
+///     let mut q = Query::select();
+///     q.column(Alias::new("id")).from(Alias::new("accounts"));
+///     if let Some(c) = city { q.and_where(Expr::col(Alias::new("city")).eq(c)); }
+///     if active { q.and_where(Expr::col(Alias::new("active")).eq(true)); }
+///     q
+/// }
+///
+/// let report = cached_query::warm_up_for(PostgresQueryBuilder);
+/// println!("{report}");
+/// assert_eq!(report.backends, [cached_query::BackendId::Postgres]);
+/// // 2 x 2 shapes, for PostgreSQL only.
+/// let row = cached_query::stats().function("accounts").cloned().unwrap();
+/// assert_eq!((row.entries, row.misses), (4, 0));
+///
+/// // The first call of each shape is a hit.
+/// accounts(Some("Oslo"), true).build(PostgresQueryBuilder);
+/// let row = cached_query::stats().function("accounts").cloned().unwrap();
+/// assert_eq!((row.hits, row.misses), (1, 0));
+/// ```
+pub fn warm_up_for<B: Backend>(_backend: B) -> WarmUpReport {
+    warm_up_where(|_| true, &[B::ID])
 }
 
 /// [`warm_up`] for the registered functions called `name` (a bare name, or a path ending
@@ -181,7 +242,7 @@ pub fn warm_up() -> WarmUpReport {
 /// assert_eq!((report.functions, report.stored), (1, 6));
 /// ```
 pub fn warm_up_function(name: &str) -> WarmUpReport {
-    warm_up_where(|meta| matches_name(meta, name))
+    warm_up_where(|meta| matches_name(meta, name), &BACKENDS)
 }
 
 /// [`warm_up`] for the functions defined in module `prefix` or below it.
@@ -199,7 +260,7 @@ pub fn warm_up_function(name: &str) -> WarmUpReport {
 /// assert_eq!(report.functions, 1);
 /// ```
 pub fn warm_up_module(prefix: &str) -> WarmUpReport {
-    warm_up_where(|meta| in_module(meta.module, prefix))
+    warm_up_where(|meta| in_module(meta.module, prefix), &BACKENDS)
 }
 
 fn matches_name(meta: &FnMeta, name: &str) -> bool {
@@ -216,24 +277,36 @@ fn in_module(module: &str, prefix: &str) -> bool {
             .is_some_and(|rest| rest.starts_with("::"))
 }
 
-fn warm_up_where(mut keep: impl FnMut(&FnMeta) -> bool) -> WarmUpReport {
+fn warm_up_where(mut keep: impl FnMut(&FnMeta) -> bool, backends: &[BackendId]) -> WarmUpReport {
     let start = Instant::now();
-    let mut report = WarmUpReport::default();
+    let mut report = WarmUpReport {
+        backends: backends.to_vec(),
+        ..WarmUpReport::default()
+    };
+    if !crate::settings::is_enabled() {
+        // Off means off: no body runs, nothing is stored (caching may be off to debug one).
+        report.disabled = true;
+        return report;
+    }
     for registration in registered() {
         if keep(registration.meta) {
             report.functions += 1;
-            warm_registration(registration, &mut report);
+            warm_registration(registration, &mut report, backends);
         }
     }
     report.elapsed = start.elapsed();
     report
 }
 
-fn warm_registration(registration: &Registration, report: &mut WarmUpReport) {
+fn warm_registration(
+    registration: &Registration,
+    report: &mut WarmUpReport,
+    backends: &[BackendId],
+) {
     let meta = registration.meta;
     let mut prober = Prober::enumerating();
     let result = (registration.each_shape)(&mut prober, &mut |call, slot, shape| {
-        for backend in BACKENDS {
+        for &backend in backends {
             warm_one(call, slot, backend, &shape, report);
         }
     });
@@ -305,6 +378,14 @@ pub struct ShapeSql {
     pub inline_sql: String,
 }
 
+impl fmt::Display for ShapeSql {
+    /// Two lines: `-- postgres | status: Some, tags: non-empty`, then the SQL.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "-- {} | {}", self.backend, self.shape)?;
+        writeln!(f, "{}", self.sql)
+    }
+}
+
 /// Every SQL statement one function can send.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -320,6 +401,34 @@ pub struct FunctionInventory {
     /// Its shapes for every backend (backend by backend, each in enumeration order), or why
     /// they cannot be listed.
     pub shapes: Result<Vec<ShapeSql>, NotEnumerable>,
+}
+
+impl fmt::Display for FunctionInventory {
+    /// A heading line (`== app::db::posts (4 shapes per backend)`), then every shape.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.shapes {
+            Ok(shapes) => {
+                let per_backend = shapes
+                    .iter()
+                    .filter(|s| s.backend == BackendId::Postgres)
+                    .count();
+                writeln!(
+                    f,
+                    "== {}::{} ({per_backend} shapes per backend)",
+                    self.module, self.name
+                )?;
+                for shape in shapes {
+                    write!(f, "{shape}")?;
+                }
+                Ok(())
+            }
+            Err(reason) => writeln!(
+                f,
+                "== {}::{} (not enumerable: {reason})",
+                self.module, self.name
+            ),
+        }
+    }
 }
 
 /// Every SQL statement the registered functions can send, from [`inventory()`](crate::inventory()).
@@ -357,30 +466,10 @@ impl Inventory {
 }
 
 impl fmt::Display for Inventory {
+    /// Every function's [`FunctionInventory`], one after the other.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for function in &self.functions {
-            match &function.shapes {
-                Ok(shapes) => {
-                    let per_backend = shapes
-                        .iter()
-                        .filter(|s| s.backend == BackendId::Postgres)
-                        .count();
-                    writeln!(
-                        f,
-                        "== {}::{} ({per_backend} shapes per backend)",
-                        function.module, function.name
-                    )?;
-                    for s in shapes {
-                        writeln!(f, "-- {} | {}", s.backend.name(), s.shape)?;
-                        writeln!(f, "{}", s.sql)?;
-                    }
-                }
-                Err(reason) => writeln!(
-                    f,
-                    "== {}::{} (not enumerable: {reason})",
-                    function.module, function.name
-                )?,
-            }
+            write!(f, "{function}")?;
         }
         Ok(())
     }
