@@ -10,6 +10,7 @@
 
 pub mod drivers;
 pub mod playback;
+pub mod rng;
 pub mod video;
 
 use std::time::{Duration, Instant};

@@ -12,8 +12,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::rng::Rng;
 use cached_query::{Backend, Cached, QueryArgs, Statement};
-use cached_query_tests::db::Rng;
 use sea_query::{Value, Values};
 
 use crate::video::{
@@ -148,10 +148,7 @@ pub trait Database {
 }
 
 /// Creates the video schema on `db` and fills it.
-pub fn load<D: Database>(
-    db: &mut D,
-    dialect: cached_query_tests::db::Dialect,
-) -> Result<usize, DbError> {
+pub fn load<D: Database>(db: &mut D, dialect: video::Dialect) -> Result<usize, DbError> {
     for ddl in video::create_tables(dialect) {
         db.ddl(&ddl)?;
     }

@@ -3,8 +3,8 @@
 //! links, player settings, geo blocks, subtitles, stats counters, related videos) on small
 //! tables, with optional filters present or absent, flags, and lists of varied length.
 
+use crate::rng::Rng;
 use cached_query::cached_query;
-use cached_query_tests::db::{Dialect, Rng};
 use sea_query::{
     Cond, Expr, ExprTrait, Iden, InsertStatement, Order, Query, SelectStatement, UpdateStatement,
     Value,
@@ -385,6 +385,17 @@ pub const KINDS: [&str; 5] = ["start", "quartile", "complete", "pause", "error"]
 /// The `User-Agent` header of known agent `i`.
 pub fn user_agent_header(i: i64) -> String {
     format!("Mozilla/5.0 (agent {i}; rv:{}) Player/{}", 100 + i, i % 7)
+}
+
+/// SQL dialects of the DDL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    MySql,
+    /// SQLite.
+    Sqlite,
 }
 
 /// `CREATE TABLE` and `CREATE INDEX` statements of the video schema for `dialect`.

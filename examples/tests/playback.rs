@@ -7,7 +7,7 @@
 
 use cached_query_examples::drivers::Sqlite;
 use cached_query_examples::playback::{Mode, Recording, load, replay, replay_ideal, requests};
-use cached_query_tests::db::Dialect;
+use cached_query_examples::video::Dialect;
 
 #[test]
 fn cached_and_uncached_replays_agree_on_sqlite() {

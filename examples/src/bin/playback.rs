@@ -25,7 +25,7 @@ use cached_query_examples::drivers::{MySql, Postgres, Sqlite};
 use cached_query_examples::playback::{
     Database, Lane, Mode, Recording, Request, RunReport, interleave, load, replay, requests,
 };
-use cached_query_tests::db::Dialect;
+use cached_query_examples::video::Dialect;
 
 const USAGE: &str = "\
 usage: playback [--requests N] [--rounds R] [--seed S] [--postgres URL | --mysql URL] [--sqlite]

@@ -1,6 +1,6 @@
-//! The main job for now: calls a few query functions, prints the cached and the uncached SQL
-//! side by side for every backend, checks they are identical, and times a hit against an
-//! uncached build.
+//! Calls a few of the playback's query functions, prints the cached and the uncached SQL side
+//! by side for every backend, checks they are identical, and times a hit against an uncached
+//! build.
 //!
 //! ```text
 //! cargo run --release -p cached-query-examples --bin side_by_side
@@ -11,8 +11,9 @@ use std::process::ExitCode;
 
 use cached_query::{BackendId, Cached, QueryArgs, Statement};
 use cached_query_examples::time_per_call;
-use cached_query_tests::queries::{insert_tags, posts, quality_rules, search_posts};
-use cached_query_tests::schema::{Direction, SortBy};
+use cached_query_examples::video::{
+    RelatedSort, ad_links, count_view, quality_rules, related_videos, subtitles,
+};
 use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Values};
 
 /// SQL and values, as `build` returns them.
@@ -57,47 +58,26 @@ fn main() -> ExitCode {
     // First calls learn each shape; the later ones are served from the cache, with other
     // values and other list lengths.
     same &= show(
-        "posts, first call (miss)",
-        &posts(7, Some("draft"), &[1, 2, 3], true, 20),
+        "subtitles, first call (miss)",
+        &subtitles(7, &["en", "de", "ja"]),
     );
     same &= show(
-        "posts, same shape (hit, 5 tags)",
-        &posts(8, Some("live"), &[4, 5, 6, 7, 8], true, 10),
+        "subtitles, same shape (hit, 5 languages)",
+        &subtitles(8, &["ru", "en", "fr", "pt", "zh"]),
     );
-    same &= show("posts, another shape", &posts(9, None, &[], false, 5));
+    same &= show("subtitles, another shape", &subtitles(9, &[]));
     same &= show(
-        "search_posts with #[shape] sorting",
-        &search_posts(
-            Some("%rust%"),
-            &[3, 4],
-            1.5,
-            SortBy::Score,
-            Direction::Desc,
-            10,
-            20,
-        ),
+        "related_videos with #[shape] sorting",
+        &related_videos(3, &[10, 11], RelatedSort::Duration, 6),
     );
-    same &= show("insert_tags, 2 rows", &insert_tags(1, &["a", "b"]));
     same &= show(
-        "insert_tags, 4 rows (hit)",
-        &insert_tags(2, &["c", "d", "e", "f"]),
+        "ad_links, a list of text and a flag",
+        &ad_links(3, "NO", &["web", "tv"], false),
     );
+    same &= show("count_view, an UPDATE", &count_view(7, "JP"));
     let groups = [3, 5, 8];
-    let rule = || {
-        quality_rules(
-            Some(true),
-            Some(false),
-            Some(11),
-            None,
-            &groups,
-            None,
-            Some(42),
-            1,
-            true,
-            1,
-        )
-    };
-    same &= show("quality_rules, 10 filters", &rule());
+    let rule = || quality_rules(Some(true), Some(false), Some(11), None, &groups, Some(42));
+    same &= show("quality_rules, six filters", &rule());
 
     // A quick timing; the criterion suite in benches/ is the real measurement.
     let n = 200_000;
@@ -108,11 +88,7 @@ fn main() -> ExitCode {
             Some(i64::from(i)),
             None,
             &groups,
-            None,
             Some(42),
-            1,
-            true,
-            1,
         );
         black_box(h.statement().build(PostgresQueryBuilder));
     });
@@ -123,11 +99,7 @@ fn main() -> ExitCode {
             Some(i64::from(i)),
             None,
             &groups,
-            None,
             Some(42),
-            1,
-            true,
-            1,
         );
         black_box(h.build(PostgresQueryBuilder));
     });
@@ -138,11 +110,7 @@ fn main() -> ExitCode {
             Some(i64::from(i)),
             None,
             &groups,
-            None,
             Some(42),
-            1,
-            true,
-            1,
         );
         black_box(h.build_shared(PostgresQueryBuilder));
     });

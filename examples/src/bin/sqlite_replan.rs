@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use cached_query::{Cached, QueryArgs, SqliteStatements, cached_query, rusqlite_params};
-use cached_query_tests::db::Rng;
+use cached_query_examples::rng::Rng;
 use rusqlite::config::DbConfig;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, StatementStatus};
