@@ -1,4 +1,6 @@
-//! Runnable programs that show and measure cached-query; see `src/bin/`.
+//! Runnable programs that show and measure cached-query. The small applications a user
+//! copies are in `examples/` (`cargo run --example axum_postgres`, `rusqlite_cli`); the
+//! programs in `src/bin/` measure:
 //!
 //! - `playback` (the main job): a video-play endpoint replayed on SQLite, PostgreSQL or
 //!   MySQL, uncached and then cached, with the same requests; [`video`] holds its schema and

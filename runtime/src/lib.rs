@@ -52,7 +52,9 @@
 //! | any other `T` (`Into<Value>` + [`Probe`]) | nothing | its value |
 //!
 //! Classes compose (`Option<bool>` keys presence and value). `Vec<u8>` and `&[u8]` are
-//! byte values, not lists. The backend is part of the key as well.
+//! byte values, not lists. The backend is part of the key as well. The attribute's own page,
+//! [`#[cached_query]`](macro@cached_query), has this table, the body rules and every option
+//! in one place.
 //!
 //! # What a body may do with its arguments
 //!
