@@ -328,8 +328,7 @@ mod tests {
         let conn = Connection::open_in_memory().expect("in-memory database");
         let error = conn
             .prepare("SELECT x FROM missing")
-            .err()
-            .expect("no such table");
+            .expect_err("no such table");
         let report = PreparedInventory {
             prepared: 2,
             failed: vec![PrepareFailure {
