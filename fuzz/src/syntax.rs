@@ -328,7 +328,7 @@ fn edit(u: &mut Unstructured<'_>, f: &mut ItemFn) -> Result<()> {
                 "<T>",
                 "<T: Into<i64>>",
                 "<const N: usize>",
-                "<'__cq>",
+                "<'args>",
             ])?;
             if let Some(generics) = parse::<syn::Generics>(text) {
                 f.sig.generics = generics;

@@ -12,7 +12,7 @@ pub(crate) enum Class {
     /// `bool`: its value is in the key.
     Flag,
     /// `#[shape]`: its value is in the key.
-    Shape(Type),
+    Shape(Box<Type>),
     /// A value bound on every hit.
     Scalar(Leaf),
     /// A slice, `Vec` or array: emptiness in the key, elements bound.
@@ -20,14 +20,14 @@ pub(crate) enum Class {
     /// `Option<T>`: presence in the key, then `T`'s class.
     Opt(Box<Class>),
     /// `&T`, `T` without lifetimes: read through the reference.
-    Ref(Box<Class>, Type),
+    Ref(Box<Class>, Box<Type>),
 }
 
 /// The type of a bound value.
 #[derive(Debug, Clone)]
 pub(crate) enum Leaf {
     /// A type without lifetimes, bound by value.
-    Own(Type),
+    Own(Box<Type>),
     /// `&str`
     Str,
     /// `&[u8]`
@@ -98,7 +98,7 @@ fn leaf(ty: &Type) -> Result<Leaf, &'static str> {
     if has_lifetimes(ty) {
         return Err(BORROWED_HINT);
     }
-    Ok(Leaf::Own(ty.clone()))
+    Ok(Leaf::Own(Box::new(ty.clone())))
 }
 
 /// `T` of `Cow<'_, T>`.
@@ -137,9 +137,10 @@ pub(crate) fn classify(ty: &Type) -> Result<Class, &'static str> {
             inner => match single_generic(inner, "Vec").filter(|e| !is_bytes(e)) {
                 Some(elem) => list(ListKind::RefVec, elem),
                 None => match leaf(ty) {
-                    Ok(Leaf::Own(_)) | Err(_) if !has_lifetimes(inner) => {
-                        Ok(Class::Ref(Box::new(classify(inner)?), inner.clone()))
-                    }
+                    Ok(Leaf::Own(_)) | Err(_) if !has_lifetimes(inner) => Ok(Class::Ref(
+                        Box::new(classify(inner)?),
+                        Box::new(inner.clone()),
+                    )),
                     found => found.map(Class::Scalar),
                 },
             },

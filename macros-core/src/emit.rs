@@ -12,7 +12,7 @@ use syn::{FnArg, GenericParam, Pat, parse_quote};
 use crate::classify::{Class, Leaf, ListKind};
 use crate::input::Function;
 use crate::options::Options;
-use crate::types::{cq_lifetime, has_lifetimes, name_lifetimes};
+use crate::types::{args_lifetime, has_lifetimes, name_lifetimes};
 
 /// The most elements a tuple of arguments holds before the emitter nests it (the standard
 /// library implements `Clone`, `Hash` and `Default` for tuples of up to 12).
@@ -247,12 +247,13 @@ fn shape_values(f: &Function, p: &TokenStream) -> TokenStream {
     }
 }
 
-/// The user's signature, returning the handle, with elided lifetimes named `'__cq`.
+/// The user's signature, returning the handle, with elided lifetimes named `'args` (see `args_lifetime`).
 fn signature(f: &Function, p: &TokenStream) -> syn::Signature {
     let mut sig = f.raw.sig.clone();
+    let name = args_lifetime(&sig);
     for input in &mut sig.inputs {
         if let FnArg::Typed(pat) = input {
-            *pat.ty = name_lifetimes(&pat.ty);
+            *pat.ty = name_lifetimes(&pat.ty, &name);
             if let Pat::Ident(ident) = &mut *pat.pat {
                 ident.mutability = None;
             }
@@ -260,7 +261,7 @@ fn signature(f: &Function, p: &TokenStream) -> syn::Signature {
     }
     let ret = &f.ret;
     if f.args.iter().any(|a| has_lifetimes(&a.ty)) {
-        let lt = cq_lifetime(Span::call_site());
+        let lt = syn::Lifetime::new(&name, Span::call_site());
         let named: Vec<syn::Lifetime> = sig
             .generics
             .lifetimes()

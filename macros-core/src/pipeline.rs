@@ -71,7 +71,7 @@ mod tests {
             },
         );
         let text = pretty(out);
-        assert!(text.contains("pub fn posts<'__cq>"), "{text}");
+        assert!(text.contains("pub fn posts<'args>"), "{text}");
         assert!(!text.contains("compile_error"), "{text}");
     }
 

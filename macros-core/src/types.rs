@@ -87,28 +87,39 @@ pub(crate) fn has_impl_trait(ty: &Type) -> bool {
     finder.0
 }
 
-/// `ty` as the cached function's signature has it: elided and `'_` lifetimes named `'__cq`.
-pub(crate) fn name_lifetimes(ty: &Type) -> Type {
-    struct Rewriter;
-    impl VisitMut for Rewriter {
+/// `ty` as the cached function's signature has it: elided and `'_` lifetimes named `name`.
+pub(crate) fn name_lifetimes(ty: &Type, name: &str) -> Type {
+    struct Rewriter<'n>(&'n str);
+    impl VisitMut for Rewriter<'_> {
         fn visit_type_reference_mut(&mut self, r: &mut TypeReference) {
             if r.lifetime.is_none() {
-                r.lifetime = Some(cq_lifetime(r.and_token.span));
+                r.lifetime = Some(Lifetime::new(self.0, r.and_token.span));
             }
             syn::visit_mut::visit_type_reference_mut(self, r);
         }
         fn visit_lifetime_mut(&mut self, lt: &mut Lifetime) {
             if lt.ident == "_" {
-                *lt = cq_lifetime(lt.apostrophe);
+                *lt = Lifetime::new(self.0, lt.apostrophe);
             }
         }
     }
     let mut ty = ty.clone();
-    Rewriter.visit_type_mut(&mut ty);
+    Rewriter(name).visit_type_mut(&mut ty);
     ty
 }
 
-/// The lifetime every borrowed argument is given: `'__cq`.
-pub(crate) fn cq_lifetime(span: proc_macro2::Span) -> Lifetime {
-    Lifetime::new("'__cq", span)
+/// The name the signature gives the arguments' elided lifetimes, which the handle borrows
+/// for: `'args`, unless the function names a lifetime so already. It shows in the
+/// function's documentation, so it reads as what it is.
+pub(crate) fn args_lifetime(sig: &syn::Signature) -> String {
+    let taken: Vec<String> = sig
+        .generics
+        .lifetimes()
+        .map(|l| l.lifetime.ident.to_string())
+        .collect();
+    let mut name = "args".to_owned();
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    format!("'{name}")
 }

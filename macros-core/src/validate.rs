@@ -104,7 +104,7 @@ impl Function {
                         "a #[shape] argument is stored in the cache key, so its type must own its value (an enum, `String`, `&'static str`, ...): no borrowed types",
                     );
                 }
-                Class::Shape(ty.clone())
+                Class::Shape(Box::new(ty.clone()))
             } else {
                 match classify(&ty) {
                     Ok(class) => class,

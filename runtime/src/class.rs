@@ -101,7 +101,8 @@ pub trait Leaf: 'static {
     fn view(stored: &Self::Stored) -> Self::At<'_>;
     /// A list of sentinels as the list of values they stand for.
     fn slice(stored: &[Self::Stored]) -> &[Self::At<'_>];
-    /// [`slice`](Self::slice) for a `&Vec`.
+    /// [`slice`](Self::slice) for a `&Vec`: an argument of type `&Vec<T>` is made from it.
+    #[allow(clippy::ptr_arg)]
     fn vec(stored: &Vec<Self::Stored>) -> &Vec<Self::At<'_>>;
     /// [`slice`](Self::slice) for a `&[T; N]`.
     fn array<const N: usize>(stored: &[Self::Stored; N]) -> &[Self::At<'_>; N];

@@ -1,5 +1,5 @@
 //! What the code `#[cached_query]` generates names, and nothing else: the contract
-//! ([`Family`], [`bind`]), the argument classes, the checks that report a wrong argument
+//! (`Family`, `bind`), the argument classes, the checks that report a wrong argument
 //! type at the argument, and the crates it needs (`inventory`).
 
 pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
