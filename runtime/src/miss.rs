@@ -41,14 +41,22 @@ fn fill<T: SqlText>(stored: &Stored, call: &dyn DynCall, pad: bool) -> Option<(T
     }
 }
 
-/// The key bits of `call`, for messages.
+/// The key of `call`, for messages: its bits by name, then its `#[shape]` arguments (whose
+/// values need not be `Debug`, so they are named, not shown).
 fn key_of(call: &dyn DynCall) -> String {
-    let described = call.described().bits(call.key_bits());
-    if described.is_empty() {
-        "(no key bits)".to_owned()
-    } else {
-        described
+    let described = call.described();
+    let mut key = described.bits(call.key_bits());
+    for shape in &described.shapes {
+        if !key.is_empty() {
+            key.push_str(", ");
+        }
+        key.push_str(shape);
+        key.push_str(": its #[shape] value");
     }
+    if key.is_empty() {
+        key.push_str("(one shape)");
+    }
+    key
 }
 
 /// Serves a call the hit path did not: the build, and the template it came from if any.
