@@ -7,10 +7,11 @@ use std::str::FromStr;
 
 use std::sync::Arc;
 
-use cached_query::{
-    Cached, QueryArgs, SqliteArg, SqliteStatementStats, SqliteStatements, SqlxValues,
-    rusqlite_params,
+use cached_query::drivers::rusqlite::{
+    SqliteArg, SqliteStatementStats, SqliteStatements, rusqlite_params,
 };
+use cached_query::drivers::sqlx::SqlxValues;
+use cached_query::{Cached, QueryArgs};
 use rusqlite::{PrepFlags, StatementStatus};
 use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Value, Values};
 use sqlx::{AssertSqlSafe, Column, ConnectOptions, Connection, Row as _, TypeInfo};

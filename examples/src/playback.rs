@@ -263,7 +263,7 @@ pub enum Mode {
     /// SQL and values from `#[cached_query]` (`build_shared`), run by text like `Uncached`.
     Cached,
     /// `#[cached_query]` through the database's statement cache keyed by template (SQLite:
-    /// [`cached_query::SqliteStatements`]).
+    /// [`cached_query::drivers::rusqlite::SqliteStatements`]).
     Statements,
     /// The lower bound: the SQL and values of every statement computed before the run, one
     /// prepared statement per text, and only changed values bound; nothing is built.

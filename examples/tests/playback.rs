@@ -68,7 +68,7 @@ fn cached_and_uncached_replays_agree_on_sqlite() {
 
     let stats = cached_query::stats();
     assert_eq!(stats.uncacheable_keys(), 0, "{stats}");
-    assert!(cached_query::uncacheable().is_empty());
+    assert!(cached_query::statistics::uncacheable().is_empty());
     for name in [
         "video_by_id",
         "quality_rules",

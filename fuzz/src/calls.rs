@@ -349,6 +349,6 @@ pub fn run(data: &[u8]) {
         stats.uncacheable_keys(),
         0,
         "a shape of a cacheable function was found uncacheable: {:?}",
-        cached_query::uncacheable()
+        cached_query::statistics::uncacheable()
     );
 }

@@ -123,7 +123,7 @@ use proc_macro::TokenStream;
 ///
 /// Behind the compile-time check, the first call of every shape runs the body again with
 /// probe values and keeps the template only if every round renders as predicted; a shape
-/// that does not is served uncached, counted and logged (`cached_query::uncacheable()`).
+/// that does not is served uncached, counted and logged (`cached_query::statistics::uncacheable()`).
 /// The body must depend on its arguments only (no `static`, clock or configuration). The
 /// repository's `docs/soundness.md` explains every rule.
 ///

@@ -286,33 +286,93 @@ mod warm;
 
 pub use backend::{Backend, BackendId};
 pub use bind::BindError;
-pub use cache::DEFAULT_CAPACITY;
 pub use cached_query_macros::cached_query;
 pub use error::Uncacheable;
 pub use handle::{Cached, QueryArgs};
-pub use probe::{CHECK_ROUNDS, Probe, Prober};
-#[cfg(feature = "rusqlite")]
-pub use rusqlite::{
-    DEFAULT_STATEMENT_LIMIT, PrepareFailure, PreparedInventory, STATEMENTS_PER_LIST_SHAPE,
-    SqliteArg, SqliteStatementStats, SqliteStatements, rusqlite_params,
+pub use probe::{Probe, Prober};
+pub use shape_values::ShapeValues;
+pub use statement::Statement;
+pub use stats::stats;
+pub use warm::{inventory, warm_up, warm_up_for};
+
+// The grouped items at the crate root too, hidden from the docs: code written against the
+// flat root (before the grouping into `config`, `statistics`, `ahead` and `drivers`) builds.
+#[doc(hidden)]
+pub use ahead::{
+    CHECK_ROUNDS, FunctionInventory, Inventory, NotEnumerable, SHAPE_LIMIT, ShapeSql, WarmUpReport,
+    WarmUpShape, warm_up_function, warm_up_module,
 };
+#[doc(hidden)]
+pub use config::*;
+#[cfg(feature = "rusqlite")]
+#[doc(hidden)]
+pub use drivers::rusqlite::*;
 #[cfg(any(
     feature = "sqlx-postgres",
     feature = "sqlx-mysql",
     feature = "sqlx-sqlite"
 ))]
-pub use sea_query_sqlx::SqlxValues;
-pub use settings::{
-    DEFAULT_BYTE_BUDGET, DEFAULT_VERIFY_RATE, byte_budget, is_enabled, pad_in, set_byte_budget,
-    set_enabled, set_pad_in, set_verify_rate, verify_rate,
-};
-pub use shape_values::{NotEnumerable, SHAPE_LIMIT, ShapeValues};
-pub use statement::Statement;
-pub use stats::{FunctionStats, Stats, UncacheableShape, stats, uncacheable};
-pub use warm::{
-    FunctionInventory, Inventory, ShapeSql, WarmUpReport, WarmUpShape, inventory, warm_up,
-    warm_up_for, warm_up_function, warm_up_module,
-};
+#[doc(hidden)]
+pub use drivers::sqlx::*;
+#[doc(hidden)]
+pub use statistics::{FunctionStats, Stats, UncacheableShape, uncacheable};
+
+/// Switches and limits: caching on or off, `IN` padding, sampled verification, the byte
+/// budget. Each reads its environment variable once and can be set at run time.
+pub mod config {
+    pub use crate::cache::DEFAULT_CAPACITY;
+    pub use crate::settings::{
+        DEFAULT_BYTE_BUDGET, DEFAULT_VERIFY_RATE, byte_budget, is_enabled, pad_in, set_byte_budget,
+        set_enabled, set_pad_in, set_verify_rate, verify_rate,
+    };
+}
+
+/// What the caches did: hits, misses, calls served uncached and why, bytes held.
+pub mod statistics {
+    pub use crate::stats::{FunctionStats, Stats, UncacheableShape, stats, uncacheable};
+}
+
+/// Every shape ahead of time: warming the caches before the first request, and the
+/// inventory of every SQL statement the functions can send.
+pub mod ahead {
+    pub use crate::probe::CHECK_ROUNDS;
+    pub use crate::shape_values::{NotEnumerable, SHAPE_LIMIT};
+    pub use crate::warm::{
+        FunctionInventory, Inventory, ShapeSql, WarmUpReport, WarmUpShape, inventory, warm_up,
+        warm_up_for, warm_up_function, warm_up_module,
+    };
+}
+
+/// The database drivers: running a cached call through rusqlite or sqlx.
+pub mod drivers {
+    /// SQLite through rusqlite, with a statement cache of one prepared statement per shape.
+    #[cfg(feature = "rusqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rusqlite")))]
+    pub mod rusqlite {
+        pub use crate::rusqlite::{
+            DEFAULT_STATEMENT_LIMIT, PrepareFailure, PreparedInventory, STATEMENTS_PER_LIST_SHAPE,
+            SqliteArg, SqliteStatementStats, SqliteStatements, rusqlite_params,
+        };
+    }
+
+    /// PostgreSQL, MySQL and SQLite through sqlx.
+    #[cfg(any(
+        feature = "sqlx-postgres",
+        feature = "sqlx-mysql",
+        feature = "sqlx-sqlite"
+    ))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(
+            feature = "sqlx-postgres",
+            feature = "sqlx-mysql",
+            feature = "sqlx-sqlite"
+        )))
+    )]
+    pub mod sqlx {
+        pub use sea_query_sqlx::SqlxValues;
+    }
+}
 
 /// Used by the code `#[cached_query]` generates. Not a public API.
 #[doc(hidden)]

@@ -32,7 +32,7 @@ impl<'v> SqliteArg<'v> {
     /// binding one value at a time with `Statement::raw_bind_parameter`.
     ///
     /// ```
-    /// use cached_query::SqliteArg;
+    /// use cached_query::drivers::rusqlite::SqliteArg;
     /// use sea_query::Value;
     ///
     /// let conn = rusqlite::Connection::open_in_memory()?;
@@ -148,7 +148,7 @@ impl ToSql for SqliteArg<'_> {
 /// The values of a built query as rusqlite parameters.
 ///
 /// ```
-/// use cached_query::rusqlite_params;
+/// use cached_query::drivers::rusqlite::rusqlite_params;
 /// use sea_query::{Values, Value};
 ///
 /// let conn = rusqlite::Connection::open_in_memory().unwrap();

@@ -112,10 +112,10 @@ fn set_bit(bit: u8, on: bool) {
 /// variable `CACHED_QUERY_DISABLE=1` sets the initial state to off.
 ///
 /// ```
-/// cached_query::set_enabled(false);
-/// assert!(!cached_query::is_enabled());
-/// cached_query::set_enabled(true);
-/// assert!(cached_query::is_enabled());
+/// cached_query::config::set_enabled(false);
+/// assert!(!cached_query::config::is_enabled());
+/// cached_query::config::set_enabled(true);
+/// assert!(cached_query::config::is_enabled());
 /// ```
 pub fn set_enabled(enabled: bool) {
     set_bit(OFF, !enabled);
@@ -134,9 +134,9 @@ pub fn is_enabled() -> bool {
 /// on changes the SQL text, not the result: the padding repeats the list's last element.
 ///
 /// ```
-/// cached_query::set_pad_in(true);
-/// assert!(cached_query::pad_in());
-/// cached_query::set_pad_in(false);
+/// cached_query::config::set_pad_in(true);
+/// assert!(cached_query::config::pad_in());
+/// cached_query::config::set_pad_in(false);
 /// ```
 pub fn set_pad_in(on: bool) {
     set_bit(PAD_IN, on);
@@ -157,10 +157,10 @@ pub fn pad_in() -> bool {
 /// the debug builds' default off).
 ///
 /// ```
-/// cached_query::set_verify_rate(0.001);
-/// assert_eq!(cached_query::verify_rate(), 0.001);
-/// cached_query::set_verify_rate(0.0);
-/// assert_eq!(cached_query::verify_rate(), 0.0);
+/// cached_query::config::set_verify_rate(0.001);
+/// assert_eq!(cached_query::config::verify_rate(), 0.001);
+/// cached_query::config::set_verify_rate(0.0);
+/// assert_eq!(cached_query::config::verify_rate(), 0.0);
 /// ```
 pub fn set_verify_rate(rate: f64) {
     flags();
@@ -187,9 +187,9 @@ pub fn verify_rate() -> f64 {
 /// `capacity`.
 ///
 /// ```
-/// cached_query::set_byte_budget(16 << 20);
-/// assert_eq!(cached_query::byte_budget(), 16 << 20);
-/// cached_query::set_byte_budget(cached_query::DEFAULT_BYTE_BUDGET);
+/// cached_query::config::set_byte_budget(16 << 20);
+/// assert_eq!(cached_query::config::byte_budget(), 16 << 20);
+/// cached_query::config::set_byte_budget(cached_query::config::DEFAULT_BYTE_BUDGET);
 /// ```
 pub fn set_byte_budget(bytes: usize) {
     flags();

@@ -168,7 +168,7 @@ pub struct Stats {
     pub functions: Vec<FunctionStats>,
     /// Template bytes all caches hold, counted against the global budget.
     pub bytes_held: usize,
-    /// The global byte budget ([`set_byte_budget`](crate::set_byte_budget)).
+    /// The global byte budget ([`set_byte_budget`](crate::config::set_byte_budget)).
     pub byte_budget: usize,
 }
 
@@ -397,7 +397,7 @@ impl fmt::Display for UncacheableShape {
 ///
 /// let h = unsafe_shape("ann".into());
 /// assert_eq!(h.build(SqliteQueryBuilder), h.statement().build(SqliteQueryBuilder));
-/// let found = cached_query::uncacheable();
+/// let found = cached_query::statistics::uncacheable();
 /// let shape = found.iter().find(|s| s.name == "unsafe_shape").unwrap();
 /// let line = shape.to_string(); // `module::unsafe_shape [sqlite]: the SQL text depends on ...`
 /// assert!(line.contains("::unsafe_shape [sqlite]: the SQL text depends on a bound value"), "{line}");

@@ -62,7 +62,7 @@ fn registered() -> Vec<&'static Registration> {
 pub struct WarmUpReport {
     /// The backends warmed: all three for [`warm_up`], one for [`warm_up_for`].
     pub backends: Vec<BackendId>,
-    /// Caching was off ([`set_enabled(false)`](crate::set_enabled) or
+    /// Caching was off ([`set_enabled(false)`](crate::config::set_enabled) or
     /// `CACHED_QUERY_DISABLE=1`), so nothing was rendered or stored.
     pub disabled: bool,
     /// Functions visited.
@@ -157,7 +157,7 @@ impl fmt::Display for WarmUpReport {
 /// application that talks to one database calls [`warm_up_for`] instead, which renders
 /// only that backend's shapes.
 ///
-/// While caching is off ([`set_enabled(false)`](crate::set_enabled) or
+/// While caching is off ([`set_enabled(false)`](crate::config::set_enabled) or
 /// `CACHED_QUERY_DISABLE=1`) it renders and stores nothing, and the report says so.
 ///
 /// Functions register themselves wherever they are defined (nested modules, `impl` blocks);
@@ -238,7 +238,7 @@ pub fn warm_up_for<B: Backend>(_backend: B) -> WarmUpReport {
 ///     q
 /// }
 ///
-/// let report = cached_query::warm_up_function("orders");
+/// let report = cached_query::ahead::warm_up_function("orders");
 /// assert_eq!((report.functions, report.stored), (1, 6));
 /// ```
 pub fn warm_up_function(name: &str) -> WarmUpReport {
@@ -256,7 +256,7 @@ pub fn warm_up_function(name: &str) -> WarmUpReport {
 ///     }
 /// }
 /// let here = module_path!();
-/// let report = cached_query::warm_up_module(&format!("{here}::queries"));
+/// let report = cached_query::ahead::warm_up_module(&format!("{here}::queries"));
 /// assert_eq!(report.functions, 1);
 /// ```
 pub fn warm_up_module(prefix: &str) -> WarmUpReport {

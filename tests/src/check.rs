@@ -70,7 +70,7 @@ fn check_one<Q: QueryArgs, B: cached_query::Backend>(
 /// very difference the differential tests look for, and keep a statement cache off its hit
 /// path. Tests that prove the cache's own output call this first.
 pub fn prove_the_cache() {
-    cached_query::set_verify_rate(0.0);
+    cached_query::config::set_verify_rate(0.0);
 }
 
 /// Checks `build` and `build_shared` against `statement().build(B)` on every backend, with

@@ -2,7 +2,7 @@
 //! in-memory connection, rows as text that compares exactly, a statement run uncached through
 //! a statement prepared for it alone, and the tables dumped.
 
-use cached_query::rusqlite_params;
+use cached_query::drivers::rusqlite::rusqlite_params;
 use rusqlite::Connection;
 use sea_query::{SqliteQueryBuilder, Values};
 

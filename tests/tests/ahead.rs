@@ -1,7 +1,8 @@
 //! Every shape ahead of time: enumeration counts, functions that say why they cannot be
 //! enumerated, and warm-up leaving no miss for a random workload.
 
-use cached_query::{NotEnumerable, SHAPE_LIMIT, cached_query};
+use cached_query::ahead::{NotEnumerable, SHAPE_LIMIT};
+use cached_query::cached_query;
 use cached_query_tests::calls::Call;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -88,7 +89,7 @@ mod nested {
     }
 }
 
-fn here(name: &str) -> cached_query::FunctionInventory {
+fn here(name: &str) -> cached_query::ahead::FunctionInventory {
     let inventory = cached_query::inventory().in_module(module_path!());
     inventory
         .functions
@@ -132,11 +133,11 @@ fn non_enumerable_shape_argument_and_limit_are_reported() {
             limit: SHAPE_LIMIT
         })
     );
-    let report = cached_query::warm_up_function("by_column");
+    let report = cached_query::ahead::warm_up_function("by_column");
     assert_eq!(report.functions, 1);
     assert_eq!(report.stored, 0);
     assert_eq!(report.not_enumerable.len(), 1, "{report}");
-    let report = cached_query::warm_up_function("many");
+    let report = cached_query::ahead::warm_up_function("many");
     assert!(
         report.to_string().contains("8192 shapes per backend"),
         "{report}"
@@ -147,18 +148,18 @@ fn non_enumerable_shape_argument_and_limit_are_reported() {
 fn warm_up_leaves_no_miss_for_a_random_workload() {
     // `Post::by_id` names `Self` in its body: the cache knows that body after one call.
     let _ = cached_query_tests::schema::Post::by_id(1, false);
-    let report = cached_query::warm_up_module("cached_query_tests::queries");
+    let report = cached_query::ahead::warm_up_module("cached_query_tests::queries");
     println!("{report}");
     assert_eq!(report.functions, 19, "{report}");
     assert!(report.not_enumerable.is_empty(), "{report}");
     assert!(report.uncacheable.is_empty(), "{report}");
     assert_eq!(report.rejected, 0, "{report}");
     // Again: everything is stored already.
-    let again = cached_query::warm_up_module("cached_query_tests::queries");
+    let again = cached_query::ahead::warm_up_module("cached_query_tests::queries");
     assert_eq!(again.stored, 0);
     assert_eq!(again.already_stored, report.stored + report.already_stored);
 
-    let misses = |stats: &cached_query::Stats| -> u64 {
+    let misses = |stats: &cached_query::statistics::Stats| -> u64 {
         stats
             .functions
             .iter()

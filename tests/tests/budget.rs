@@ -30,8 +30,8 @@ fn call(column: u16) {
 #[test]
 fn byte_budget_bounds_every_cache() {
     assert_eq!(
-        cached_query::byte_budget(),
-        cached_query::DEFAULT_BYTE_BUDGET
+        cached_query::config::byte_budget(),
+        cached_query::config::DEFAULT_BYTE_BUDGET
     );
     call(0);
     let one = cached_query::stats();
@@ -39,7 +39,7 @@ fn byte_budget_bounds_every_cache() {
     assert!(per_template > 0);
 
     // Room for three more templates of this size, not four.
-    cached_query::set_byte_budget(per_template * 4 + per_template / 2);
+    cached_query::config::set_byte_budget(per_template * 4 + per_template / 2);
     let ((), events) = capture(|| {
         for column in 1..=10 {
             call(column);
@@ -49,7 +49,7 @@ fn byte_budget_bounds_every_cache() {
     let s = cached_query::stats();
     let row = s.function("by_column").unwrap();
     assert_eq!(row.entries, 4, "{s}");
-    assert!(s.bytes_held <= cached_query::byte_budget(), "{s}");
+    assert!(s.bytes_held <= cached_query::config::byte_budget(), "{s}");
     assert_eq!(s.bytes_held, row.bytes);
     // Column 4's template was learned and turned away (one rejection, its call answered
     // from the real build); from then on new shapes are served uncached without probing:
@@ -66,7 +66,7 @@ fn byte_budget_bounds_every_cache() {
     );
 
     // A bigger budget takes new shapes again.
-    cached_query::set_byte_budget(cached_query::DEFAULT_BYTE_BUDGET);
+    cached_query::config::set_byte_budget(cached_query::config::DEFAULT_BYTE_BUDGET);
     call(11);
     call(11);
     let row = cached_query::stats()

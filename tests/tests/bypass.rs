@@ -6,7 +6,7 @@
 use cached_query_tests::check_all;
 use cached_query_tests::queries::with_constants;
 
-fn row() -> cached_query::FunctionStats {
+fn row() -> cached_query::statistics::FunctionStats {
     cached_query::stats()
         .function("with_constants")
         .cloned()
@@ -22,7 +22,7 @@ fn switch_turns_caching_off_and_on() {
     let before = row();
     assert_eq!(before.misses, 3);
 
-    cached_query::set_enabled(false);
+    cached_query::config::set_enabled(false);
     for i in 0..5 {
         check_all(&with_constants(i, &[i, 2]), "with_constants").unwrap();
     }
@@ -30,7 +30,7 @@ fn switch_turns_caching_off_and_on() {
     assert_eq!(off.hits, before.hits, "no hits while off");
     assert_eq!(off.uncached_calls, before.uncached_calls + 5 * 6);
 
-    cached_query::set_enabled(true);
+    cached_query::config::set_enabled(true);
     check_all(&with_constants(9, &[3]), "with_constants").unwrap();
     assert_eq!(row().hits, off.hits + 6);
 }
@@ -39,7 +39,7 @@ fn switch_turns_caching_off_and_on() {
 #[test]
 #[ignore = "run in a child process by environment_variable_disables"]
 fn child_with_variable_set() {
-    assert!(!cached_query::is_enabled());
+    assert!(!cached_query::config::is_enabled());
     check_all(&with_constants(1, &[1]), "with_constants").unwrap();
     check_all(&with_constants(2, &[1]), "with_constants").unwrap();
     let row = row();

@@ -8,7 +8,8 @@
 
 use std::collections::HashSet;
 
-use cached_query::{FunctionStats, Uncacheable, cached_query};
+use cached_query::statistics::FunctionStats;
+use cached_query::{Uncacheable, cached_query};
 use cached_query_tests::db::{Dialect, create_tables, fill};
 use cached_query_tests::events::capture;
 use cached_query_tests::schema::{Post, PostTag};
@@ -98,7 +99,7 @@ fn debug_builds_verify_every_hit_by_default() {
         (0, 0.0)
     };
     assert_eq!(r.verified, verified);
-    assert_eq!(cached_query::DEFAULT_VERIFY_RATE, rate);
+    assert_eq!(cached_query::config::DEFAULT_VERIFY_RATE, rate);
 }
 
 #[cached_query(capacity = 2)]
@@ -241,14 +242,18 @@ fn padded_queries_read_the_same_rows_on_sqlite() {
     }
     for insert in fill(300) {
         let (sql, values) = insert.build(SqliteQueryBuilder);
-        conn.execute(&sql, cached_query::rusqlite_params(&values))
-            .unwrap();
+        conn.execute(
+            &sql,
+            cached_query::drivers::rusqlite::rusqlite_params(&values),
+        )
+        .unwrap();
     }
     let rows = |sql: &str, values: &sea_query::Values| -> Vec<(i64, Option<i64>)> {
         let mut stmt = conn.prepare(sql).unwrap();
-        stmt.query_map(cached_query::rusqlite_params(values), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        stmt.query_map(
+            cached_query::drivers::rusqlite::rusqlite_params(values),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap()
@@ -326,7 +331,7 @@ fn verification_catches_a_wrong_template() {
         row("long_lists_differ").uncached_calls,
         after.uncached_calls + 1
     );
-    let listed = cached_query::uncacheable();
+    let listed = cached_query::statistics::uncacheable();
     let shape = listed
         .iter()
         .find(|s| s.name == "long_lists_differ")

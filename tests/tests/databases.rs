@@ -302,7 +302,7 @@ fn report(database: &str, tally: &Tally) {
         tally.rows,
         tally.writes,
         tally.errors,
-        if cached_query::pad_in() {
+        if cached_query::config::pad_in() {
             ", IN lists padded (CACHED_QUERY_PAD_IN)"
         } else {
             ""

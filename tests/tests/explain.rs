@@ -5,7 +5,8 @@
 //! `cached_query::inventory()` (each shape's `inline_sql` has typed sample values written
 //! in, so `EXPLAIN` needs no parameters).
 
-use cached_query::{BackendId, ShapeSql};
+use cached_query::BackendId;
+use cached_query::ahead::ShapeSql;
 use cached_query_tests::db::{Dialect, Server, create_tables, fill, server, unique_name};
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 

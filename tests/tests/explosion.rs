@@ -1,6 +1,6 @@
 //! Shape explosion: a `#[shape]` argument that takes a new value on every call (a shard
 //! number, a table chosen at run time) must not grow the cache without bound. With the
-//! default capacity ([`cached_query::DEFAULT_CAPACITY`] shapes), the first shapes are stored,
+//! default capacity ([`cached_query::config::DEFAULT_CAPACITY`] shapes), the first shapes are stored,
 //! every later new shape is served uncached and counted as rejected, the stored ones keep
 //! being served, every output still equals sea-query's, and memory stays flat: the template
 //! bytes stop growing once the cache is full, and the process's resident memory grows by
@@ -13,7 +13,8 @@
 
 use std::time::Instant;
 
-use cached_query::{DEFAULT_CAPACITY, cached_query};
+use cached_query::cached_query;
+use cached_query::config::DEFAULT_CAPACITY;
 use cached_query_tests::check_all;
 use cached_query_tests::schema::Post;
 use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query, SelectStatement};
@@ -66,7 +67,7 @@ fn rss_bytes() -> Result<u64, String> {
         .ok_or_else(|| "/proc/self/status has no VmRSS line".to_owned())
 }
 
-fn row() -> cached_query::FunctionStats {
+fn row() -> cached_query::statistics::FunctionStats {
     cached_query::stats()
         .function(NAME)
         .cloned()

@@ -1,7 +1,7 @@
 //! Bodies the cache cannot prove safe: values written into the SQL text, values computed
 //! from arguments, branches on bound values, panics on probe values. Each must return
 //! exactly sea-query's output, on the first call and on every later one, and the fallback
-//! must be visible: in `cached_query::uncacheable()`, in the stats, and as one warning.
+//! must be visible: in `cached_query::statistics::uncacheable()`, in the stats, and as one warning.
 //!
 //! Every one of these bodies is also rejected at compile time by the body analysis (a
 //! bound value formatted into text, written as the `ESCAPE` character, passed to a helper,
@@ -150,7 +150,7 @@ fn assert_falls_back(name: &str, calls: impl Fn(usize)) -> Vec<Uncacheable> {
     for round in 1..4 {
         calls(round);
     }
-    let reasons: Vec<Uncacheable> = cached_query::uncacheable()
+    let reasons: Vec<Uncacheable> = cached_query::statistics::uncacheable()
         .into_iter()
         .filter(|s| s.name == name)
         .map(|s| s.reason)

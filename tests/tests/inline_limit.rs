@@ -7,7 +7,8 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use cached_query::{Cached, QueryArgs, SqliteStatements, Statement, Uncacheable, cached_query};
+use cached_query::drivers::rusqlite::SqliteStatements;
+use cached_query::{Cached, QueryArgs, Statement, Uncacheable, cached_query};
 use cached_query_tests::db::{Dialect, Server, create_tables, fill, server, unique_name};
 use cached_query_tests::schema::{Post, Users};
 use sea_query::{
@@ -171,7 +172,7 @@ fn a_limit_from_a_bound_argument_is_refused_and_named() {
             h.statement().build(PostgresQueryBuilder)
         );
     }
-    let refused = cached_query::uncacheable()
+    let refused = cached_query::statistics::uncacheable()
         .into_iter()
         .find(|shape| shape.name == "bound_limit")
         .unwrap();
@@ -239,14 +240,17 @@ fn sqlite_rows(conn: &rusqlite::Connection, (sql, values): &(String, Values)) ->
     let mut statement = conn.prepare(sql).unwrap();
     let n = statement.column_count();
     statement
-        .query_map(cached_query::rusqlite_params(values), |row| {
-            (0..n)
-                .map(|i| {
-                    row.get::<_, rusqlite::types::Value>(i)
-                        .map(|v| format!("{v:?}"))
-                })
-                .collect()
-        })
+        .query_map(
+            cached_query::drivers::rusqlite::rusqlite_params(values),
+            |row| {
+                (0..n)
+                    .map(|i| {
+                        row.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect()
+            },
+        )
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap()
@@ -259,8 +263,11 @@ fn sqlite() -> rusqlite::Connection {
     }
     for insert in fill(600) {
         let (sql, values) = insert.build(SqliteQueryBuilder);
-        conn.execute(&sql, cached_query::rusqlite_params(&values))
-            .unwrap();
+        conn.execute(
+            &sql,
+            cached_query::drivers::rusqlite::rusqlite_params(&values),
+        )
+        .unwrap();
     }
     conn
 }
@@ -293,7 +300,10 @@ fn rows_match_the_uncached_statement_on_sqlite() {
         let expected: Vec<i64> = conn
             .prepare(&sql)
             .unwrap()
-            .query_map(cached_query::rusqlite_params(&values), cells)
+            .query_map(
+                cached_query::drivers::rusqlite::rusqlite_params(&values),
+                cells,
+            )
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();

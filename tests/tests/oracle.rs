@@ -50,7 +50,7 @@ fn cached_builds_equal_sea_query_builds() {
             row.uncacheable_keys,
             0,
             "`{name}` had uncacheable shapes: {:?}",
-            cached_query::uncacheable()
+            cached_query::statistics::uncacheable()
         );
         assert!(row.hits > 0, "`{name}` was never served from the cache");
     }

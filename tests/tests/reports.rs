@@ -71,7 +71,7 @@ fn an_uncacheable_shape_prints_as_one_line() {
         h.build(MysqlQueryBuilder),
         h.statement().build(MysqlQueryBuilder)
     );
-    let found = cached_query::uncacheable();
+    let found = cached_query::statistics::uncacheable();
     let shape = found.iter().find(|s| s.name == "written_in").unwrap();
     assert_eq!(shape.backend, BackendId::MySql);
     let line = shape.to_string();

@@ -9,7 +9,8 @@
 
 use std::collections::BTreeSet;
 
-use cached_query::{Cached, QueryArgs, SqliteStatements, Statement, cached_query, rusqlite_params};
+use cached_query::drivers::rusqlite::{SqliteStatements, rusqlite_params};
+use cached_query::{Cached, QueryArgs, Statement, cached_query};
 use cached_query_tests::calls::{Call, Visit};
 use cached_query_tests::db::{is_write, unique_name};
 use cached_query_tests::queries::posts;
@@ -322,7 +323,7 @@ fn eviction_keeps_the_cache_bounded_and_results_right() {
     // Six texts, one per length (four with `IN` padding on: 1, 2, 4 and 8 elements), in a
     // cycle through three slots: each round prepares every text again.
     let stats = statements.stats();
-    let cycle = if cached_query::pad_in() { 4 } else { 6 };
+    let cycle = if cached_query::config::pad_in() { 4 } else { 6 };
     assert_eq!(texts.len(), cycle, "{texts:?}");
     assert_eq!(stats.statements, 3);
     assert_eq!(

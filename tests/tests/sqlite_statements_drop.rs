@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use cached_query::{SqliteStatements, rusqlite_params};
+use cached_query::drivers::rusqlite::{SqliteStatements, rusqlite_params};
 use cached_query_tests::db::{Dialect, create_tables, fill, unique_name};
 use cached_query_tests::queries::posts;
 use cached_query_tests::schema::Post;

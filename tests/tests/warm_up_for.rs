@@ -32,13 +32,13 @@ fn entries() -> usize {
 #[test]
 fn warm_ups_render_the_backends_asked_for_and_nothing_while_disabled() {
     // Off: no warm-up renders or stores anything, and each says why.
-    cached_query::set_enabled(false);
+    cached_query::config::set_enabled(false);
     let here = module_path!();
     for report in [
         cached_query::warm_up(),
         cached_query::warm_up_for(PostgresQueryBuilder),
-        cached_query::warm_up_function("accounts"),
-        cached_query::warm_up_module(here),
+        cached_query::ahead::warm_up_function("accounts"),
+        cached_query::ahead::warm_up_module(here),
     ] {
         assert!(report.disabled, "{report}");
         assert!(!report.is_complete());
@@ -49,7 +49,7 @@ fn warm_ups_render_the_backends_asked_for_and_nothing_while_disabled() {
         );
     }
     assert_eq!(entries(), 0);
-    cached_query::set_enabled(true);
+    cached_query::config::set_enabled(true);
 
     // One backend: its four shapes, no other backend's.
     let report = cached_query::warm_up_for(PostgresQueryBuilder);

@@ -81,7 +81,7 @@ const CALLS: usize = 16;
 
 #[test]
 fn every_accepted_body_matches_sea_query() {
-    cached_query::set_verify_rate(0.0);
+    cached_query::config::set_verify_rate(0.0);
     let mut rng = Rng::new(0x0B0D_1E5);
     let mut mismatches: Vec<(Box<Mismatch>, Call)> = Vec::new();
     for (_, check) in FUNCTIONS {

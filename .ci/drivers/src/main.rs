@@ -12,7 +12,8 @@
 use std::error::Error;
 use std::process::ExitCode;
 
-use cached_query::{BindError, SqliteStatements, cached_query};
+use cached_query::{BindError, cached_query};
+use cached_query::drivers::rusqlite::SqliteStatements;
 use rusqlite::OptionalExtension;
 use sea_query::{
     Alias, Expr, ExprTrait, InsertStatement, MysqlQueryBuilder, Order, PostgresQueryBuilder, Query,
@@ -254,7 +255,7 @@ async fn run() -> Result<(), AnyError> {
         h.build(SqliteQueryBuilder),
         h.statement().build(SqliteQueryBuilder)
     );
-    let uncacheable = cached_query::uncacheable();
+    let uncacheable = cached_query::statistics::uncacheable();
     if uncacheable.is_empty() {
         return Err("written_in should be uncacheable".into());
     }

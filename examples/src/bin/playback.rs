@@ -316,14 +316,14 @@ fn run<D: Database>(
             println!("   of the ideal, round by round: {}", each.join(", "));
         }
     }
-    let delta = |f: fn(&cached_query::Stats) -> u64| f(&after) - f(&before);
+    let delta = |f: fn(&cached_query::statistics::Stats) -> u64| f(&after) - f(&before);
     println!(
         "   cache     {} entries, {} bytes; first round: {} hits, {} misses, {} uncacheable keys",
         after.entries(),
         after.bytes(),
-        delta(cached_query::Stats::hits),
-        delta(cached_query::Stats::misses),
-        delta(cached_query::Stats::uncacheable_keys),
+        delta(cached_query::statistics::Stats::hits),
+        delta(cached_query::statistics::Stats::misses),
+        delta(cached_query::statistics::Stats::uncacheable_keys),
     );
     // The statement cache's database: the third when the runs took turns.
     let statements = if interleaved { dbs.get(2) } else { dbs.first() };

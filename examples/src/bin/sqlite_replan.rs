@@ -1,6 +1,6 @@
 //! Which bound parameters make SQLite compile a statement again, measured: for each kind of
 //! query it runs 20,000 calls with varying values through rusqlite's `prepare_cached` (with
-//! the cached SQL) and through `cached_query::SqliteStatements`, on a fresh database, after
+//! the cached SQL) and through `cached_query::drivers::rusqlite::SqliteStatements`, on a fresh database, after
 //! `ANALYZE`, and after `ANALYZE` with the query planner stability guarantee (QPSG) turned
 //! on, and prints microseconds per call and SQLite's re-prepares per call
 //! (`SQLITE_STMTSTATUS_REPREPARE`). Then it shows the plans SQLite picks after `ANALYZE` for a
@@ -24,7 +24,8 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cached_query::{Cached, QueryArgs, SqliteStatements, cached_query, rusqlite_params};
+use cached_query::drivers::rusqlite::{SqliteStatements, rusqlite_params};
+use cached_query::{Cached, QueryArgs, cached_query};
 use cached_query_examples::rng::Rng;
 use rusqlite::config::DbConfig;
 use rusqlite::types::Value as SqlValue;

@@ -117,7 +117,8 @@ impl<'conn> Slot<'conn> {
 /// per connection checked out (a worker that keeps its connection keeps its statements).
 ///
 /// ```
-/// use cached_query::{SqliteStatements, cached_query};
+/// use cached_query::cached_query;
+/// use cached_query::drivers::rusqlite::SqliteStatements;
 /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 ///
 /// #[cached_query]
@@ -161,9 +162,9 @@ pub struct SqliteStatements<'conn> {
 ///
 /// ```
 /// let conn = rusqlite::Connection::open_in_memory()?;
-/// let stats = cached_query::SqliteStatements::new(&conn).stats();
+/// let stats = cached_query::drivers::rusqlite::SqliteStatements::new(&conn).stats();
 /// assert_eq!((stats.statements, stats.hits, stats.reprepares), (0, 0, 0));
-/// assert_eq!(stats.limit, cached_query::DEFAULT_STATEMENT_LIMIT);
+/// assert_eq!(stats.limit, cached_query::drivers::rusqlite::DEFAULT_STATEMENT_LIMIT);
 /// # Ok::<(), rusqlite::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,8 +196,8 @@ pub struct SqliteStatementStats {
 ///
 /// ```
 /// let conn = rusqlite::Connection::open_in_memory()?;
-/// let mut statements = cached_query::SqliteStatements::new(&conn);
-/// let report = statements.prepare_inventory(&cached_query::Inventory::default());
+/// let mut statements = cached_query::drivers::rusqlite::SqliteStatements::new(&conn);
+/// let report = statements.prepare_inventory(&cached_query::ahead::Inventory::default());
 /// assert_eq!((report.prepared, report.held, report.no_room), (0, 0, 0));
 /// assert!(report.failed.is_empty());
 /// # Ok::<(), rusqlite::Error>(())
@@ -234,7 +235,7 @@ impl<'conn> SqliteStatements<'conn> {
     ///
     /// ```
     /// let conn = rusqlite::Connection::open_in_memory()?;
-    /// let statements = cached_query::SqliteStatements::new(&conn);
+    /// let statements = cached_query::drivers::rusqlite::SqliteStatements::new(&conn);
     /// assert_eq!(statements.stats().statements, 0);
     /// # Ok::<(), rusqlite::Error>(())
     /// ```
@@ -248,7 +249,7 @@ impl<'conn> SqliteStatements<'conn> {
     ///
     /// ```
     /// let conn = rusqlite::Connection::open_in_memory()?;
-    /// let statements = cached_query::SqliteStatements::with_limit(&conn, 64);
+    /// let statements = cached_query::drivers::rusqlite::SqliteStatements::with_limit(&conn, 64);
     /// assert_eq!(statements.stats().limit, 64);
     /// # Ok::<(), rusqlite::Error>(())
     /// ```
@@ -276,7 +277,8 @@ impl<'conn> SqliteStatements<'conn> {
     /// shapes are used; the bound only decides when the least recently used is finalized.
     ///
     /// ```
-    /// use cached_query::{SqliteStatements, STATEMENTS_PER_LIST_SHAPE, cached_query, inventory};
+    /// use cached_query::{cached_query, inventory};
+    /// use cached_query::drivers::rusqlite::{SqliteStatements, STATEMENTS_PER_LIST_SHAPE};
     /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
     ///
     /// #[cached_query]
@@ -326,7 +328,8 @@ impl<'conn> SqliteStatements<'conn> {
     /// shape inventory).
     ///
     /// ```
-    /// use cached_query::{SqliteStatements, cached_query};
+    /// use cached_query::cached_query;
+    /// use cached_query::drivers::rusqlite::SqliteStatements;
     /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
     ///
     /// #[cached_query]
@@ -366,7 +369,8 @@ impl<'conn> SqliteStatements<'conn> {
     /// first call of each listed shape is a hit bound to a statement prepared before.
     ///
     /// ```
-    /// use cached_query::{SqliteStatements, cached_query, inventory};
+    /// use cached_query::{cached_query, inventory};
+    /// use cached_query::drivers::rusqlite::SqliteStatements;
     /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
     ///
     /// #[cached_query]
@@ -423,7 +427,7 @@ impl<'conn> SqliteStatements<'conn> {
     ///
     /// ```
     /// let conn = rusqlite::Connection::open_in_memory()?;
-    /// let statements = cached_query::SqliteStatements::new(&conn);
+    /// let statements = cached_query::drivers::rusqlite::SqliteStatements::new(&conn);
     /// assert!(std::ptr::eq(statements.connection(), &conn));
     /// # Ok::<(), rusqlite::Error>(())
     /// ```
@@ -435,7 +439,8 @@ impl<'conn> SqliteStatements<'conn> {
     /// this cache.
     ///
     /// ```
-    /// use cached_query::{SqliteStatements, cached_query};
+    /// use cached_query::cached_query;
+    /// use cached_query::drivers::rusqlite::SqliteStatements;
     /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
     ///
     /// #[cached_query]
@@ -476,7 +481,8 @@ impl<'conn> SqliteStatements<'conn> {
     /// `Err(QueryReturnedNoRows)` when there is none.
     ///
     /// ```
-    /// use cached_query::{SqliteStatements, cached_query};
+    /// use cached_query::cached_query;
+    /// use cached_query::drivers::rusqlite::SqliteStatements;
     /// use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
     ///
     /// #[cached_query]
@@ -520,7 +526,8 @@ impl<'conn> SqliteStatements<'conn> {
     /// through this cache.
     ///
     /// ```
-    /// use cached_query::{SqliteStatements, cached_query};
+    /// use cached_query::cached_query;
+    /// use cached_query::drivers::rusqlite::SqliteStatements;
     /// use sea_query::{Alias, Query, InsertStatement};
     ///
     /// #[cached_query]
@@ -559,7 +566,7 @@ impl<'conn> SqliteStatements<'conn> {
     ///
     /// ```
     /// let conn = rusqlite::Connection::open_in_memory()?;
-    /// assert_eq!(cached_query::SqliteStatements::new(&conn).reprepares(), 0);
+    /// assert_eq!(cached_query::drivers::rusqlite::SqliteStatements::new(&conn).reprepares(), 0);
     /// # Ok::<(), rusqlite::Error>(())
     /// ```
     pub fn reprepares(&self) -> u64 {
@@ -576,7 +583,7 @@ impl<'conn> SqliteStatements<'conn> {
     ///
     /// ```
     /// let conn = rusqlite::Connection::open_in_memory()?;
-    /// let stats = cached_query::SqliteStatements::with_limit(&conn, 8).stats();
+    /// let stats = cached_query::drivers::rusqlite::SqliteStatements::with_limit(&conn, 8).stats();
     /// assert_eq!((stats.statements, stats.limit, stats.reprepares), (0, 8, 0));
     /// # Ok::<(), rusqlite::Error>(())
     /// ```
@@ -591,7 +598,8 @@ impl<'conn> SqliteStatements<'conn> {
     /// Finalizes every statement held; the counters stay.
     ///
     /// ```
-    /// use cached_query::{SqliteStatements, cached_query};
+    /// use cached_query::cached_query;
+    /// use cached_query::drivers::rusqlite::SqliteStatements;
     /// use sea_query::{Alias, Query, SelectStatement};
     ///
     /// #[cached_query]

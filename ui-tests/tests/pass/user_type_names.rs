@@ -98,7 +98,7 @@ fn names(
 }
 
 fn main() {
-    cached_query::set_verify_rate(0.0);
+    cached_query::config::set_verify_rate(0.0);
     for n in 0..3 {
         let ts = [T(1), T(n)];
         for r in [R::Asc, R::Desc] {
