@@ -209,6 +209,7 @@
 
 mod backend;
 mod bind;
+mod budget;
 mod cache;
 mod class;
 mod error;
@@ -235,6 +236,7 @@ mod warm;
 
 pub use backend::{Backend, BackendId};
 pub use bind::BindError;
+pub use budget::{DEFAULT_BYTE_BUDGET, byte_budget, set_byte_budget};
 pub use cache::DEFAULT_CAPACITY;
 pub use cached_query_macros::cached_query;
 pub use error::Uncacheable;
@@ -252,8 +254,7 @@ pub use rusqlite::{
 ))]
 pub use sea_query_sqlx::SqlxValues;
 pub use settings::{
-    DEFAULT_BYTE_BUDGET, DEFAULT_VERIFY_RATE, byte_budget, is_enabled, pad_in, set_byte_budget,
-    set_enabled, set_pad_in, set_verify_rate, verify_rate,
+    DEFAULT_VERIFY_RATE, is_enabled, pad_in, set_enabled, set_pad_in, set_verify_rate, verify_rate,
 };
 pub use shape_values::{NotEnumerable, SHAPE_LIMIT, ShapeValues};
 pub use statement::Statement;
