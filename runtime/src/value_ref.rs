@@ -62,9 +62,8 @@ impl ValueRef<'_> {
         }
     }
 
-    /// Whether `held` is this value.
+    /// Whether `held` is this value: `self.into_owned() == *held`, without making it.
     #[inline]
-    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
     pub(crate) fn is(&self, held: &Value) -> bool {
         match (self, held) {
             (ValueRef::Str(s), Value::String(Some(h))) => *s == h,
@@ -149,7 +148,6 @@ pub(crate) fn postgres_binds_plainly(value: &Value) -> bool {
 /// `a == b`, with the usual scalars compared inline rather than through `Value`'s
 /// out-of-line `PartialEq`.
 #[inline]
-#[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::BigInt(a), Value::BigInt(b)) => a == b,

@@ -658,7 +658,7 @@ impl<'conn> SqliteStatements<'conn> {
         let slot = &mut self.slots[at];
         let fresh = slot.begin_use(&mut self.clock);
         if slot.ids[k].1.is_none() {
-            slot.ids[k].1 = Some(template.binds_for(args, pad));
+            slot.ids[k].1 = template.binds_for(args, pad);
         }
         let Slot {
             ids,
@@ -671,8 +671,8 @@ impl<'conn> SqliteStatements<'conn> {
         };
         let binds = binds.as_slice();
         let mut count = Ok(Some(binds.len()));
-        for (i, bind) in binds.iter().enumerate() {
-            let Some(value) = bind.read(args) else {
+        for (i, &origin) in binds.iter().enumerate() {
+            let Some(value) = template.read(origin, args) else {
                 count = Ok(None);
                 break;
             };
