@@ -28,23 +28,3 @@ pub enum BindError {
         database: &'static str,
     },
 }
-
-/// The first `u64` above `i64::MAX` in `values`, as an error.
-#[allow(dead_code)] // not every driver feature needs it
-pub(crate) fn check_signed(
-    values: &sea_query::Values,
-    database: &'static str,
-) -> Result<(), BindError> {
-    for (i, value) in values.0.iter().enumerate() {
-        if let sea_query::Value::BigUnsigned(Some(v)) = value
-            && i64::try_from(*v).is_err()
-        {
-            return Err(BindError::UnsignedOutOfRange {
-                index: i + 1,
-                value: *v,
-                database,
-            });
-        }
-    }
-    Ok(())
-}

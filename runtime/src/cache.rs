@@ -11,16 +11,17 @@ mod map;
 
 use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Mutex, Once, OnceLock};
+use std::sync::{Once, OnceLock};
 
 pub(crate) use counter::HitCounter;
 use map::{AppendMap, Inserted};
 
 use crate::backend::BackendId;
+use crate::budget::{budget_reached, bytes_held, reserve};
 use crate::class::{Class, Described};
 use crate::error::Uncacheable;
 use crate::family::Family;
-use crate::stats::{FunctionStats, UncacheableShape};
+use crate::stats::{FunctionStats, Report, UncacheableShape};
 use crate::template::Template;
 
 /// The default number of shapes kept per function.
@@ -107,43 +108,6 @@ struct Counters {
     warned_full: AtomicBool,
 }
 
-/// Template bytes held by all caches together, against the global budget.
-static HELD: AtomicUsize = AtomicUsize::new(0);
-
-/// Set when a template did not fit the budget: later misses of new shapes are served
-/// uncached without probing, until the budget changes.
-static BUDGET_REACHED: AtomicBool = AtomicBool::new(false);
-
-/// Whether the global byte budget has turned a template away.
-#[inline]
-pub(crate) fn budget_reached() -> bool {
-    BUDGET_REACHED.load(Relaxed)
-}
-
-/// Called when the budget is set: new shapes may be tried again.
-pub(crate) fn budget_changed() {
-    BUDGET_REACHED.store(false, Relaxed);
-}
-
-/// Template bytes held by all caches together.
-pub(crate) fn bytes_held() -> usize {
-    HELD.load(Relaxed)
-}
-
-/// Reserves `bytes` of the budget; `false` (and nothing reserved) if they do not fit.
-fn reserve(bytes: usize) -> bool {
-    let budget = crate::settings::byte_budget();
-    let fits = HELD
-        .fetch_update(Relaxed, Relaxed, |held| {
-            held.checked_add(bytes).filter(|total| *total <= budget)
-        })
-        .is_ok();
-    if !fits {
-        BUDGET_REACHED.store(true, Relaxed);
-    }
-    fits
-}
-
 /// The cache of one `#[cached_query]` function.
 #[doc(hidden)]
 pub struct FnCache<K: 'static> {
@@ -160,21 +124,6 @@ impl<K> std::fmt::Debug for FnCache<K> {
             .field("function", &self.meta.name)
             .field("entries", &self.map.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// The registry of caches that have stored something, for [`stats`](crate::stats()).
-static REGISTRY: Mutex<Vec<&'static (dyn Report + Sync)>> = Mutex::new(Vec::new());
-
-pub(crate) trait Report {
-    fn report(&self) -> FunctionStats;
-    fn uncacheable(&self) -> Vec<UncacheableShape>;
-}
-
-pub(crate) fn registered() -> Vec<&'static (dyn Report + Sync)> {
-    match REGISTRY.lock() {
-        Ok(guard) => guard.clone(),
-        Err(poisoned) => poisoned.into_inner().clone(),
     }
 }
 
@@ -248,7 +197,7 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
                 capacity = self.meta.capacity,
                 entries = self.map.len(),
                 bytes_held = bytes_held(),
-                byte_budget = crate::settings::byte_budget(),
+                byte_budget = crate::budget::byte_budget(),
                 "cached_query: {}; new shapes of this function are served uncached (logged once)",
                 if budget {
                     "the global byte budget is reached"
@@ -280,13 +229,7 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
 
     /// Makes this cache visible to [`stats`](crate::stats()) once it has been used.
     fn register(&'static self) {
-        self.registered.call_once(|| {
-            let mut registry = match REGISTRY.lock() {
-                Ok(guard) => guard,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            registry.push(self);
-        });
+        self.registered.call_once(|| crate::stats::register(self));
     }
 
     /// Stores what a miss learned, unless the cache is full or the template does not fit
@@ -315,7 +258,7 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
             entry
         });
         if !stored {
-            HELD.fetch_sub(bytes, Relaxed);
+            crate::budget::release(bytes);
         }
         match inserted {
             Inserted::Stored(entry) | Inserted::Occupied(entry) => Some(entry),

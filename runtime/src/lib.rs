@@ -260,6 +260,7 @@
 
 mod backend;
 mod bind;
+mod budget;
 mod cache;
 mod class;
 mod error;
@@ -320,10 +321,11 @@ pub use statistics::{FunctionStats, Stats, UncacheableShape, uncacheable};
 /// Switches and limits: caching on or off, `IN` padding, sampled verification, the byte
 /// budget. Each reads its environment variable once and can be set at run time.
 pub mod config {
+    pub use crate::budget::{DEFAULT_BYTE_BUDGET, byte_budget, set_byte_budget};
     pub use crate::cache::DEFAULT_CAPACITY;
     pub use crate::settings::{
-        DEFAULT_BYTE_BUDGET, DEFAULT_VERIFY_RATE, byte_budget, is_enabled, pad_in, set_byte_budget,
-        set_enabled, set_pad_in, set_verify_rate, verify_rate,
+        DEFAULT_VERIFY_RATE, is_enabled, pad_in, set_enabled, set_pad_in, set_verify_rate,
+        verify_rate,
     };
 }
 

@@ -1,7 +1,8 @@
-//! Process-wide switches: caching on or off, IN-list padding, the sampled-verification rate
-//! and the byte budget. A hit reads the first three with one relaxed load of [`FLAGS`].
+//! Process-wide switches: caching on or off, IN-list padding and the sampled-verification
+//! rate. A hit reads them with one relaxed load of [`FLAGS`]. (The byte budget is in
+//! [`budget`](crate::budget).)
 
-use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::Relaxed};
 
 /// Bits of [`FLAGS`].
 const READ: u8 = 1;
@@ -22,11 +23,6 @@ static VERIFY_RATE: AtomicU64 = AtomicU64::new(0);
 /// assertions (every hit is also built uncached and compared, so a test suite catches any
 /// body the lint and the probe rounds missed), `0.0` (off, and free) in release builds.
 pub const DEFAULT_VERIFY_RATE: f64 = if cfg!(debug_assertions) { 1.0 } else { 0.0 };
-
-/// The default global byte budget: 64 MiB of templates over all cached functions.
-pub const DEFAULT_BYTE_BUDGET: usize = 64 << 20;
-
-static BYTE_BUDGET: AtomicUsize = AtomicUsize::new(DEFAULT_BYTE_BUDGET);
 
 /// The switches a call reads, from one load.
 #[derive(Debug, Clone, Copy)]
@@ -87,12 +83,7 @@ fn read_environment() -> Flags {
         VERIFY_RATE.store(rate.to_bits(), Relaxed);
         bits |= VERIFY;
     }
-    if let Some(budget) = std::env::var("CACHED_QUERY_BYTE_BUDGET")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-    {
-        BYTE_BUDGET.store(budget, Relaxed);
-    }
+    crate::budget::read_environment();
     Flags(FLAGS.fetch_or(bits, Relaxed) | bits)
 }
 
@@ -177,30 +168,6 @@ pub fn set_verify_rate(rate: f64) {
 /// one is set.
 pub fn verify_rate() -> f64 {
     Flags(FLAGS.load(Relaxed) | READ).verify_rate(None)
-}
-
-/// Sets the most template bytes all cached functions together may hold (default
-/// [`DEFAULT_BYTE_BUDGET`], 64 MiB; the environment variable `CACHED_QUERY_BYTE_BUDGET`
-/// sets the initial value). Meant for start-up: stored shapes are never evicted, so a
-/// budget lowered below what is held only stops new shapes from being stored. A call whose
-/// shape does not fit is served uncached and counted as rejected, like one over a function's
-/// `capacity`.
-///
-/// ```
-/// cached_query::config::set_byte_budget(16 << 20);
-/// assert_eq!(cached_query::config::byte_budget(), 16 << 20);
-/// cached_query::config::set_byte_budget(cached_query::config::DEFAULT_BYTE_BUDGET);
-/// ```
-pub fn set_byte_budget(bytes: usize) {
-    flags();
-    BYTE_BUDGET.store(bytes, Relaxed);
-    crate::cache::budget_changed();
-}
-
-/// The global byte budget (see [`set_byte_budget`]).
-pub fn byte_budget() -> usize {
-    flags();
-    BYTE_BUDGET.load(Relaxed)
 }
 
 /// Whether this hit is one of the sampled fraction `rate` (`0.0 < rate <= 1.0`), from

@@ -12,7 +12,7 @@
 
 use sea_query_sqlx::SqlxValues;
 
-use crate::bind::{BindError, check_signed};
+use crate::bind::BindError;
 use crate::handle::{Cached, QueryArgs};
 
 /// The SQL and values for sqlx, after checking that `database` can bind every value
@@ -25,6 +25,22 @@ fn checked(
         check_signed(&values, database)?;
     }
     Ok((sqlx::AssertSqlSafe(sql), SqlxValues(values)))
+}
+
+/// The first `u64` above `i64::MAX` in `values`, as an error.
+fn check_signed(values: &sea_query::Values, database: &'static str) -> Result<(), BindError> {
+    for (i, value) in values.0.iter().enumerate() {
+        if let sea_query::Value::BigUnsigned(Some(v)) = value
+            && i64::try_from(*v).is_err()
+        {
+            return Err(BindError::UnsignedOutOfRange {
+                index: i + 1,
+                value: *v,
+                database,
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg_attr(

@@ -1,9 +1,35 @@
 //! Counters of every cached function.
 
 use std::fmt;
+use std::sync::Mutex;
 
 use crate::backend::BackendId;
 use crate::error::Uncacheable;
+
+/// What a function's cache tells [`stats`] and [`uncacheable`].
+pub(crate) trait Report {
+    fn report(&self) -> FunctionStats;
+    fn uncacheable(&self) -> Vec<UncacheableShape>;
+}
+
+/// The registry of caches that have stored something, for [`stats`].
+static REGISTRY: Mutex<Vec<&'static (dyn Report + Sync)>> = Mutex::new(Vec::new());
+
+/// Makes a cache visible to [`stats`] and [`uncacheable`]; each registers once.
+pub(crate) fn register(cache: &'static (dyn Report + Sync)) {
+    let mut registry = match REGISTRY.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    registry.push(cache);
+}
+
+fn registered() -> Vec<&'static (dyn Report + Sync)> {
+    match REGISTRY.lock() {
+        Ok(guard) => guard.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
+}
 
 /// Counters of one `#[cached_query]` function, as read by [`stats`].
 ///
@@ -341,15 +367,13 @@ impl fmt::Display for Stats {
 /// println!("{}", cached_query::stats());
 /// ```
 pub fn stats() -> Stats {
-    let mut functions: Vec<FunctionStats> = crate::cache::registered()
-        .iter()
-        .map(|cache| cache.report())
-        .collect();
+    let mut functions: Vec<FunctionStats> =
+        registered().iter().map(|cache| cache.report()).collect();
     functions.sort_by(|a, b| (a.module, a.name).cmp(&(b.module, b.name)));
     Stats {
         functions,
-        bytes_held: crate::cache::bytes_held(),
-        byte_budget: crate::settings::byte_budget(),
+        bytes_held: crate::budget::bytes_held(),
+        byte_budget: crate::budget::byte_budget(),
     }
 }
 
@@ -403,7 +427,7 @@ impl fmt::Display for UncacheableShape {
 /// assert!(line.contains("::unsafe_shape [sqlite]: the SQL text depends on a bound value"), "{line}");
 /// ```
 pub fn uncacheable() -> Vec<UncacheableShape> {
-    crate::cache::registered()
+    registered()
         .iter()
         .flat_map(|cache| cache.uncacheable())
         .collect()

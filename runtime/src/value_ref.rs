@@ -62,9 +62,8 @@ impl ValueRef<'_> {
         }
     }
 
-    /// Whether `held` is this value.
+    /// Whether `held` is this value: `self.into_owned() == *held`, without making it.
     #[inline]
-    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
     pub(crate) fn is(&self, held: &Value) -> bool {
         match (self, held) {
             (ValueRef::Str(s), Value::String(Some(h))) => *s == h,
@@ -76,26 +75,6 @@ impl ValueRef<'_> {
             (ValueRef::BigInt(_) | ValueRef::Int(_) | ValueRef::Bool(_), _) => false,
             (ValueRef::Const(v), held) => same(v, held),
             (ValueRef::Value(v), held) => same(v, held),
-        }
-    }
-
-    /// Makes `held` this value, reusing its text or byte buffer where it has one.
-    #[inline]
-    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
-    pub(crate) fn store(self, held: &mut Value) {
-        match (self, held) {
-            (ValueRef::Str(s), Value::String(Some(h))) => {
-                h.clear();
-                h.push_str(s);
-            }
-            (ValueRef::Bytes(b), Value::Bytes(Some(h))) => {
-                h.clear();
-                h.extend_from_slice(b);
-            }
-            (ValueRef::BigInt(n), Value::BigInt(h)) => *h = Some(n),
-            (ValueRef::Int(n), Value::Int(h)) => *h = Some(n),
-            (ValueRef::Bool(b), Value::Bool(h)) => *h = Some(b),
-            (value, held) => *held = value.into_owned(),
         }
     }
 }
@@ -149,7 +128,6 @@ pub(crate) fn postgres_binds_plainly(value: &Value) -> bool {
 /// `a == b`, with the usual scalars compared inline rather than through `Value`'s
 /// out-of-line `PartialEq`.
 #[inline]
-#[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::BigInt(a), Value::BigInt(b)) => a == b,
@@ -215,8 +193,7 @@ mod tests {
             assert!(view.is(value), "{view:?}");
             assert_eq!(view.clone().into_owned(), *value);
         }
-        // A number is never a number of another width, nor `None` of its own type; storing
-        // one into a held value of another type replaces it.
+        // A number is never a number of another width, nor `None` of its own type.
         for (view, _) in &cases {
             for (_, value) in &cases {
                 assert_eq!(
@@ -224,32 +201,7 @@ mod tests {
                     view.clone().into_owned() == *value,
                     "{view:?} {value:?}"
                 );
-                let mut held = value.clone();
-                view.clone().store(&mut held);
-                assert_eq!(held, view.clone().into_owned());
             }
         }
-    }
-
-    #[test]
-    fn store_reuses_buffers_and_compares_by_type() {
-        let mut held = Value::from("a long enough text");
-        let capacity = match &held {
-            Value::String(Some(s)) => s.capacity(),
-            _ => unreachable!(),
-        };
-        ValueRef::Str("short").store(&mut held);
-        assert_eq!(held, Value::from("short"));
-        assert!(matches!(&held, Value::String(Some(s)) if s.capacity() == capacity));
-        // Text never equals bytes, nor an integer its digits.
-        assert!(!ValueRef::Str("short").is(&Value::from(b"short".as_slice())));
-        assert!(!ValueRef::Value(Value::from(5)).is(&Value::from("5")));
-        ValueRef::Value(Value::from(7)).store(&mut held);
-        assert_eq!(held, Value::from(7));
-        ValueRef::Bytes(b"xy").store(&mut held);
-        assert_eq!(held, Value::from(b"xy".as_slice()));
-        let constant = Value::from(9.5f64);
-        ValueRef::Const(&constant).store(&mut held);
-        assert!(ValueRef::Const(&constant).is(&held));
     }
 }

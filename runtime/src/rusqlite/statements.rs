@@ -15,20 +15,20 @@
 //! and what to do about each:
 //! [docs/sqlite.md](https://github.com/cached-query/cached-query/blob/main/docs/sqlite.md).
 
+mod binding;
+mod slots;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use rusqlite::{Connection, PrepFlags, Row, Statement, StatementStatus};
-use sea_query::{SqliteQueryBuilder, Value, Values};
+use rusqlite::{Connection, Row, Statement, StatementStatus};
+use sea_query::Values;
 
-use crate::statement::Statement as _;
-
-use super::{SqliteArg, rusqlite_params};
+use self::slots::{Slot, status};
+use super::rusqlite_params;
 use crate::backend::BackendId;
-use crate::handle::{Cached, Hit, QueryArgs, Served, TemplateId};
-use crate::template::Binds;
-use crate::value_ref::ValueRef;
+use crate::handle::{Cached, QueryArgs, TemplateId};
 use crate::warm::Inventory;
 
 /// The default bound of [`SqliteStatements`]: statements held at most.
@@ -38,61 +38,6 @@ pub const DEFAULT_STATEMENT_LIMIT: usize = 512;
 /// list length in use. With `pad_in` a list takes at most 16 lengths (1, 2, 4, … 32,768);
 /// without it an application's lists rarely take more.
 pub const STATEMENTS_PER_LIST_SHAPE: usize = 16;
-
-/// One held statement.
-struct Slot<'conn> {
-    /// The ids that name this text: usually one, several when shapes differ only in a key
-    /// value that is bound as well (an `Option<bool>` that is `Some(true)` or `Some(false)`).
-    /// Each with where its values come from, once a hit has needed them.
-    ids: Vec<(TemplateId, Option<Binds>)>,
-    /// The text it was prepared from: a use whose text is this `Arc` (the template's own
-    /// SQL, on the fast path) is matched without reading the text.
-    sql: Arc<str>,
-    statement: Statement<'conn>,
-    /// Its number of parameters.
-    params: usize,
-    /// The values bound now; only those that differ are bound again.
-    bound: Vec<Value>,
-    last_used: u64,
-}
-
-impl<'conn> Slot<'conn> {
-    /// Marks the slot used now, ticking the cache's `clock`, about to be bound; returns
-    /// whether nothing is bound yet (or the bindings were given up after an error), and then
-    /// makes `bound` ready to hold a value per parameter.
-    #[inline]
-    fn begin_use(&mut self, clock: &mut u64) -> bool {
-        *clock += 1;
-        self.last_used = *clock;
-        let fresh = self.bound.len() != self.params;
-        if fresh {
-            self.bound.clear();
-            self.bound.resize(self.params, Value::Bool(None));
-        }
-        fresh
-    }
-
-    /// The statement, once `count` (the number of values bound) says every parameter is.
-    #[inline(always)]
-    fn bound_all<'s>(
-        &'s mut self,
-        count: rusqlite::Result<Option<usize>>,
-    ) -> rusqlite::Result<Option<Use<'s, 'conn>>> {
-        match count {
-            Ok(Some(count)) if count == self.params => Ok(Some(Use::Held(&mut self.statement))),
-            Ok(Some(count)) => {
-                self.bound.clear();
-                Err(rusqlite::Error::InvalidParameterCount(count, self.params))
-            }
-            Ok(None) => Ok(None),
-            Err(e) => {
-                // Some parameters hold new values, some old: bind them all next time.
-                self.bound.clear();
-                Err(e)
-            }
-        }
-    }
-}
 
 /// Prepared statements for the cached queries run on one rusqlite [`Connection`]: one per
 /// shape in use, kept prepared and bound, never re-prepared by SQLite for a value that did
@@ -625,209 +570,6 @@ impl<'conn> SqliteStatements<'conn> {
         self.slots.clear();
     }
 
-    /// The held statement of `query`'s template, prepared if need be, with the call's values
-    /// bound; or, for a call without a template, its text and values to run by text.
-    #[inline]
-    fn statement<Q: QueryArgs>(&mut self, query: &Cached<Q>) -> rusqlite::Result<Use<'_, 'conn>> {
-        Ok(match self.take(query.serve::<SqliteQueryBuilder>())? {
-            Some(taken) => taken,
-            None => uncached(query),
-        })
-    }
-
-    /// What [`statement`](Self::statement) does once the call is served: one piece of code
-    /// for every query function, short on a hit. `None` for a hit missing an argument (which
-    /// a correct key rules out), to build uncached.
-    #[inline(never)]
-    fn take(&mut self, served: Served<'_>) -> rusqlite::Result<Option<Use<'_, 'conn>>> {
-        // A hit owns nothing (`Hit` is `Copy`): nothing to drop once it is copied out.
-        let served = std::mem::ManuallyDrop::new(served);
-        let Hit {
-            hits,
-            id,
-            sql,
-            template,
-            args,
-            pad,
-        } = match &*served {
-            Served::Hit(hit) => *hit,
-            Served::Built { .. } => {
-                return self.take_built(std::mem::ManuallyDrop::into_inner(served));
-            }
-        };
-        hits.add_one();
-        let text = || match sql {
-            Some(sql) => Some(Arc::clone(sql)),
-            None => template.render_text(args, pad).map(Arc::from),
-        };
-        let Some((at, k)) = self.slot(id, sql, text)? else {
-            return Ok(None);
-        };
-        let slot = &mut self.slots[at];
-        let fresh = slot.begin_use(&mut self.clock);
-        if slot.ids[k].1.is_none() {
-            slot.ids[k].1 = Some(template.binds_for(args, pad));
-        }
-        let Slot {
-            ids,
-            statement,
-            bound,
-            ..
-        } = slot;
-        let Some((_, Some(binds))) = ids.get(k) else {
-            return Ok(None);
-        };
-        let binds = binds.as_slice();
-        let mut count = Ok(Some(binds.len()));
-        for (i, bind) in binds.iter().enumerate() {
-            let Some(value) = bind.read(args) else {
-                count = Ok(None);
-                break;
-            };
-            if let Err(e) = bind_one(statement, bound, &mut self.stats, fresh, i, value) {
-                count = Err(e);
-                break;
-            }
-        }
-        self.slots[at].bound_all(count)
-    }
-
-    /// [`take`](Self::take) of a call the cache built: the first of a shape, a sampled
-    /// verification, a call served uncached (run by text).
-    #[cold]
-    #[inline(never)]
-    fn take_built(&mut self, served: Served<'_>) -> rusqlite::Result<Option<Use<'_, 'conn>>> {
-        let Served::Built { sql, values, id } = served else {
-            unreachable!("take() serves hits")
-        };
-        let Some(id) = id else {
-            return Ok(Some(Use::ByText(sql, values)));
-        };
-        let Some((at, _)) = self.slot(id, Some(&sql), || Some(Arc::clone(&sql)))? else {
-            return Ok(None);
-        };
-        let slot = &mut self.slots[at];
-        let fresh = slot.begin_use(&mut self.clock);
-        let stats = &mut self.stats;
-        let count = values.0.len();
-        let bound = values.0.into_iter().enumerate().try_for_each(|(i, value)| {
-            bind_one(
-                &mut slot.statement,
-                &mut slot.bound,
-                stats,
-                fresh,
-                i,
-                ValueRef::Value(value),
-            )
-        });
-        slot.bound_all(bound.map(|()| Some(count)))
-    }
-
-    /// The slot of the statement of `id` and the id's place in its `ids`; `sql` is its
-    /// text when the call has it for free (compared with the held one), `text` makes it for
-    /// a statement to prepare. `None` when the text cannot be made (a hit missing an
-    /// argument).
-    #[inline]
-    fn slot(
-        &mut self,
-        id: TemplateId,
-        sql: Option<&Arc<str>>,
-        text: impl FnOnce() -> Option<Arc<str>>,
-    ) -> rusqlite::Result<Option<(usize, usize)>> {
-        if let Some(&(at, k)) = self.index.get(&id)
-            && sql.is_none_or(|sql| same_text(&mut self.slots[at].sql, sql))
-        {
-            self.stats.hits += 1;
-            return Ok(Some((at, k)));
-        }
-        self.new_slot(id, text)
-    }
-
-    /// [`slot`](Self::slot) of an id not held; or, which cannot happen (the id names the
-    /// text), held with other text: then the id is moved to the statement of its new text.
-    #[cold]
-    #[inline(never)]
-    fn new_slot(
-        &mut self,
-        id: TemplateId,
-        text: impl FnOnce() -> Option<Arc<str>>,
-    ) -> rusqlite::Result<Option<(usize, usize)>> {
-        if let Some((at, k)) = self.index.remove(&id) {
-            let ids = &mut self.slots[at].ids;
-            ids.remove(k);
-            for (k, (other, _)) in ids.iter().enumerate().skip(k) {
-                self.index.insert(*other, (at, k));
-            }
-        }
-        let Some(text) = text() else {
-            return Ok(None);
-        };
-        self.find_or_prepare(id, text).map(Some)
-    }
-
-    /// The slot of an id seen for the first time: the statement of the same text if one is
-    /// held, a new one otherwise (in the least recently used slot when the cache is full).
-    #[cold]
-    fn find_or_prepare(
-        &mut self,
-        id: TemplateId,
-        sql: Arc<str>,
-    ) -> rusqlite::Result<(usize, usize)> {
-        if let Some(&at) = self.texts.get(&*sql) {
-            self.stats.hits += 1;
-            let ids = &mut self.slots[at].ids;
-            ids.push((id, None));
-            self.index.insert(id, (at, ids.len() - 1));
-            return Ok((at, ids.len() - 1));
-        }
-        let at = self.prepare_slot(sql, vec![(id, None)])?;
-        self.index.insert(id, (at, 0));
-        Ok((at, 0))
-    }
-
-    /// Prepares `sql` into a new slot named by `ids` (in the least recently used slot when
-    /// the cache is full); returns the slot. The caller indexes the ids.
-    fn prepare_slot(
-        &mut self,
-        sql: Arc<str>,
-        ids: Vec<(TemplateId, Option<Binds>)>,
-    ) -> rusqlite::Result<usize> {
-        // Persistent, as rusqlite's own cache prepares: the statement is kept.
-        let statement = self
-            .conn
-            .prepare_with_flags(&sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)?;
-        self.stats.prepares += 1;
-        let slot = Slot {
-            ids,
-            sql: Arc::clone(&sql),
-            params: statement.parameter_count(),
-            statement,
-            bound: Vec::new(),
-            last_used: self.clock,
-        };
-        let at = if self.slots.len() < self.limit {
-            self.slots.push(slot);
-            self.slots.len() - 1
-        } else {
-            self.stats.evictions += 1;
-            let (at, _) = self
-                .slots
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, slot)| slot.last_used)
-                .ok_or(rusqlite::Error::InvalidQuery)?;
-            let old = std::mem::replace(&mut self.slots[at], slot);
-            for (id, _) in &old.ids {
-                self.index.remove(id);
-            }
-            self.texts.remove(&*old.sql);
-            self.reprepares_gone += status(&old.statement);
-            at
-        };
-        self.texts.insert(sql, at);
-        Ok(at)
-    }
-
     /// Runs an uncached call through rusqlite's statement cache, by its text.
     #[cold]
     fn fallback<T>(
@@ -842,15 +584,6 @@ impl<'conn> SqliteStatements<'conn> {
             u64::try_from(statement.reset_status(StatementStatus::RePrepare)).unwrap_or_default();
         out
     }
-}
-
-/// A hit's argument was missing, which a correct key rules out: the call built uncached, to
-/// run by text.
-#[cold]
-#[inline(never)]
-fn uncached<'s, 'conn, Q: QueryArgs>(query: &Cached<Q>) -> Use<'s, 'conn> {
-    let (sql, values) = query.statement().build_with(SqliteQueryBuilder);
-    Use::ByText(Arc::from(sql), values)
 }
 
 /// Steps `statement` and maps every row with `f`; out of line, so that the query functions
@@ -874,69 +607,6 @@ enum Use<'s, 'conn> {
     Held(&'s mut Statement<'conn>),
     /// A call without a template: its text and values, to run by text.
     ByText(Arc<str>, Values),
-}
-
-/// Binds `value` to parameter `i` (0-based) of `statement`, whose values bound now are
-/// `bound`, unless it holds that value already (and is not `fresh`); keeps a copy to compare
-/// the next use with. The comparison is inline, the binding out of line: on a warm workload
-/// most values are left bound.
-#[inline]
-fn bind_one(
-    statement: &mut Statement<'_>,
-    bound: &mut [Value],
-    stats: &mut SqliteStatementStats,
-    fresh: bool,
-    i: usize,
-    value: ValueRef<'_>,
-) -> rusqlite::Result<()> {
-    let params = bound.len();
-    let Some(held) = bound.get_mut(i) else {
-        return Err(rusqlite::Error::InvalidParameterCount(i + 1, params));
-    };
-    if !fresh && value.is(held) {
-        stats.unchanged += 1;
-        return Ok(());
-    }
-    rebind(statement, held, i, value)?;
-    stats.bound += 1;
-    Ok(())
-}
-
-/// Makes `held` (parameter `i`, 0-based) `value` and binds it.
-#[inline(never)]
-fn rebind(
-    statement: &mut Statement<'_>,
-    held: &mut Value,
-    i: usize,
-    value: ValueRef<'_>,
-) -> rusqlite::Result<()> {
-    value.store(held);
-    statement.raw_bind_parameter(
-        i + 1,
-        SqliteArg {
-            value: held,
-            index: i + 1,
-        },
-    )
-}
-
-/// Whether `held` is the text `sql`: by pointer when both are the template's shared text,
-/// byte for byte otherwise (then `held` takes the new pointer, which is the template's own
-/// once the shape's lists are back at their stored lengths).
-#[inline]
-fn same_text(held: &mut Arc<str>, sql: &Arc<str>) -> bool {
-    if Arc::ptr_eq(held, sql) {
-        return true;
-    }
-    if **held == **sql {
-        *held = Arc::clone(sql);
-        return true;
-    }
-    false
-}
-
-fn status(statement: &Statement<'_>) -> u64 {
-    u64::try_from(statement.get_status(StatementStatus::RePrepare)).unwrap_or_default()
 }
 
 impl fmt::Debug for SqliteStatements<'_> {

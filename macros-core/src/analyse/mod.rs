@@ -1,0 +1,317 @@
+//! The body analysis: a bound value (one whose value is not in the cache key) may reach the
+//! statement only unchanged, through the steps and sinks of `allow.rs`.
+//!
+//! It is a taint analysis. Every binding the body makes is tainted when it comes from a
+//! bound argument by any route: `let` (with or without a type), shadowing, patterns,
+//! tuples, structs, arrays, blocks, closures and their calls, `if`/`match` arms, fields,
+//! assignments. Each expression that holds a tainted value must be one of the forms the
+//! allow-list names; every other form is an error with a span on the use and a hint:
+//!
+//! - a **decision** (`if`, `match`, `while`, a guard, `&&`/`||`, `?`, `matches!`, an
+//!   `if let` with a literal pattern, `assert!`) on a bound value: the SQL would depend on
+//!   a value the key does not hold;
+//! - a **computation** (operators, casts, indexing, ranges, any method or function not on
+//!   the list, iterator adapters over a list, a `for` loop over a list, formatting);
+//! - passing a bound value to **code the analysis cannot see** (a helper function, a
+//!   closure, a macro).
+//!
+//! Presence tests of an `Option` and the emptiness of a list are allowed wherever they
+//! are: both are in the key. What a sink returns is a *fragment* (a sea-query expression
+//! holding a parameter): it may be passed to builder methods, but not decided on,
+//! compared, formatted or handed to a helper.
+//!
+//! The walk is one [`Analysis`] over the body: `stmt.rs` (statements and patterns),
+//! `expr.rs` (expressions), `call.rs` (calls, methods, the steps of `allow.rs`), `mac.rs`
+//! (macros); `report.rs` words the findings.
+
+mod call;
+mod expr;
+mod mac;
+mod report;
+mod stmt;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use proc_macro2::{Span, TokenTree};
+use syn::{Block, Expr, Ident, Pat};
+
+use crate::classify::Class;
+use crate::input::Arg;
+
+/// What a tainted value is.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    /// A bound value, or a tuple, array or struct holding one.
+    Value,
+    /// A list argument: emptiness may decide, elements are bound.
+    List,
+    /// An `Option` whose presence is in the key; the inner value is tainted as said.
+    Opt(Box<Kind>),
+    /// A sea-query expression or statement holding bound values as parameters.
+    Fragment,
+}
+
+/// A tainted value and the argument it comes from (for messages).
+#[derive(Debug, Clone)]
+struct Taint {
+    kind: Kind,
+    origin: Ident,
+}
+
+/// The taint of an expression: `None` is clean (made only from the key and constants).
+type Flow = Option<Taint>;
+
+fn kind_join(a: &Kind, b: &Kind) -> Kind {
+    match (a, b) {
+        _ if a == b => a.clone(),
+        (Kind::Opt(a), Kind::Opt(b)) => Kind::Opt(Box::new(kind_join(a, b))),
+        _ => Kind::Value,
+    }
+}
+
+/// A value that may be either: the more restrictive of the two.
+fn join(a: Flow, b: Flow) -> Flow {
+    match (a, b) {
+        (None, b) => b,
+        (a, None) => a,
+        (Some(a), Some(b)) => Some(Taint {
+            kind: kind_join(&a.kind, &b.kind),
+            origin: a.origin,
+        }),
+    }
+}
+
+/// A tuple, array or struct made of parts: a fragment if every tainted part is one,
+/// otherwise a bound value (destructured again, each part is a bound value).
+fn composite(parts: impl IntoIterator<Item = Flow>) -> Flow {
+    let mut out: Flow = None;
+    for part in parts.into_iter().flatten() {
+        let kind = match (&out, &part.kind) {
+            (None, Kind::Fragment) => Kind::Fragment,
+            (Some(t), Kind::Fragment) if t.kind == Kind::Fragment => Kind::Fragment,
+            _ => Kind::Value,
+        };
+        let origin = out.map_or(part.origin, |t| t.origin);
+        out = Some(Taint { kind, origin });
+    }
+    out
+}
+
+fn with_kind(taint: &Taint, kind: Kind) -> Flow {
+    Some(Taint {
+        kind,
+        origin: taint.origin.clone(),
+    })
+}
+
+/// The taint of an argument of class `class`.
+fn of_class(class: &Class) -> Option<Kind> {
+    match class {
+        Class::Flag | Class::Shape(_) => None,
+        Class::Scalar(_) => Some(Kind::Value),
+        Class::List { .. } => Some(Kind::List),
+        // `Option<bool>` and the like: the whole value is in the key.
+        Class::Opt(inner) => of_class(inner).map(|k| Kind::Opt(Box::new(k))),
+        // Read through: `*flag` is the flag.
+        Class::Ref(inner, _) => of_class(inner),
+    }
+}
+
+/// Where a pattern is matched.
+#[derive(Clone, Copy, PartialEq)]
+enum Context {
+    /// `let` without `else`, closure parameters, `for`: the compiler proves it always
+    /// matches, so it only takes the value apart.
+    Irrefutable,
+    /// `match`, `if let`, `while let`, `let ... else`, `matches!`: it may test the value.
+    Refutable,
+}
+
+const HELP_DECIDE: &str = "mark the argument `#[shape]` to put its value in the cache key, or make the decision in the caller and pass its outcome as a `bool` argument";
+const HELP_COMPUTE: &str = "mark the argument `#[shape]` to put its value in the cache key, or compute the value in the caller and pass the result as an argument";
+const HELP_FRAGMENT: &str = "decide on the arguments themselves (flags, `Option` presence, list emptiness, `#[shape]` values), not on the statement built from them";
+
+/// Checks `body` against the arguments' classes; every finding is an error.
+pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Vec<syn::Error> {
+    // A body that does not parse gets rustc's own errors from the emitted function.
+    let Ok(block) = syn::parse2::<Block>(TokenTree::Group(body.clone()).into()) else {
+        return Vec::new();
+    };
+    let mut scope = HashMap::new();
+    for arg in args {
+        let flow = of_class(&arg.class).map(|kind| Taint {
+            kind,
+            origin: arg.ident.clone(),
+        });
+        scope.insert(arg.ident.to_string(), flow);
+    }
+    let mut analysis = Analysis {
+        scopes: vec![scope],
+        errors: Vec::new(),
+        quiet: 0,
+        per_element: Vec::new(),
+        changed: std::collections::HashSet::new(),
+        aliases: HashMap::new(),
+    };
+    analysis.block(&block);
+    analysis.errors
+}
+
+struct Analysis {
+    /// Names in scope, innermost last; a clean name shadows a tainted one.
+    scopes: Vec<HashMap<String, Flow>>,
+    errors: Vec<syn::Error>,
+    /// While above zero, findings are not reported (the first pass over a loop body).
+    quiet: usize,
+    /// The lists whose `for` loops the walk is inside: what the body changes there depends
+    /// on their length.
+    /// With the index of the loop's own scope: locals of lower scopes are outside it.
+    per_element: Vec<(Taint, usize)>,
+    /// Locals already reported as changed once per element.
+    changed: std::collections::HashSet<String>,
+    /// Locals bound to a borrow of (or a value taken from) another local.
+    aliases: HashMap<String, Ident>,
+}
+
+fn unparen(mut e: &Expr) -> &Expr {
+    loop {
+        match e {
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Group(g) => e = &g.expr,
+            _ => return e,
+        }
+    }
+}
+
+fn is_none_path(e: &Expr) -> bool {
+    matches!(unparen(e), Expr::Path(p) if p.path.is_ident("None"))
+}
+
+/// The local a place expression (`x`, `x.field`, `x[i]`, `x.0`) belongs to.
+fn root_name(e: &Expr) -> Option<&Ident> {
+    match unparen(e) {
+        Expr::Path(p) => p.path.get_ident(),
+        Expr::Field(f) => root_name(&f.base),
+        Expr::Index(i) => root_name(&i.expr),
+        Expr::Reference(r) => root_name(&r.expr),
+        Expr::MethodCall(m) => root_name(&m.receiver),
+        _ => None,
+    }
+}
+
+fn holds_fragment(kind: &Kind) -> bool {
+    match kind {
+        Kind::Fragment => true,
+        Kind::Opt(inner) => holds_fragment(inner),
+        Kind::Value | Kind::List => false,
+    }
+}
+
+fn strip_type(pat: &Pat) -> &Pat {
+    match pat {
+        Pat::Type(t) => strip_type(&t.pat),
+        Pat::Paren(p) => strip_type(&p.pat),
+        other => other,
+    }
+}
+
+fn path_text(path: &syn::Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+impl Analysis {
+    // ---- names -------------------------------------------------------------------------
+
+    fn lookup(&self, name: &str) -> Option<&Flow> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn bind(&mut self, ident: &Ident, flow: Flow) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(ident.to_string(), flow);
+        }
+    }
+
+    /// A change of the local `ident` (an assignment, a compound assignment, a builder
+    /// method called on it) at `span`, by a value of taint `flow`.
+    ///
+    /// Inside a `for` loop over a list, a local defined outside the loop is changed once per
+    /// element: the SQL would have one piece per element. The cache repeats only the rows
+    /// of a multi-row `INSERT` (`adds_row`); any other such change is an error.
+    fn mutate(&mut self, ident: &Ident, flow: Flow, span: Span, adds_row: bool) {
+        let mut flow = flow;
+        if let Some((list, depth)) = self.per_element.last().cloned() {
+            let name = ident.to_string();
+            let outer = |this: &Self, name: &str| {
+                this.scopes
+                    .iter()
+                    .rposition(|s| s.contains_key(name))
+                    .is_some_and(|at| at < depth)
+            };
+            let borrows_outer = self
+                .aliases
+                .get(&name)
+                .is_some_and(|target| outer(self, &target.to_string()));
+            if outer(self, &name) || borrows_outer {
+                // Once per local and loop: `x = x.add(..)` changes `x` twice.
+                let key = format!("{name}@{:?}", list.origin.span());
+                if !adds_row && (self.quiet > 0 || self.changed.insert(key)) {
+                    self.report(
+                        span,
+                        format!(
+                            "`{ident}` is changed once per element of list `{}`: the SQL would hold one piece per element, and the cache only repeats the rows of a multi-row INSERT (`.values_panic(..)`)",
+                            list.origin
+                        ),
+                        &format!(
+                            "bind the whole list with `.is_in({}.iter().copied())`, or pass the list's length as an argument marked `#[shape]`",
+                            list.origin
+                        ),
+                    );
+                }
+                flow = join(flow, with_kind(&list, Kind::Fragment));
+            }
+        }
+        self.taint_local(ident, flow);
+    }
+
+    /// Adds `flow` to the local `ident` where it is defined, and to the locals it borrows
+    /// from.
+    fn taint_local(&mut self, ident: &Ident, flow: Flow) {
+        if flow.is_none() {
+            return;
+        }
+        let mut name = ident.to_string();
+        // Alias chains are short; the bound only guards against a cycle.
+        for _ in 0..16 {
+            if let Some(slot) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
+                *slot = join(slot.take(), flow.clone());
+            }
+            match self.aliases.get(&name) {
+                Some(target) => name = target.to_string(),
+                None => break,
+            }
+        }
+    }
+
+    fn scoped<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scopes.push(HashMap::new());
+        let out = f(self);
+        self.scopes.pop();
+        out
+    }
+
+    /// Runs a loop body twice, the first time without reporting: a value assigned late in
+    /// one iteration is seen by the next.
+    fn looped(&mut self, mut f: impl FnMut(&mut Self)) {
+        self.quiet += 1;
+        f(self);
+        self.quiet -= 1;
+        f(self);
+    }
+}
