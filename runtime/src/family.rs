@@ -87,6 +87,12 @@ impl<F: Family> Call<'_, F> {
 
 /// The arguments read by index, as templates read them.
 impl<F: Family> Source for Call<'_, F> {
+    fn as_dyn(&self) -> &dyn Source {
+        self
+    }
+    fn fast_values(&self, template: &crate::template::Template) -> Option<Vec<sea_query::Value>> {
+        template.fast_values_of(self)
+    }
     #[inline(always)]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
         F::Class::value(&self.args, source)
@@ -131,13 +137,13 @@ impl<F: Family> DynCall for Call<'_, F> {
         self.key().0
     }
     fn record(&self, backend: BackendId) -> Recording {
-        Recording::of_any(&self.statement(), backend)
+        crate::statement::Sealed::record(&self.statement(), backend)
     }
     fn build(&self, backend: BackendId) -> (String, Values) {
-        crate::statement::build_any(&self.statement(), backend)
+        crate::statement::Sealed::build_for(&self.statement(), backend)
     }
     fn inline(&self, backend: BackendId) -> String {
-        crate::statement::inline_any(&self.statement(), backend)
+        crate::statement::Sealed::inline_for(&self.statement(), backend)
     }
     fn probe(&self, prober: &mut Prober, f: &mut dyn FnMut(&dyn DynCall)) {
         let (bits, shape) = self.key();
@@ -169,24 +175,40 @@ pub(crate) fn each_shape<F: Family>(
     f: &mut dyn FnMut(&dyn DynCall, &dyn crate::cache::Slot, String),
 ) -> Result<usize, NotEnumerable> {
     let body = F::body().ok_or(NotEnumerable::BodyNotYetKnown)?;
-    let cache = F::cache();
+    each_variant::<F::Class>(
+        F::cache(),
+        &|index| F::shape_values(index),
+        &mut |bits, shape, prober, f| probe_with::<F>(bits, shape, body, prober, f),
+        prober,
+        f,
+    )
+}
+
+/// [`each_shape`] for a class `C`: shared by every function whose arguments have the same
+/// classes; `probe` makes and runs a call of a shape.
+#[allow(clippy::type_complexity)]
+fn each_variant<C: Class>(
+    cache: &'static FnCache<(u64, C::Shape)>,
+    values: &dyn Fn(usize) -> Option<Box<dyn Any>>,
+    probe: &mut dyn FnMut(u64, &C::Shape, &mut Prober, &mut dyn FnMut(&dyn DynCall)),
+    prober: &mut Prober,
+    f: &mut dyn FnMut(&dyn DynCall, &dyn crate::cache::Slot, String),
+) -> Result<usize, NotEnumerable> {
     let described = cache.described();
-    let values = |index| F::shape_values(index);
-    let variants = F::Class::variants(&mut ShapeCursor::new(&values, &described.shapes))?;
-    let variants_len = variants.len();
+    let variants = C::variants(&mut ShapeCursor::new(values, &described.shapes))?;
+    let count = variants.len();
     for variant in variants {
         let label = described.label(variant.bits, &variant.labels);
         let slot = crate::cache::Keyed {
             cache,
             key: (variant.bits, variant.shape),
         };
-        let (bits, shape) = (slot.key.0, &slot.key.1);
         let mut label = Some(label);
-        probe_with::<F>(bits, shape, body, prober, &mut |call| {
+        probe(slot.key.0, &slot.key.1, prober, &mut |call| {
             f(call, &slot, label.take().unwrap_or_default());
         });
     }
-    Ok(variants_len)
+    Ok(count)
 }
 
 /// Wraps a call's arguments and body into the handle the cached function returns.

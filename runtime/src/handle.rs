@@ -80,9 +80,9 @@ impl<F: Family> QueryArgs for Call<'_, F> {
 
 /// Fills `template` for a hit, with `IN` lists padded if `pad`.
 #[inline(always)]
-fn fill<T: SqlText, S: Source + ?Sized>(
+fn fill<T: SqlText>(
     template: &Template,
-    src: &S,
+    src: &dyn Source,
     pad: bool,
 ) -> Option<(T, Vec<sea_query::Value>)> {
     if pad {
@@ -100,7 +100,7 @@ impl<F: Family> Call<'_, F> {
         match self.find(backend, flags) {
             Ok(stored) => {
                 let pad = F::META.pad_in || flags.pad_in();
-                if let Some((sql, values)) = fill::<T, _>(&stored.template, self, pad) {
+                if let Some((sql, values)) = fill::<T>(&stored.template, self, pad) {
                     F::cache().count_hit();
                     return (sql, Values(values), Some(stored));
                 }

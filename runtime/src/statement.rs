@@ -6,13 +6,24 @@ use sea_query::{
 };
 
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for sea_query::SelectStatement {}
-    impl Sealed for sea_query::InsertStatement {}
-    impl Sealed for sea_query::UpdateStatement {}
-    impl Sealed for sea_query::DeleteStatement {}
-    impl Sealed for sea_query::WithQuery {}
+    use crate::backend::BackendId;
+    use crate::record::Recording;
+
+    /// What the code that is not the hit path needs of a statement, for the backend a
+    /// [`BackendId`] names: compiled here, once for each statement type, not in every crate
+    /// that caches a query.
+    pub trait Sealed {
+        /// Renders the statement, recording where each value lands.
+        #[allow(private_interfaces)]
+        fn record(&self, backend: BackendId) -> Recording;
+        /// `build(backend)`: the uncached result.
+        fn build_for(&self, backend: BackendId) -> (String, sea_query::Values);
+        /// `to_string(backend)`: the SQL with the values written in.
+        fn inline_for(&self, backend: BackendId) -> String;
+    }
 }
+
+pub(crate) use sealed::Sealed;
 
 /// A sea-query statement that `#[cached_query]` can cache: [`SelectStatement`],
 /// [`InsertStatement`], [`UpdateStatement`], [`DeleteStatement`] or [`WithQuery`].
@@ -45,6 +56,22 @@ pub trait Statement: Send + 'static + sealed::Sealed {
 
 macro_rules! impl_statement {
     ($($ty:ty),* $(,)?) => {$(
+        impl sealed::Sealed for $ty {
+            #[inline(never)]
+            #[allow(private_interfaces)]
+            fn record(&self, backend: crate::BackendId) -> crate::record::Recording {
+                crate::record::Recording::of_any(self, backend)
+            }
+            #[inline(never)]
+            fn build_for(&self, backend: crate::BackendId) -> (String, Values) {
+                build_any(self, backend)
+            }
+            #[inline(never)]
+            fn inline_for(&self, backend: crate::BackendId) -> String {
+                inline_any(self, backend)
+            }
+        }
+
         impl Statement for $ty {
             fn write_into<B: QueryBuilder>(&self, builder: &B, sql: &mut impl SqlWriter) {
                 <$ty as QueryStatementBuilder>::build_collect_any_into(self, builder, sql);
@@ -70,10 +97,7 @@ impl_statement!(
 );
 
 /// `statement.build(backend)` for the backend `backend` names.
-pub(crate) fn build_any<S: Statement>(
-    statement: &S,
-    backend: crate::BackendId,
-) -> (String, Values) {
+fn build_any<S: Statement>(statement: &S, backend: crate::BackendId) -> (String, Values) {
     use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
     match backend {
         crate::BackendId::Postgres => statement.build_with(PostgresQueryBuilder),
@@ -83,7 +107,7 @@ pub(crate) fn build_any<S: Statement>(
 }
 
 /// `statement.to_string(backend)` for the backend `backend` names.
-pub(crate) fn inline_any<S: Statement>(statement: &S, backend: crate::BackendId) -> String {
+fn inline_any<S: Statement>(statement: &S, backend: crate::BackendId) -> String {
     use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
     match backend {
         crate::BackendId::Postgres => statement.inline_with(PostgresQueryBuilder),

@@ -22,7 +22,7 @@ impl Template {
         if self.matches(src, rec) {
             return Ok(());
         }
-        let Some((sql, values)) = self.render(src) else {
+        let Some((sql, values)) = self.render(src.as_dyn()) else {
             return Err(Uncacheable::TextDiffers {
                 round,
                 detail: "the arguments do not fit the learned layout".to_owned(),

@@ -79,12 +79,24 @@ impl FastValues {
 impl Template {
     /// Renders the template for the arguments in `src`: the SQL text and the values, or
     /// `None` if the arguments do not fit the template (which a correct key rules out).
-    #[inline]
-    pub(crate) fn fill<T: SqlText>(&self, src: &(impl Source + ?Sized)) -> Option<(T, Vec<Value>)> {
+    ///
+    /// Compiled once: the arguments are a trait object, and at the fast path's list lengths
+    /// one virtual call ([`Source::fast_values`]) reads every value with the query
+    /// function's own code.
+    pub(crate) fn fill<T: SqlText>(&self, src: &dyn Source) -> Option<(T, Vec<Value>)> {
         if !self.is_fast(src) {
             let (sql, values) = self.render(src)?;
             return Some((T::owned(sql), values));
         }
+        let values = src.fast_values(self)?;
+        Some((T::shared(&self.fast_sql), values))
+    }
+
+    /// The values of the fast path for the call in `src`: the code of a hit that is
+    /// compiled for each query function (see [`Source::fast_values`]), reading its
+    /// arguments without a virtual call.
+    #[inline]
+    pub(crate) fn fast_values_of<S: Source + ?Sized>(&self, src: &S) -> Option<Vec<Value>> {
         let mut values = Vec::with_capacity(self.fast.values);
         let mut ok = true;
         for run in &*self.fast.runs {
@@ -99,17 +111,13 @@ impl Template {
                 }
             };
         }
-        ok.then(|| (T::shared(&self.fast_sql), values))
+        ok.then_some(values)
     }
 
     /// Like [`fill`](Self::fill), with every `IN (...)` list padded to the next power of
     /// two (up to [`MAX_PADDED_LEN`](super::source::MAX_PADDED_LEN)) by repeating its last element:
     /// the same rows, and at most one SQL text per power of two.
-    #[inline]
-    pub(crate) fn fill_padded<T: SqlText>(
-        &self,
-        src: &(impl Source + ?Sized),
-    ) -> Option<(T, Vec<Value>)> {
+    pub(crate) fn fill_padded<T: SqlText>(&self, src: &dyn Source) -> Option<(T, Vec<Value>)> {
         if self.in_lists == 0 {
             return self.fill(src);
         }
@@ -146,7 +154,7 @@ impl Template {
     }
 
     #[inline]
-    fn is_fast<S: Source + ?Sized>(&self, src: &S) -> bool {
+    fn is_fast(&self, src: &dyn Source) -> bool {
         self.fast_lens.iter().all(|&(l, len)| src.len(l) == len)
     }
 

@@ -268,7 +268,7 @@ impl Template {
     #[cold]
     pub(crate) fn render_text<S: Source + ?Sized>(&self, src: &S, pad: bool) -> Option<String> {
         let rendered = match self.padding(pad) {
-            0 => self.render(src),
+            0 => self.render(src.as_dyn()),
             lists => self.render(&Padded { src, lists }),
         };
         rendered.map(|(sql, _)| sql)

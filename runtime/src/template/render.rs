@@ -12,7 +12,7 @@ impl Template {
     /// Renders text and values for the arguments in `src`; `None` if they do not fit the
     /// template or one is missing (which a correct key rules out). Costs O(template + list
     /// lengths).
-    pub(super) fn render<S: Source + ?Sized>(&self, src: &S) -> Option<(String, Vec<Value>)> {
+    pub(super) fn render(&self, src: &dyn Source) -> Option<(String, Vec<Value>)> {
         let len = |list| src.len(list);
         // Sizes first, so that neither the text nor the values ever reallocate.
         let mut size = Measure::default();

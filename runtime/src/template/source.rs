@@ -16,6 +16,13 @@ pub(crate) trait Source {
     fn len(&self, list: u16) -> usize;
     /// Element `index` of list `list`, borrowed where it can be.
     fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>>;
+    /// The same arguments as a trait object: the code that is not the hit's fast path
+    /// (rendering another list length, padding) reads them through one, compiled once.
+    fn as_dyn(&self) -> &dyn Source;
+    /// The values of `template`'s fast path for these arguments
+    /// ([`Template::fast_values_of`](super::Template::fast_values_of)): the one virtual
+    /// call of a hit, which reads every value with the implementor's own code.
+    fn fast_values(&self, template: &super::Template) -> Option<Vec<Value>>;
 
     /// The value of bound source `source`, as sea-query binds it. Always inline, as are
     /// `value_ref` and `into_owned` on a hit's `fill`: the value is then made directly.
@@ -78,6 +85,12 @@ impl<S: Source + ?Sized> Padded<'_, S> {
 }
 
 impl<S: Source + ?Sized> Source for Padded<'_, S> {
+    fn as_dyn(&self) -> &dyn Source {
+        self
+    }
+    fn fast_values(&self, template: &super::Template) -> Option<Vec<Value>> {
+        template.fast_values_of(self)
+    }
     #[inline]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
         self.src.value_ref(source)

@@ -22,6 +22,12 @@ struct Fake {
 }
 
 impl Source for Fake {
+    fn as_dyn(&self) -> &dyn Source {
+        self
+    }
+    fn fast_values(&self, template: &crate::template::Template) -> Option<Vec<sea_query::Value>> {
+        template.fast_values_of(self)
+    }
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
         (source == 0)
             .then_some(self.scalar.as_ref()?)
