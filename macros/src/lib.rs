@@ -65,7 +65,8 @@ use proc_macro::TokenStream;
 /// | `bool` | its value | nothing |
 /// | `&[T]`, `Vec<T>`, `&Vec<T>`, `[T; N]`, `&[T; N]` | empty or not | each element; its `IN (...)` group grows or shrinks to the list's length |
 /// | an argument marked `#[shape]` | its value (`Hash + Eq + Clone + Send + Sync + 'static`) | nothing |
-/// | any other `T` (`Clone + Into<sea_query::Value>` + `cached_query::Probe`) | nothing | its value |
+/// | `&T`, `T` without lifetimes (`&u32`, `&bool`, `&String`, `&Option<String>`) | what `T` keys | what `T` binds |
+/// | any other `T` (`Clone + Into<sea_query::Value>` + `cached_query::Probe`; `&str`, `&[u8]`, `Cow<str>` borrowed) | nothing | its value |
 ///
 /// Classes compose: `Option<bool>` keys presence and value, `Option<&[T]>` presence and
 /// emptiness; a reference reads like the type it points to. `Vec<u8>` and `&[u8]` are byte
