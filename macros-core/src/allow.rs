@@ -4,7 +4,7 @@
 //! value of an `Option`, the elements of a list. A cached hit replays the SQL text learned
 //! for the call's shape and binds the new values where the old ones were, so a bound value
 //! may only travel *unchanged* from the signature to a sea-query method that binds it as
-//! one parameter. The analysis (`analyse.rs`) allows exactly what is listed here and rejects
+//! one parameter. The analysis (`analyse/`) allows exactly what is listed here and rejects
 //! everything else with a compile error:
 //!
 //! - [`VALUE_STEPS`], [`LIST_STEPS`], [`OPTION_STEPS`]: methods that pass a value on
