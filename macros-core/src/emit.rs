@@ -45,7 +45,6 @@ pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
         .map(|(n, a)| class_type(&p, &a.class, n, &mut checks))
         .collect();
     let class = tuple(classes);
-    let names = f.args.iter().map(|a| a.ident.to_string());
     let pattern = tuple(
         f.args
             .iter()
@@ -65,19 +64,7 @@ pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
             .collect(),
     );
 
-    let name = f.raw.sig.ident.to_string();
-    let capacity = match &options.capacity {
-        Some(expr) => quote!(#expr),
-        None => quote!(#p::DEFAULT_CAPACITY),
-    };
-    let (pad_in, inline_limit) = (options.pad_in, options.inline_limit);
-    let verify = match options.verify {
-        Some(rate) => {
-            let rate = proc_macro2::Literal::f64_suffixed(rate);
-            quote!(::core::option::Option::Some(#rate))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let meta = meta(f, options, &p);
     let shape_values = shape_values(f, &p);
 
     // A body that names `Self` (a function in an `impl` block) cannot move into an item of
@@ -111,15 +98,7 @@ pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
             impl #p::Family for #family {
                 type Class = #class;
                 type Statement = #ret;
-                const META: &'static #p::FnMeta = &#p::FnMeta {
-                    name: #name,
-                    module: ::core::module_path!(),
-                    args: &[#(#names),*],
-                    capacity: #capacity,
-                    pad_in: #pad_in,
-                    verify: #verify,
-                    inline_limit: #inline_limit,
-                };
+                const META: &'static #p::FnMeta = #meta;
                 fn cache() -> &'static #p::FnCache<#p::ShapeKey<Self>> {
                     static #cache: #p::LazyLock<#p::FnCache<#p::ShapeKey<#family>>> =
                         #p::LazyLock::new(#p::FnCache::new::<#family>);
@@ -133,6 +112,35 @@ pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
             #p::inventory::submit! { #p::Registration::of::<#family>() }
             #body_item
             #p::bind::<#family>(#call, #body_fn)
+        }
+    }
+}
+
+/// The function's `FnMeta`: its name, arguments and options.
+fn meta(f: &Function, options: &Options, p: &TokenStream) -> TokenStream {
+    let name = f.raw.sig.ident.to_string();
+    let names = f.args.iter().map(|a| a.ident.to_string());
+    let capacity = match &options.capacity {
+        Some(expr) => quote!(#expr),
+        None => quote!(#p::DEFAULT_CAPACITY),
+    };
+    let (pad_in, inline_limit) = (options.pad_in, options.inline_limit);
+    let verify = match options.verify {
+        Some(rate) => {
+            let rate = proc_macro2::Literal::f64_suffixed(rate);
+            quote!(::core::option::Option::Some(#rate))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        &#p::FnMeta {
+            name: #name,
+            module: ::core::module_path!(),
+            args: &[#(#names),*],
+            capacity: #capacity,
+            pad_in: #pad_in,
+            verify: #verify,
+            inline_limit: #inline_limit,
         }
     }
 }

@@ -60,26 +60,12 @@ impl Options {
                 }));
                 Ok(())
             } else if meta.path.is_ident("lint") {
-                let value = meta.value()?;
-                let lit: LitBool = value
-                    .parse()
-                    .map_err(|e| syn::Error::new(e.span(), "`lint` takes `true` or `false`"))?;
-                if seen_lint {
-                    errors.push(meta.error("duplicate option `lint`"));
-                }
-                seen_lint = true;
-                options.lint = lit.value;
+                let hint = "`lint` takes `true` or `false`";
+                options.lint = flag(&meta, "lint", hint, &mut seen_lint, &mut errors)?;
                 Ok(())
             } else if meta.path.is_ident("pad_in") {
-                let lit: LitBool = meta
-                    .value()?
-                    .parse()
-                    .map_err(|e| syn::Error::new(e.span(), "`pad_in` takes `true` or `false`"))?;
-                if seen_pad_in {
-                    errors.push(meta.error("duplicate option `pad_in`"));
-                }
-                seen_pad_in = true;
-                options.pad_in = lit.value;
+                let hint = "`pad_in` takes `true` or `false`";
+                options.pad_in = flag(&meta, "pad_in", hint, &mut seen_pad_in, &mut errors)?;
                 Ok(())
             } else if meta.path.is_ident("verify") {
                 let lit: Lit = meta
@@ -102,18 +88,9 @@ impl Options {
                 }
                 Ok(())
             } else if meta.path.is_ident("inline_limit") {
-                let value = meta.value()?;
-                let lit: LitBool = value.parse().map_err(|e| {
-                    syn::Error::new(
-                        e.span(),
-                        "`inline_limit` takes `true` or `false` (`true` writes constant LIMIT and OFFSET values into the SQL text)",
-                    )
-                })?;
-                if seen_inline_limit {
-                    errors.push(meta.error("duplicate option `inline_limit`"));
-                }
-                seen_inline_limit = true;
-                options.inline_limit = lit.value;
+                let hint = "`inline_limit` takes `true` or `false` (`true` writes constant LIMIT and OFFSET values into the SQL text)";
+                let seen = &mut seen_inline_limit;
+                options.inline_limit = flag(&meta, "inline_limit", hint, seen, &mut errors)?;
                 Ok(())
             } else if meta.path.is_ident("crate") {
                 let path: Path = meta.value()?.parse()?;
@@ -147,4 +124,22 @@ impl Options {
             None => quote::quote_spanned!(Span::call_site()=> ::cached_query),
         }
     }
+}
+
+/// A `name = true|false` option's value; a second use of the option is an error.
+fn flag(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    name: &str,
+    hint: &str,
+    seen: &mut bool,
+    errors: &mut Vec<syn::Error>,
+) -> syn::Result<bool> {
+    let lit: LitBool = meta
+        .value()?
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), hint))?;
+    if std::mem::replace(seen, true) {
+        errors.push(meta.error(format!("duplicate option `{name}`")));
+    }
+    Ok(lit.value)
 }

@@ -18,9 +18,8 @@ use map::{AppendMap, Inserted};
 
 use crate::backend::BackendId;
 use crate::budget::{budget_reached, bytes_held, reserve};
-use crate::class::{Class, Described};
+use crate::class::Described;
 use crate::error::Uncacheable;
-use crate::family::Family;
 use crate::stats::{FunctionStats, Report, UncacheableShape};
 use crate::template::Template;
 
@@ -81,6 +80,20 @@ impl Entry {
     }
 }
 
+/// What the cache holds for a call's shape, when the call is not served by the hit path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Found {
+    /// A template the hit path did not serve from (a statement cache's call whose lists
+    /// do not pack into an id).
+    Hit(&'static Stored),
+    /// A template, and the call is sampled for verification.
+    Verify(&'static Stored),
+    /// Nothing yet: the first call of the shape.
+    Miss,
+    /// The call is served uncached: caching off, an uncacheable shape, a failed fill.
+    Uncached,
+}
+
 /// What a lookup found.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Lookup {
@@ -128,14 +141,8 @@ impl<K> std::fmt::Debug for FnCache<K> {
 }
 
 impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
-    /// An empty cache for function `F`.
-    pub fn new<F: Family>() -> Self {
-        let mut described = Described::default();
-        <F::Class as Class>::describe(F::META.args, "", &mut described);
-        Self::with(F::META, described)
-    }
-
-    fn with(meta: &'static FnMeta, described: Described) -> Self {
+    /// An empty cache for the function `meta` and `described` say.
+    pub(crate) fn with(meta: &'static FnMeta, described: Described) -> Self {
         FnCache {
             meta,
             described,
@@ -163,13 +170,6 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
     #[inline]
     pub(crate) fn count_hit(&self) {
         self.counters.hits.add_one();
-    }
-
-    /// The hit counter, for a caller that counts the hit later, out of generic code.
-    #[inline]
-    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
-    pub(crate) fn hit_counter(&self) -> &HitCounter {
-        &self.counters.hits
     }
 
     #[inline]

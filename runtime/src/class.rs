@@ -30,7 +30,7 @@ use std::borrow::Cow;
 use std::hash::Hash;
 use std::marker::PhantomData;
 
-use crate::__private::ShapeArg;
+use crate::checks::ShapeArg;
 use crate::probe::{Probe, Prober};
 use crate::shape_values::NotEnumerable;
 use crate::value_ref::ValueRef;

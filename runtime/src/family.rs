@@ -11,10 +11,11 @@ use std::any::Any;
 use sea_query::Values;
 
 use crate::backend::BackendId;
-use crate::cache::{FnCache, FnMeta};
+use crate::cache::{FnCache, FnMeta, Found, Keyed, Lookup, Slot, Stored};
 use crate::class::{Class, Described, ShapeCursor};
 use crate::probe::Prober;
 use crate::record::Recording;
+use crate::settings::Flags;
 use crate::shape_values::NotEnumerable;
 use crate::statement::Statement;
 use crate::template::Source;
@@ -124,6 +125,10 @@ pub(crate) trait DynCall: Source {
     /// Runs `f` on a call of the same shape whose bound values are fresh sentinels from
     /// `prober`.
     fn probe(&self, prober: &mut Prober, f: &mut dyn FnMut(&dyn DynCall));
+    /// The template of a hit for `backend`, or what the cache holds for the call's shape.
+    fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found>;
+    /// Runs `f` on the function's cache under the call's shape key.
+    fn with_slot(&self, f: &mut dyn FnMut(&dyn Slot));
 }
 
 impl<F: Family> DynCall for Call<'_, F> {
@@ -148,6 +153,46 @@ impl<F: Family> DynCall for Call<'_, F> {
     fn probe(&self, prober: &mut Prober, f: &mut dyn FnMut(&dyn DynCall)) {
         let (bits, shape) = self.key();
         probe_with::<F>(bits, &shape, self.body, prober, f);
+    }
+    fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
+        Call::find(self, backend, flags)
+    }
+    fn with_slot(&self, f: &mut dyn FnMut(&dyn Slot)) {
+        f(&Keyed {
+            cache: F::cache(),
+            key: self.key(),
+        });
+    }
+}
+
+impl<F: Family> Call<'_, F> {
+    /// The template of a hit, or what the cache holds for this call's shape otherwise.
+    #[inline(always)]
+    pub(crate) fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
+        if !flags.enabled() {
+            return Err(Found::Uncached);
+        }
+        match F::cache().get(&(backend, self.key())) {
+            Lookup::Ready(stored) => {
+                let rate = flags.verify_rate(F::META.verify);
+                if rate > 0.0 && crate::settings::sample(rate) {
+                    Err(Found::Verify(stored))
+                } else {
+                    Ok(stored)
+                }
+            }
+            Lookup::Uncacheable => Err(Found::Uncached),
+            Lookup::Missing => Err(Found::Miss),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Send + Sync + 'static> FnCache<K> {
+    /// An empty cache for function `F`.
+    pub fn new<F: Family>() -> Self {
+        let mut described = Described::default();
+        <F::Class as Class>::describe(F::META.args, "", &mut described);
+        Self::with(F::META, described)
     }
 }
 
@@ -209,11 +254,4 @@ fn each_variant<C: Class>(
         });
     }
     Ok(count)
-}
-
-/// Wraps a call's arguments and body into the handle the cached function returns.
-#[doc(hidden)]
-#[inline]
-pub fn bind<F: Family>(args: Args<'_, F>, body: Body<F>) -> crate::handle::Cached<Call<'_, F>> {
-    crate::handle::Cached::new(Call { args, body })
 }

@@ -9,27 +9,28 @@ use std::sync::Arc;
 use sea_query::Values;
 
 use crate::backend::{Backend, BackendId};
-use crate::cache::{HitCounter, Keyed, Lookup, Stored};
-use crate::family::{Call, Family};
-use crate::miss::{self, Found};
+use crate::cache::{Found, Stored};
+use crate::family::{Args, Body, Call, DynCall, Family};
+use crate::miss;
 use crate::settings::Flags;
 use crate::statement::Statement;
 use crate::template::{Source, SqlText, Template};
 
 mod sealed {
-    use super::{Backend, Served};
+    use crate::family::DynCall;
 
     pub trait Sealed {
-        /// Crate-private: the call as a statement cache takes it (see [`Served`]). The trait
-        /// cannot be named outside the crate, so neither can this method.
+        /// Crate-private: the call as the code that is not generic over the function takes
+        /// it (a statement cache, `Debug`). The trait cannot be named outside the crate, so
+        /// neither can this method.
         #[allow(private_interfaces)]
-        fn serve<B: Backend>(&self) -> Served<'_>;
+        fn call(&self) -> &dyn DynCall;
     }
     impl<F: crate::family::Family> Sealed for crate::family::Call<'_, F> {
         #[inline]
         #[allow(private_interfaces)]
-        fn serve<B: Backend>(&self) -> Served<'_> {
-            self.serve::<B>()
+        fn call(&self) -> &dyn DynCall {
+            self
         }
     }
 }
@@ -97,36 +98,16 @@ impl<F: Family> Call<'_, F> {
     #[inline(always)]
     fn build_from<T: SqlText>(&self, backend: BackendId) -> (T, Values, Option<&'static Stored>) {
         let flags = crate::settings::flags();
-        match self.find(backend, flags) {
+        match DynCall::find(self, backend, flags) {
             Ok(stored) => {
                 let pad = F::META.pad_in || flags.pad_in();
                 if let Some((sql, values)) = fill::<T>(&stored.template, self, pad) {
                     F::cache().count_hit();
                     return (sql, Values(values), Some(stored));
                 }
-                self.slow(backend, Found::Uncached, flags)
+                self.slow(backend, Found::Hit(stored), flags)
             }
             Err(found) => self.slow(backend, found, flags),
-        }
-    }
-
-    /// The template of a hit, or what the cache holds for this call's shape otherwise.
-    #[inline(always)]
-    fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
-        if !flags.enabled() {
-            return Err(Found::Uncached);
-        }
-        match F::cache().get(&(backend, self.key())) {
-            Lookup::Ready(stored) => {
-                let rate = flags.verify_rate(F::META.verify);
-                if rate > 0.0 && crate::settings::sample(rate) {
-                    Err(Found::Verify(stored))
-                } else {
-                    Ok(stored)
-                }
-            }
-            Lookup::Uncacheable => Err(Found::Uncached),
-            Lookup::Missing => Err(Found::Miss),
         }
     }
 
@@ -138,11 +119,14 @@ impl<F: Family> Call<'_, F> {
         found: Found,
         flags: Flags,
     ) -> (T, Values, Option<&'static Stored>) {
-        let slot = Keyed {
-            cache: F::cache(),
-            key: self.key(),
-        };
-        miss::serve::<T>(self, &slot, backend, found, flags)
+        let mut served = None;
+        DynCall::with_slot(self, &mut |slot| {
+            served = Some(miss::serve::<T>(self, slot, backend, found, flags));
+        });
+        served.unwrap_or_else(|| {
+            let (sql, values) = DynCall::build(self, backend);
+            (T::owned(sql), values, None)
+        })
     }
 }
 
@@ -228,112 +212,24 @@ impl<Q: QueryArgs> Cached<Q> {
     }
 }
 
+impl<Q: QueryArgs> Cached<Q> {
+    /// The call as the code that is not generic over the function takes it.
+    pub(crate) fn call(&self) -> &dyn DynCall {
+        sealed::Sealed::call(&self.query)
+    }
+}
+
 impl<Q: QueryArgs> fmt::Debug for Cached<Q> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cached")
-            .field("function", &self.query.function_name())
+            .field("function", &self.call().meta().name)
             .finish_non_exhaustive()
     }
 }
 
-/// Which SQL text a cached call produced, without looking at the text: the address of the
-/// stored template and the lengths (padded, where `IN` lists are padded) of the lists its
-/// text depends on (an `IN` group of another length is other SQL). Stored templates are
-/// never changed nor removed, so an address names one template for the life of the process,
-/// and the text is a function of the template and those lengths: equal ids mean equal SQL.
-/// A statement cache still compares the text where it has it for free (by pointer, on the
-/// fast path) and checks that a call binds as many values as its statement has parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct TemplateId {
-    template: usize,
-    lens: u64,
-}
-
-impl TemplateId {
-    /// The id of the text `src` gets from `stored` (its lists padded, if `pad`): `None` when
-    /// its lists are too many or too long to pack.
-    #[inline]
-    pub(crate) fn of(stored: &'static Stored, src: &dyn Source, pad: bool) -> Option<Self> {
-        stored.template.text_key(src, pad).map(|lens| TemplateId {
-            template: std::ptr::from_ref(stored).addr(),
-            lens,
-        })
-    }
-}
-
-/// One call as a statement cache (see `SqliteStatements`) takes it.
-#[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
-pub(crate) enum Served<'q> {
-    /// A hit, nothing built.
-    Hit(Hit<'q>),
-    /// Any other call, built (the first of a shape, another list length, a sampled
-    /// verification, a call served uncached), with the id of its template if it has one.
-    Built {
-        sql: Arc<str>,
-        values: Values,
-        id: Option<TemplateId>,
-    },
-}
-
-/// A hit as a statement cache takes it: its values are read from `args` one by one
-/// ([`Binds`](crate::template::Binds)), nothing built. `Copy`: it owns nothing.
-#[derive(Clone, Copy)]
-#[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
-pub(crate) struct Hit<'q> {
-    /// The function's hit counter: the statement cache counts the hit (one copy of that
-    /// code for every query function).
-    pub(crate) hits: &'static HitCounter,
-    pub(crate) id: TemplateId,
-    /// The template's own text when every list has the length the template was stored
-    /// with; for other lengths a cache that does not hold the id yet renders the text
-    /// ([`Template::render_text`]).
-    pub(crate) sql: Option<&'static Arc<str>>,
-    pub(crate) template: &'static Template,
-    pub(crate) args: &'q dyn Source,
-    /// `IN` lists are padded.
-    pub(crate) pad: bool,
-}
-
-impl<Q: QueryArgs> Cached<Q> {
-    /// The call as a statement cache takes it.
-    #[allow(dead_code)] // used by the `rusqlite` feature only
-    #[inline]
-    pub(crate) fn serve<B: Backend>(&self) -> Served<'_> {
-        sealed::Sealed::serve::<B>(&self.query)
-    }
-}
-
-impl<F: Family> Call<'_, F> {
-    /// The call as a statement cache takes it: a hit on its template's own text binds
-    /// straight from the arguments; any other call is built as `build_shared` builds it,
-    /// with the id of its template when its shape has one.
-    #[inline]
-    fn serve<B: Backend>(&self) -> Served<'_> {
-        let flags = crate::settings::flags();
-        let pad = F::META.pad_in || flags.pad_in();
-        match self.find(B::ID, flags) {
-            Ok(stored) => match TemplateId::of(stored, self, pad) {
-                Some(id) => Served::Hit(Hit {
-                    hits: F::cache().hit_counter(),
-                    id,
-                    sql: stored.template.fast_text(id.lens),
-                    template: &stored.template,
-                    args: self,
-                    pad,
-                }),
-                None => self.serve_built(B::ID, Found::Hit(stored), flags, pad),
-            },
-            Err(found) => self.serve_built(B::ID, found, flags, pad),
-        }
-    }
-
-    /// [`serve`](Self::serve) of a call that is not a hit on its template's text.
-    #[inline(never)]
-    fn serve_built(&self, backend: BackendId, found: Found, flags: Flags, pad: bool) -> Served<'_> {
-        let slot = Keyed {
-            cache: F::cache(),
-            key: self.key(),
-        };
-        miss::serve_built(self, &slot, backend, found, flags, pad)
-    }
+/// Wraps a call's arguments and body into the handle the cached function returns.
+#[doc(hidden)]
+#[inline]
+pub fn bind<F: Family>(args: Args<'_, F>, body: Body<F>) -> Cached<Call<'_, F>> {
+    Cached::new(Call { args, body })
 }

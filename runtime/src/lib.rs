@@ -262,6 +262,7 @@ mod backend;
 mod bind;
 mod budget;
 mod cache;
+mod checks;
 mod class;
 mod error;
 mod family;

@@ -3,33 +3,17 @@
 //! the call is a [`DynCall`], the cache a [`Slot`].
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 
 use sea_query::{Value, Values};
 
 use crate::backend::BackendId;
-use crate::cache::{Entry, Lookup, Slot, Stored};
+use crate::cache::{Entry, Found, Slot, Stored};
 use crate::error::Uncacheable;
 use crate::family::DynCall;
-use crate::handle::{Served, TemplateId};
 use crate::probe::{CHECK_ROUNDS, Prober};
 use crate::record::Recording;
 use crate::settings::Flags;
 use crate::template::{Names, SentinelTable, Source, SqlText, Template};
-
-/// What the cache holds for a call's shape, when the call is not served by the hit path.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Found {
-    /// A template the hit path did not serve from (a statement cache's call whose lists
-    /// do not pack into an id).
-    Hit(&'static Stored),
-    /// A template, and the call is sampled for verification.
-    Verify(&'static Stored),
-    /// Nothing yet: the first call of the shape.
-    Miss,
-    /// The call is served uncached: caching off, an uncacheable shape, a failed fill.
-    Uncached,
-}
 
 /// Fills `stored`'s template for `call`, with `IN` lists padded if `pad`.
 fn fill<T: SqlText>(stored: &Stored, call: &dyn DynCall, pad: bool) -> Option<(T, Vec<Value>)> {
@@ -93,28 +77,6 @@ pub(crate) fn serve<T: SqlText>(
     slot.count_uncached();
     let (sql, values) = call.build(backend);
     (T::owned(sql), values, None)
-}
-
-/// [`serve`] for a statement cache: the build, with the id of its template when its shape
-/// has one (a call served uncached, or whose lists are too many or too long to pack into
-/// an id, has none).
-pub(crate) fn serve_built<'q>(
-    call: &'q dyn DynCall,
-    slot: &dyn Slot,
-    backend: BackendId,
-    found: Found,
-    flags: Flags,
-    pad: bool,
-) -> Served<'q> {
-    let (sql, values, stored) = serve::<Arc<str>>(call, slot, backend, found, flags);
-    // A hit knows its template; any other call (the first of a shape, a sampled
-    // verification) looks the key up again after building.
-    let stored = stored.or_else(|| match slot.get(backend) {
-        Lookup::Ready(stored) if crate::settings::is_enabled() => Some(stored),
-        _ => None,
-    });
-    let id = stored.and_then(|stored| TemplateId::of(stored, call, pad));
-    Served::Built { sql, values, id }
 }
 
 /// First call of a shape: build for real (that is the result), then learn the shape.

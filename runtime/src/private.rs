@@ -7,7 +7,8 @@ pub use crate::class::Ref;
 pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
 };
-pub use crate::family::{Args, Body, Family, ShapeKey, bind};
+pub use crate::family::{Args, Body, Family, ShapeKey};
+pub use crate::handle::bind;
 pub use crate::handle::{Cached, QueryArgs};
 pub use crate::probe::Prober;
 pub use crate::shape_values::{Detect, DetectNone, DetectShapeValues};
@@ -16,28 +17,7 @@ pub use core::marker::PhantomData;
 pub use inventory;
 pub use std::sync::{LazyLock, OnceLock};
 
-use crate::probe::Probe;
-
-/// What a bound argument's type needs; checked with a message that says how to fix it.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a bound argument of a #[cached_query] function",
-    label = "this argument's value is bound, not part of the cache key",
-    note = "a bound argument must be `Clone`, convert into `sea_query::Value` and implement `cached_query::Probe`",
-    note = "or mark the argument `#[shape]` to make its value part of the cache key"
-)]
-pub trait BoundArg<'a>: Clone + Into<sea_query::Value> + Probe<'a> {}
-
-impl<'a, T: Clone + Into<sea_query::Value> + Probe<'a>> BoundArg<'a> for T {}
-
-/// What a `#[shape]` argument's type needs.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a #[shape] argument",
-    label = "a #[shape] argument's value is stored in the cache key",
-    note = "a #[shape] argument must be `Hash + Eq + Clone + Send + Sync + 'static` (derive `Hash, PartialEq, Eq, Clone` on it)"
-)]
-pub trait ShapeArg: std::hash::Hash + Eq + Clone + Send + Sync + 'static {}
-
-impl<T: std::hash::Hash + Eq + Clone + Send + Sync + 'static> ShapeArg for T {}
+pub use crate::checks::{BoundArg, ShapeArg};
 
 /// Compile-time check that `T` can be bound: the value of the argument's check constant
 /// (see [`Checked`]).

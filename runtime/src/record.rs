@@ -6,7 +6,6 @@ use std::fmt::{self, Write};
 use sea_query::{QueryBuilder, SqlWriter, Value, Values};
 
 use crate::backend::Backend;
-use crate::statement::Statement;
 
 /// One parameter of a rendered statement: its placeholder's byte range and its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,28 +23,17 @@ pub(crate) struct Recording {
 }
 
 impl Recording {
-    /// Renders `statement` for backend `B`.
-    pub(crate) fn of<S: Statement, B: Backend>(statement: &S) -> Self {
+    /// A writer that records a rendering for backend `B` (see `Recording::of` in
+    /// `statement.rs`, which renders a statement into it).
+    pub(crate) fn writer<B: Backend>() -> Recorder {
         let (placeholder, numbered) = B::ID.placeholder();
-        let mut writer = Recorder {
+        Recorder {
             placeholder,
             numbered,
             rec: Recording {
                 sql: String::with_capacity(512),
                 params: Vec::with_capacity(16),
             },
-        };
-        statement.write_into(&B::default(), &mut writer);
-        writer.rec
-    }
-
-    /// Renders `statement` for the backend `backend` names.
-    pub(crate) fn of_any<S: Statement>(statement: &S, backend: crate::BackendId) -> Self {
-        use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
-        match backend {
-            crate::BackendId::Postgres => Self::of::<S, PostgresQueryBuilder>(statement),
-            crate::BackendId::MySql => Self::of::<S, MysqlQueryBuilder>(statement),
-            crate::BackendId::Sqlite => Self::of::<S, SqliteQueryBuilder>(statement),
         }
     }
 
@@ -66,10 +54,18 @@ impl Recording {
     }
 }
 
-struct Recorder {
+/// A [`SqlWriter`] that renders like sea-query's own and records each parameter.
+pub(crate) struct Recorder {
     placeholder: &'static str,
     numbered: bool,
     rec: Recording,
+}
+
+impl Recorder {
+    /// What was written.
+    pub(crate) fn into_recording(self) -> Recording {
+        self.rec
+    }
 }
 
 impl Write for Recorder {

@@ -13,6 +13,7 @@ use sea_query::{SqliteQueryBuilder, Value, Values};
 use crate::bind::BindError;
 use crate::handle::{Cached, QueryArgs};
 
+mod serve;
 mod statements;
 
 pub use statements::{

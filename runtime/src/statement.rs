@@ -115,3 +115,22 @@ fn inline_any<S: Statement>(statement: &S, backend: crate::BackendId) -> String 
         crate::BackendId::Sqlite => statement.inline_with(SqliteQueryBuilder),
     }
 }
+
+impl crate::record::Recording {
+    /// Renders `statement` for backend `B`, recording where each value lands.
+    pub(crate) fn of<S: Statement, B: crate::Backend>(statement: &S) -> Self {
+        let mut writer = Self::writer::<B>();
+        statement.write_into(&B::default(), &mut writer);
+        writer.into_recording()
+    }
+
+    /// Renders `statement` for the backend `backend` names.
+    pub(crate) fn of_any<S: Statement>(statement: &S, backend: crate::BackendId) -> Self {
+        use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
+        match backend {
+            crate::BackendId::Postgres => Self::of::<S, PostgresQueryBuilder>(statement),
+            crate::BackendId::MySql => Self::of::<S, MysqlQueryBuilder>(statement),
+            crate::BackendId::Sqlite => Self::of::<S, SqliteQueryBuilder>(statement),
+        }
+    }
+}

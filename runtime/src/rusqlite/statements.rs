@@ -27,8 +27,9 @@ use sea_query::Values;
 
 use self::slots::{Slot, status};
 use super::rusqlite_params;
+use super::serve::TemplateId;
 use crate::backend::BackendId;
-use crate::handle::{Cached, QueryArgs, TemplateId};
+use crate::handle::{Cached, QueryArgs};
 use crate::warm::Inventory;
 
 /// The default bound of [`SqliteStatements`]: statements held at most.

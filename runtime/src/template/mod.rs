@@ -256,13 +256,6 @@ impl Template {
         origins.map(|origins| Binds(origins.into_boxed_slice()))
     }
 
-    /// The fast path's text for a call whose [`text_key`](Self::text_key) is `key`: the
-    /// text depends on the lengths of the lists alone, so equal keys mean the same text.
-    #[inline]
-    pub(crate) fn fast_text(&self, key: u64) -> Option<&Arc<str>> {
-        (self.fast_key == Some(key)).then_some(&self.fast_sql)
-    }
-
     /// The text of the call in `src` (its lists padded, if `pad`) when it is not the fast
     /// path's: rendered, as [`fill`](Self::fill) renders it.
     #[cold]
@@ -272,6 +265,18 @@ impl Template {
             lists => self.render(&Padded { src, lists }),
         };
         rendered.map(|(sql, _)| sql)
+    }
+}
+
+/// What the SQLite statement cache reads of a template: which text a call gets (its id and,
+/// at the fast path's lengths, the text itself) without building it.
+#[cfg(feature = "rusqlite")]
+impl Template {
+    /// The fast path's text for a call whose [`text_key`](Self::text_key) is `key`: the
+    /// text depends on the lengths of the lists alone, so equal keys mean the same text.
+    #[inline]
+    pub(crate) fn fast_text(&self, key: u64) -> Option<&Arc<str>> {
+        (self.fast_key == Some(key)).then_some(&self.fast_sql)
     }
 
     /// [`lens_key`](Self::lens_key) of the lengths the text is rendered with (padded, if

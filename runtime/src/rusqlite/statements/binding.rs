@@ -7,8 +7,9 @@ use rusqlite::Statement;
 use sea_query::{SqliteQueryBuilder, Value};
 
 use super::{Slot, SqliteStatementStats, SqliteStatements, Use};
-use crate::handle::{Cached, Hit, QueryArgs, Served};
+use crate::handle::{Cached, QueryArgs};
 use crate::rusqlite::SqliteArg;
+use crate::rusqlite::serve::{Hit, Served, serve};
 use crate::statement::Statement as _;
 use crate::value_ref::ValueRef;
 
@@ -20,7 +21,7 @@ impl<'conn> SqliteStatements<'conn> {
         &mut self,
         query: &Cached<Q>,
     ) -> rusqlite::Result<Use<'_, 'conn>> {
-        Ok(match self.take(query.serve::<SqliteQueryBuilder>())? {
+        Ok(match self.take(serve(query.call()))? {
             Some(taken) => taken,
             None => uncached(query),
         })
@@ -34,7 +35,6 @@ impl<'conn> SqliteStatements<'conn> {
         // A hit owns nothing (`Hit` is `Copy`): nothing to drop once it is copied out.
         let served = std::mem::ManuallyDrop::new(served);
         let Hit {
-            hits,
             id,
             sql,
             template,
@@ -46,7 +46,6 @@ impl<'conn> SqliteStatements<'conn> {
                 return self.take_built(std::mem::ManuallyDrop::into_inner(served));
             }
         };
-        hits.add_one();
         let text = || match sql {
             Some(sql) => Some(Arc::clone(sql)),
             None => template.render_text(args, pad).map(Arc::from),

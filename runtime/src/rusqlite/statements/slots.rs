@@ -7,7 +7,7 @@ use rusqlite::{PrepFlags, Statement, StatementStatus};
 use sea_query::Value;
 
 use super::{SqliteStatements, Use};
-use crate::handle::TemplateId;
+use crate::rusqlite::serve::TemplateId;
 use crate::template::Binds;
 
 /// One held statement.
