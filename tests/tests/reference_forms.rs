@@ -1,4 +1,4 @@
-//! Every reference form of a supported argument type (issue 21): `&u32`, `&bool`, `&String`,
+//! Every reference form of a supported argument type (issue 21): `&u32`, `&u64`, `&bool`, `&String`,
 //! `&Option<String>`, `Option<&String>`, `&[&str]`, `Cow<str>`, `&i64`, `&Vec<String>`. Each
 //! compiles as written, keys what its referent keys, binds what its referent binds, and
 //! equals sea-query's output on every backend, after other shapes and lengths have warmed
@@ -21,7 +21,8 @@ fn check<Q: QueryArgs>(h: &Cached<Q>) {
 #[cached_query]
 #[allow(clippy::too_many_arguments, clippy::ptr_arg, clippy::ref_option)]
 fn refs(
-    limit: &u32,
+    age: &u32,
+    limit: &u64,
     deleted: &bool,
     name: &String,
     nick: &Option<String>,
@@ -35,6 +36,7 @@ fn refs(
     q.column(Alias::new("id"))
         .from(Alias::new("users"))
         .and_where(Expr::col(Alias::new("name")).eq(name))
+        .and_where(Expr::col(Alias::new("age")).gte(*age))
         .and_where(Expr::col(Alias::new("owner")).eq(*owner))
         .and_where(Expr::col(Alias::new("note")).eq(note));
     if *deleted {
@@ -52,7 +54,7 @@ fn refs(
     if !labels.is_empty() {
         q.and_where(Expr::col(Alias::new("label")).is_in(labels.iter().cloned()));
     }
-    q.limit(u64::from(*limit));
+    q.limit(*limit);
     q
 }
 
@@ -73,7 +75,8 @@ fn every_reference_form_matches_sea_query_and_is_served_from_the_cache() {
             for city in &cities {
                 for (t, tags) in tag_lists.iter().enumerate() {
                     let name = (*name).to_owned();
-                    let limit = 10 + u32::try_from(i + t).unwrap();
+                    let limit = 10 + u64::try_from(i + t).unwrap();
+                    let age = 18 + u32::try_from(i).unwrap();
                     let deleted = (i + t) % 2 == 0;
                     let owner = 7 - i64::try_from(t).unwrap();
                     let labels = &label_lists[(i + t) % label_lists.len()];
@@ -83,6 +86,7 @@ fn every_reference_form_matches_sea_query_and_is_served_from_the_cache() {
                         Cow::Owned(format!("owned {t}"))
                     };
                     let h = refs(
+                        &age,
                         &limit,
                         &deleted,
                         &name,
