@@ -12,8 +12,8 @@
 use std::error::Error;
 use std::process::ExitCode;
 
-use cached_query::{BindError, cached_query};
 use cached_query::drivers::rusqlite::SqliteStatements;
+use cached_query::{BindError, cached_query};
 use rusqlite::OptionalExtension;
 use sea_query::{
     Alias, Expr, ExprTrait, InsertStatement, MysqlQueryBuilder, Order, PostgresQueryBuilder, Query,
