@@ -152,6 +152,12 @@ impl<K: Hash + Eq + Send + Sync + 'static> FnCache<K> {
         }
     }
 
+    /// The function's names and options.
+    #[inline(always)]
+    pub(crate) fn meta(&self) -> &'static FnMeta {
+        self.meta
+    }
+
     /// The names of the function's sources, lists and key bits.
     pub(crate) fn described(&self) -> &Described {
         &self.described

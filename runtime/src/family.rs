@@ -2,9 +2,11 @@
 //! function ([`Family`]), and one call of it ([`Call`]).
 //!
 //! A function is its argument tuple, the tuple's [class](crate::class), its statement type,
-//! its names and options, its cache and its body; everything else is the runtime's. Only the
-//! hit path is generic over the function: the miss, the probe, verification and warm-up
-//! reach a call through [`DynCall`], a trait object, so that their code is compiled once.
+//! its names and options, its cache and its body; everything else is the runtime's. A call
+//! ([`Call`]) is generic over the arguments' class and the statement type only, not over
+//! the function: functions whose arguments have the same classes share its code. Only the
+//! hit path is compiled for each class: the miss, the probe, verification and warm-up reach
+//! a call through [`DynCall`], a trait object, so that their code is compiled once.
 
 use std::any::Any;
 
@@ -58,36 +60,45 @@ pub type Body<F> = for<'x, 'y> fn(&'y Args<'x, F>) -> <F as Family>::Statement;
 #[doc(hidden)]
 pub type Args<'a, F> = <<F as Family>::Class as Class>::At<'a>;
 
-/// One call's arguments together with the function body.
+/// The body of a function whose arguments have class `C` and which returns `S`.
+pub(crate) type BodyOf<C, S> = for<'x, 'y> fn(&'y <C as Class>::At<'x>) -> S;
+
+/// The cache of a function whose arguments have class `C`.
+pub(crate) type CacheOf<C> = FnCache<(u64, <C as Class>::Shape)>;
+
+/// One call: its arguments (of class `C`), the function's body (returning `S`) and its
+/// cache. Generic over the class, not over the function, so that functions whose
+/// arguments have the same classes share one copy of the hit path.
 #[doc(hidden)]
-pub struct Call<'a, F: Family> {
-    pub(crate) args: Args<'a, F>,
-    pub(crate) body: Body<F>,
+pub struct Call<'a, C: Class, S> {
+    pub(crate) args: C::At<'a>,
+    pub(crate) body: BodyOf<C, S>,
+    pub(crate) cache: &'static CacheOf<C>,
 }
 
-impl<F: Family> std::fmt::Debug for Call<'_, F> {
+impl<C: Class, S> std::fmt::Debug for Call<'_, C, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
-            .field("function", &F::META.name)
+            .field("function", &self.cache.meta().name)
             .finish_non_exhaustive()
     }
 }
 
-impl<F: Family> Call<'_, F> {
+impl<C: Class, S: Statement> Call<'_, C, S> {
     /// The call's shape key.
     #[inline(always)]
-    pub(crate) fn key(&self) -> ShapeKey<F> {
-        F::Class::key(&self.args)
+    pub(crate) fn key(&self) -> (u64, C::Shape) {
+        C::key(&self.args)
     }
 
     /// Runs the original body.
-    pub(crate) fn statement(&self) -> F::Statement {
+    pub(crate) fn statement(&self) -> S {
         (self.body)(&self.args)
     }
 }
 
 /// The arguments read by index, as templates read them.
-impl<F: Family> Source for Call<'_, F> {
+impl<C: Class, S: Statement> Source for Call<'_, C, S> {
     fn as_dyn(&self) -> &dyn Source {
         self
     }
@@ -96,15 +107,15 @@ impl<F: Family> Source for Call<'_, F> {
     }
     #[inline(always)]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
-        F::Class::value(&self.args, source)
+        C::value(&self.args, source)
     }
     #[inline(always)]
     fn len(&self, list: u16) -> usize {
-        F::Class::len(&self.args, list)
+        C::len(&self.args, list)
     }
     #[inline(always)]
     fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
-        F::Class::elem(&self.args, list, index)
+        C::elem(&self.args, list, index)
     }
 }
 
@@ -131,12 +142,12 @@ pub(crate) trait DynCall: Source {
     fn with_slot(&self, f: &mut dyn FnMut(&dyn Slot));
 }
 
-impl<F: Family> DynCall for Call<'_, F> {
+impl<C: Class, S: Statement> DynCall for Call<'_, C, S> {
     fn meta(&self) -> &'static FnMeta {
-        F::META
+        self.cache.meta()
     }
     fn described(&self) -> &'static Described {
-        F::cache().described()
+        self.cache.described()
     }
     fn key_bits(&self) -> u64 {
         self.key().0
@@ -152,29 +163,29 @@ impl<F: Family> DynCall for Call<'_, F> {
     }
     fn probe(&self, prober: &mut Prober, f: &mut dyn FnMut(&dyn DynCall)) {
         let (bits, shape) = self.key();
-        probe_with::<F>(bits, &shape, self.body, prober, f);
+        probe_with::<C, S>(bits, &shape, self.body, self.cache, prober, f);
     }
     fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
         Call::find(self, backend, flags)
     }
     fn with_slot(&self, f: &mut dyn FnMut(&dyn Slot)) {
         f(&Keyed {
-            cache: F::cache(),
+            cache: self.cache,
             key: self.key(),
         });
     }
 }
 
-impl<F: Family> Call<'_, F> {
+impl<C: Class, S: Statement> Call<'_, C, S> {
     /// The template of a hit, or what the cache holds for this call's shape otherwise.
     #[inline(always)]
     pub(crate) fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
         if !flags.enabled() {
             return Err(Found::Uncached);
         }
-        match F::cache().get(&(backend, self.key())) {
+        match self.cache.get(&(backend, self.key())) {
             Lookup::Ready(stored) => {
-                let rate = flags.verify_rate(F::META.verify);
+                let rate = flags.verify_rate(self.cache.meta().verify);
                 if rate > 0.0 && crate::settings::sample(rate) {
                     Err(Found::Verify(stored))
                 } else {
@@ -187,28 +198,39 @@ impl<F: Family> Call<'_, F> {
     }
 }
 
-impl<K: std::hash::Hash + Eq + Send + Sync + 'static> FnCache<K> {
+impl<S: std::hash::Hash + Eq + Send + Sync + 'static> FnCache<(u64, S)> {
     /// An empty cache for function `F`.
-    pub fn new<F: Family>() -> Self {
+    pub fn new<F: Family>() -> Self
+    where
+        F::Class: Class<Shape = S>,
+    {
+        Self::of_class::<F::Class>(F::META)
+    }
+
+    /// An empty cache for a function of `meta` whose arguments have class `C`.
+    #[inline(never)]
+    fn of_class<C: Class<Shape = S>>(meta: &'static FnMeta) -> Self {
         let mut described = Described::default();
-        <F::Class as Class>::describe(F::META.args, "", &mut described);
-        Self::with(F::META, described)
+        C::describe(meta.args, "", &mut described);
+        FnCache::with(meta, described)
     }
 }
 
 /// Makes the arguments of key `bits` and `shape` from `prober`'s sentinels and runs `f` on
 /// the call.
-fn probe_with<F: Family>(
+fn probe_with<C: Class, S: Statement>(
     bits: u64,
-    shape: &<F::Class as Class>::Shape,
-    body: Body<F>,
+    shape: &C::Shape,
+    body: BodyOf<C, S>,
+    cache: &'static CacheOf<C>,
     prober: &mut Prober,
     f: &mut dyn FnMut(&dyn DynCall),
 ) {
-    let store = F::Class::store(bits, shape, prober);
-    f(&Call::<F> {
-        args: F::Class::view(&store),
+    let store = C::store(bits, shape, prober);
+    f(&Call::<C, S> {
+        args: C::view(&store),
         body,
+        cache,
     });
 }
 
@@ -220,22 +242,15 @@ pub(crate) fn each_shape<F: Family>(
     f: &mut dyn FnMut(&dyn DynCall, &dyn crate::cache::Slot, String),
 ) -> Result<usize, NotEnumerable> {
     let body = F::body().ok_or(NotEnumerable::BodyNotYetKnown)?;
-    each_variant::<F::Class>(
-        F::cache(),
-        &|index| F::shape_values(index),
-        &mut |bits, shape, prober, f| probe_with::<F>(bits, shape, body, prober, f),
-        prober,
-        f,
-    )
+    each_variant::<F::Class, F::Statement>(F::cache(), &F::shape_values, body, prober, f)
 }
 
-/// [`each_shape`] for a class `C`: shared by every function whose arguments have the same
-/// classes; `probe` makes and runs a call of a shape.
-#[allow(clippy::type_complexity)]
-fn each_variant<C: Class>(
-    cache: &'static FnCache<(u64, C::Shape)>,
+/// [`each_shape`] for a class `C` and statement `S`: shared by every function whose
+/// arguments have the same classes.
+fn each_variant<C: Class, S: Statement>(
+    cache: &'static CacheOf<C>,
     values: &dyn Fn(usize) -> Option<Box<dyn Any>>,
-    probe: &mut dyn FnMut(u64, &C::Shape, &mut Prober, &mut dyn FnMut(&dyn DynCall)),
+    body: BodyOf<C, S>,
     prober: &mut Prober,
     f: &mut dyn FnMut(&dyn DynCall, &dyn crate::cache::Slot, String),
 ) -> Result<usize, NotEnumerable> {
@@ -249,7 +264,7 @@ fn each_variant<C: Class>(
             key: (variant.bits, variant.shape),
         };
         let mut label = Some(label);
-        probe(slot.key.0, &slot.key.1, prober, &mut |call| {
+        probe_with::<C, S>(slot.key.0, &slot.key.1, body, cache, prober, &mut |call| {
             f(call, &slot, label.take().unwrap_or_default());
         });
     }

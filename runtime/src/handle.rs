@@ -10,6 +10,7 @@ use sea_query::Values;
 
 use crate::backend::{Backend, BackendId};
 use crate::cache::{Found, Stored};
+use crate::class::Class;
 use crate::family::{Args, Body, Call, DynCall, Family};
 use crate::miss;
 use crate::settings::Flags;
@@ -26,7 +27,9 @@ mod sealed {
         #[allow(private_interfaces)]
         fn call(&self) -> &dyn DynCall;
     }
-    impl<F: crate::family::Family> Sealed for crate::family::Call<'_, F> {
+    impl<C: crate::class::Class, S: crate::statement::Statement> Sealed
+        for crate::family::Call<'_, C, S>
+    {
         #[inline]
         #[allow(private_interfaces)]
         fn call(&self) -> &dyn DynCall {
@@ -55,10 +58,10 @@ pub trait QueryArgs: sealed::Sealed {
     fn function_name(&self) -> &'static str;
 }
 
-impl<F: Family> QueryArgs for Call<'_, F> {
-    type Statement = F::Statement;
+impl<C: Class, S: Statement> QueryArgs for Call<'_, C, S> {
+    type Statement = S;
 
-    fn statement(&self) -> F::Statement {
+    fn statement(&self) -> S {
         Call::statement(self)
     }
 
@@ -75,7 +78,7 @@ impl<F: Family> QueryArgs for Call<'_, F> {
     }
 
     fn function_name(&self) -> &'static str {
-        F::META.name
+        self.cache.meta().name
     }
 }
 
@@ -93,16 +96,16 @@ fn fill<T: SqlText>(
     }
 }
 
-impl<F: Family> Call<'_, F> {
+impl<C: Class, S: Statement> Call<'_, C, S> {
     /// The build, and the template a hit was served from (`None` on every other path).
     #[inline(always)]
     fn build_from<T: SqlText>(&self, backend: BackendId) -> (T, Values, Option<&'static Stored>) {
         let flags = crate::settings::flags();
         match DynCall::find(self, backend, flags) {
             Ok(stored) => {
-                let pad = F::META.pad_in || flags.pad_in();
+                let pad = self.cache.meta().pad_in || flags.pad_in();
                 if let Some((sql, values)) = fill::<T>(&stored.template, self, pad) {
-                    F::cache().count_hit();
+                    self.cache.count_hit();
                     return (sql, Values(values), Some(stored));
                 }
                 self.slow(backend, Found::Hit(stored), flags)
@@ -230,6 +233,13 @@ impl<Q: QueryArgs> fmt::Debug for Cached<Q> {
 /// Wraps a call's arguments and body into the handle the cached function returns.
 #[doc(hidden)]
 #[inline]
-pub fn bind<F: Family>(args: Args<'_, F>, body: Body<F>) -> Cached<Call<'_, F>> {
-    Cached::new(Call { args, body })
+pub fn bind<F: Family>(
+    args: Args<'_, F>,
+    body: Body<F>,
+) -> Cached<Call<'_, F::Class, F::Statement>> {
+    Cached::new(Call {
+        args,
+        body,
+        cache: F::cache(),
+    })
 }
