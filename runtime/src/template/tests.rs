@@ -7,9 +7,11 @@ use sea_query::{
     Values,
 };
 
+#[cfg(feature = "rusqlite")]
+use super::Binds;
 use super::check::first_difference;
 use super::learn::integer_literal;
-use super::{Binds, Names, SentinelTable, Source, Template};
+use super::{Names, SentinelTable, Source, Template};
 use crate::backend::{Backend, BackendId};
 use crate::error::Uncacheable;
 use crate::record::Recording;
@@ -97,6 +99,8 @@ fn fills_other_lengths_and_renumbers_postgres_placeholders() {
     assert!(sql.ends_with(r#""id" IN ($3, $4, $5) LIMIT $6"#), "{sql}");
 }
 
+/// Reads the text ids of the SQLite statement cache, which exists with the feature only.
+#[cfg(feature = "rusqlite")]
 #[test]
 fn visiting_binds_gives_the_values_and_text_fill_gives() {
     // Stored with 2 and with 12 elements (a `Singles` and an `Elems` fast path); called
