@@ -496,11 +496,11 @@ impl<C: Class> Class for Opt<C> {
         C::describe(names, &format!("{within}inside Some: "), out);
     }
     fn variants(shapes: &mut ShapeCursor<'_>) -> Result<Vec<Variant<C::Shape>>, NotEnumerable> {
-        let mut all = vec![Variant::plain(0)];
-        all.extend(C::variants(shapes)?.into_iter().map(|v| Variant {
-            bits: v.bits << 1 | 1,
-            ..v
-        }));
+        let mut all = C::variants(shapes)?;
+        for v in &mut all {
+            v.bits = v.bits << 1 | 1;
+        }
+        all.insert(0, Variant::plain(0));
         Ok(all)
     }
 }

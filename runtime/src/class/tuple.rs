@@ -110,30 +110,42 @@ macro_rules! tuple {
                 )*
             }
 
-            #[allow(unused_variables, unused_mut)]
+            #[allow(unused_variables, unused_mut, clippy::unused_unit)]
             fn variants(
                 shapes: &mut ShapeCursor<'_>,
             ) -> Result<Vec<Variant<Self::Shape>>, NotEnumerable> {
                 let offsets = offsets([$($c::BITS),*]);
                 let parts = ($($c::variants(shapes)?,)*);
-                count_shapes(&[$(parts.$i.len()),*])?;
-                let mut all = vec![Variant::<Self::Shape>::plain(0)];
-                $(
-                    all = all
-                        .iter()
-                        .flat_map(|a| parts.$i.iter().map(move |v| {
-                            let mut next = a.clone();
-                            next.bits |= shl(v.bits, offsets[$i]);
-                            next.shape.$i = v.shape.clone();
-                            next.labels.extend(v.labels.iter().cloned());
-                            next
-                        }))
-                        .collect();
-                )*
+                let lens = [$(parts.$i.len()),*];
+                let total = count_shapes(&lens)?;
+                let mut all = Vec::with_capacity(total);
+                for n in 0..total {
+                    let at = digits(n, lens);
+                    let mut bits = 0;
+                    let mut labels = Vec::new();
+                    let shape = ($({
+                        let v = &parts.$i[at[$i]];
+                        bits |= shl(v.bits, offsets[$i]);
+                        labels.extend_from_slice(&v.labels);
+                        v.shape.clone()
+                    },)*);
+                    all.push(Variant { bits, shape, labels });
+                }
                 Ok(all)
             }
         }
     };
+}
+
+/// Shape `n` of a product of `lens` choices, as one choice per element: the first element
+/// varies slowest, the last fastest.
+fn digits<const N: usize>(mut n: usize, lens: [usize; N]) -> [usize; N] {
+    let mut at = [0; N];
+    for (a, len) in at.iter_mut().zip(lens).rev() {
+        *a = n % len.max(1);
+        n /= len.max(1);
+    }
+    at
 }
 
 tuple!(0:);
