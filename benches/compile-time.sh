@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Compile time of N query functions with and without `#[cached_query]`, timed in one run.
 #
-# Generates two crates under "$TARGET/compile-time": `plain` holds N copies of the README's
-# `posts` function as written, `cached` the same N copies under `#[cached_query]` (each call
-# also built once, so the cached function's hit path is compiled in as a user's would be).
-# Their dependencies are built first; then each crate alone is rebuilt, the two taking turns,
-# ROUNDS times, in release and in debug. Prints every time, the medians and their ratio.
+# Generates two crates under "$TARGET/compile-time-KIND": `plain` holds N copies of the
+# README's `posts` function as written, `cached` the same N copies under `#[cached_query]`
+# (each call also built once, so the cached function's hit path is compiled in as a user's
+# would be). Their dependencies are built first; then each crate alone is rebuilt from
+# scratch (not incrementally: `CARGO_INCREMENTAL=0`, so that both builds compile every
+# function rather than find that nothing changed), the two taking turns, ROUNDS times, in
+# release and in debug. Prints every time, the medians and their ratio.
 #
-#   benches/compile-time.sh [N] [ROUNDS]        # defaults: 100 functions, 3 rounds
+# KIND `same` (the default) makes N copies of one signature. The hit path is compiled once
+# per set of argument classes, not once per function, so copies share it; KIND `varied`
+# gives each function its own signature (the types of `author`, `status`, `tags` and `limit`
+# drawn from 4 x 3 x 3 x 3 choices), the worst case: one hit path per function.
+#
+#   benches/compile-time.sh [N] [ROUNDS] [same|varied]   # defaults: 100, 3, same
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 n=${1:-100}
 rounds=${2:-3}
+kind=${3:-same}
 target=${CARGO_TARGET_DIR:-$root/target}
-work="$target/compile-time"
+work="$target/compile-time-$kind"
 mkdir -p "$work"
 
 header() {
@@ -46,20 +54,32 @@ generate() { # $1 = plain|cached
         echo '#[derive(Iden, Clone, Copy)] pub enum Post { Table, Id, Title, Author, Status, Tag, PublishedAt }'
         for i in $(seq 1 "$n"); do
             if [ "$1" = cached ]; then echo '#[cached_query::cached_query]'; fi
+            # Argument types and the call's values: one signature, or one per function.
+            local a=0 s=0 t=0 l=0
+            if [ "$kind" = varied ]; then
+                a=$((i % 4)); s=$((i / 4 % 3)); t=$((i / 12 % 3)); l=$((i / 36 % 3))
+            fi
+            local author=(i64 i32 "&str" String) author_v=(7 7 '"a"' '"a".to_string()')
+            local status=("Option<&str>" "Option<String>" "Option<i64>")
+            local status_v=('Some("a")' 'Some("a".to_string())' 'Some(3)')
+            local tags=("&[i64]" "Vec<i64>" "&[&str]") tags_v=('&[1, 2]' 'vec![1, 2]' '&["x", "y"]')
+            local limit=(u64 "Option<u64>" "&u64") limit_v=(10 'Some(10)' '&10')
+            local limit_body=('q.limit(limit);' 'if let Some(l) = limit { q.limit(l); }' 'q.limit(*limit);')
             cat <<EOF
-pub fn posts_$i(author: i64, status: Option<&str>, tags: &[i64], published: bool, limit: u64) -> SelectStatement {
+pub fn posts_$i(author: ${author[a]}, status: ${status[s]}, tags: ${tags[t]}, published: bool, limit: ${limit[l]}) -> SelectStatement {
     let mut q = Query::select();
     q.columns([Post::Id, Post::Title]).from(Post::Table)
         .and_where(Expr::col(Post::Author).eq(author));
     if let Some(s) = status { q.and_where(Expr::col(Post::Status).eq(s)); }
     if !tags.is_empty() { q.and_where(Expr::col(Post::Tag).is_in(tags.iter().copied())); }
     if published { q.and_where(Expr::col(Post::PublishedAt).is_not_null()); }
-    q.order_by(Post::Id, Order::Desc).limit(limit);
+    q.order_by(Post::Id, Order::Desc);
+    ${limit_body[l]}
     q
 }
 EOF
             # The same call both ways: `build` on the handle, or on the statement.
-            echo "pub fn call_$i() -> String { posts_$i(7, Some(\"a\"), &[1, 2], true, 10).build(PostgresQueryBuilder).0 }"
+            echo "pub fn call_$i() -> String { posts_$i(${author_v[a]}, ${status_v[s]}, ${tags_v[t]}, true, ${limit_v[l]}).build(PostgresQueryBuilder).0 }"
         done
     } >"$dir/lib.rs"
 }
@@ -72,7 +92,7 @@ build() { # $1 = crate, $2 = profile flag ("" or --release); prints seconds
     touch "$dir/lib.rs"
     local start end
     start=$(date +%s.%N)
-    cargo build --quiet --manifest-path "$dir/Cargo.toml" --target-dir "$work/target" $2
+    CARGO_INCREMENTAL=0 cargo build --quiet --manifest-path "$dir/Cargo.toml" --target-dir "$work/target" $2
     end=$(date +%s.%N)
     echo "$end - $start" | bc
 }
@@ -82,8 +102,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 for profile in --release ""; do
     name=${profile:-debug}; name=${name#--}
     # Dependencies (sea-query, cached-query, the macro) once, untimed.
-    cargo build --quiet --manifest-path "$work/plain/Cargo.toml" --target-dir "$work/target" $profile
-    cargo build --quiet --manifest-path "$work/cached/Cargo.toml" --target-dir "$work/target" $profile
+    CARGO_INCREMENTAL=0 cargo build --quiet --manifest-path "$work/plain/Cargo.toml" --target-dir "$work/target" $profile
+    CARGO_INCREMENTAL=0 cargo build --quiet --manifest-path "$work/cached/Cargo.toml" --target-dir "$work/target" $profile
     plain=()
     cached=()
     for r in $(seq 1 "$rounds"); do
@@ -93,6 +113,6 @@ for profile in --release ""; do
     done
     p=$(printf '%s\n' "${plain[@]}" | median)
     c=$(printf '%s\n' "${cached[@]}" | median)
-    printf '%-7s %d functions, median of %d: plain %.2f s, cached %.2f s, ratio %.2fx\n' \
-        "$name" "$n" "$rounds" "$p" "$c" "$(echo "$c / $p" | bc -l)"
+    printf '%-7s %d functions (%s), median of %d: plain %.2f s, cached %.2f s, ratio %.2fx\n' \
+        "$name" "$n" "$kind" "$rounds" "$p" "$c" "$(echo "$c / $p" | bc -l)"
 done
