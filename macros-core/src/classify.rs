@@ -21,6 +21,13 @@ pub(crate) enum Class {
     Opt(Box<Class>),
     /// `&T`, `T` without lifetimes: read through the reference.
     Ref(Box<Class>, Box<Type>),
+    /// A type that names its own class (`cached_query::__private::ArgClass`): a struct
+    /// deriving `Args`, or a value type of the user's, bound. Which it is, the expansion
+    /// learns from the type system; the body analysis treats its parts as bound values
+    /// unless the body decides on them (see `analyse`).
+    Record(Box<Type>),
+    /// A tuple `(A, B, ..)`: its elements' classes side by side.
+    Tuple(Vec<Class>),
 }
 
 /// The type of a bound value.
@@ -58,7 +65,9 @@ impl Class {
             Class::Flag | Class::List { .. } => 1,
             Class::Opt(inner) => 1 + inner.bits(),
             Class::Ref(inner, _) => inner.bits(),
-            Class::Shape(_) | Class::Scalar(_) => 0,
+            Class::Tuple(elems) => elems.iter().map(Class::bits).sum(),
+            // Counted by the runtime, at compile time, with the struct's fields.
+            Class::Shape(_) | Class::Scalar(_) | Class::Record(_) => 0,
         }
     }
 }
@@ -145,8 +154,77 @@ pub(crate) fn classify(ty: &Type) -> Result<Class, &'static str> {
                 },
             },
         },
+        Type::Tuple(t) if !t.elems.is_empty() => {
+            if t.elems.len() > 12 {
+                return Err(TUPLE_HINT);
+            }
+            t.elems
+                .iter()
+                .map(classify)
+                .collect::<Result<_, _>>()
+                .map(Class::Tuple)
+        }
+        _ if is_record(ty) => Ok(Class::Record(Box::new(ty.clone()))),
         _ => leaf(ty).map(Class::Scalar),
     }
+}
+
+const TUPLE_HINT: &str = "a tuple argument holds at most 12 elements: group them in a struct that derives `cached_query::Args`";
+
+/// The value types sea-query binds, by the last segment of their path: an argument of one
+/// of these is bound, and its class is known here. Any other named type without generic
+/// arguments or lifetimes names its own class (`Class::Record`).
+const VALUE_TYPES: &[&str] = &[
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "f32",
+    "f64",
+    "char",
+    "String",
+    "str",
+    "Uuid",
+    "Decimal",
+    "BigDecimal",
+    "NaiveDate",
+    "NaiveTime",
+    "NaiveDateTime",
+    "DateTime",
+    "Date",
+    "Time",
+    "PrimitiveDateTime",
+    "OffsetDateTime",
+    "Value",
+    "Json",
+    "JsonValue",
+    "IpNetwork",
+    "IpAddr",
+    "Ipv4Addr",
+    "Ipv6Addr",
+    "MacAddress",
+    "Box",
+    "Cow",
+];
+
+/// Whether `ty` is a named type this module does not know: a struct of the user's (or a
+/// value type of theirs).
+fn is_record(ty: &Type) -> bool {
+    let Type::Path(p) = ty else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    p.qself.is_none()
+        && matches!(last.arguments, syn::PathArguments::None)
+        && !VALUE_TYPES.iter().any(|known| last.ident == known)
 }
 
 fn list(kind: ListKind, elem: &Type) -> Result<Class, &'static str> {

@@ -9,6 +9,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Pat, parse_quote};
 
+use crate::analyse::{Assumption, Want};
 use crate::classify::{Class, Leaf, ListKind};
 use crate::input::Function;
 use crate::options::Options;
@@ -23,8 +24,9 @@ fn local(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
-/// The expansion of a function that passed every check.
-pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
+/// The expansion of a function that passed every check. `assumptions` are what the body
+/// analysis assumed of parts of struct arguments: each becomes a compile-time check.
+pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) -> TokenStream {
     let krate = options.krate();
     let p = quote!(#krate::__private);
     let family = local("__CqQuery");
@@ -37,7 +39,7 @@ pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
     } = &f.raw;
     let sig = signature(f, &p);
 
-    let mut checks = Vec::new();
+    let mut checks = Checks::default();
     let classes: Vec<TokenStream> = f
         .args
         .iter()
@@ -45,6 +47,8 @@ pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
         .map(|(n, a)| class_type(&p, &a.class, n, &mut checks))
         .collect();
     let class = tuple(classes);
+    let check_items = &checks.items;
+    let expects = assumptions.iter().filter_map(|a| expect(f, &p, a));
     let pattern = tuple(
         f.args
             .iter()
@@ -94,7 +98,8 @@ pub(crate) fn emit(f: &Function, options: &Options) -> TokenStream {
         #(#attrs)*
         #vis #sig {
             enum #family {}
-            #(#checks)*
+            #(#check_items)*
+            #(#expects)*
             impl #p::Family for #family {
                 type Class = #class;
                 type Statement = #ret;
@@ -158,11 +163,11 @@ fn tuple(items: Vec<TokenStream>) -> TokenStream {
 /// value's, a `#[shape]` value's) go through a check constant spanned at the argument
 /// (pushed to `checks`): a type that fails is reported once, there, and becomes the error
 /// type, which silences the follow-on errors (see `__private::Checked`).
-fn class_type(
+pub(crate) fn class_type(
     p: &TokenStream,
     class: &Class,
     n: usize,
-    checks: &mut Vec<TokenStream>,
+    checks: &mut Checks,
 ) -> TokenStream {
     match class {
         Class::Flag => quote!(#p::Flag),
@@ -192,11 +197,19 @@ fn class_type(
             let inner = class_type(p, inner, n, checks);
             quote!(#p::Ref<#inner, #ty>)
         }
+        Class::Record(ty) => {
+            let checked = check(p, "assert_arg", ty, n, checks);
+            quote!(<#checked as #p::ArgClass>::Class)
+        }
+        Class::Tuple(elems) => {
+            let elems = elems.iter().map(|c| class_type(p, c, n, checks));
+            quote!(#p::Tup<(#(#elems,)*)>)
+        }
     }
 }
 
 /// The leaf marker of a bound value's type.
-fn leaf(p: &TokenStream, leaf: &Leaf, n: usize, checks: &mut Vec<TokenStream>) -> TokenStream {
+fn leaf(p: &TokenStream, leaf: &Leaf, n: usize, checks: &mut Checks) -> TokenStream {
     match leaf {
         Leaf::Own(ty) => {
             let checked = check(p, "assert_bound", ty, n, checks);
@@ -208,17 +221,30 @@ fn leaf(p: &TokenStream, leaf: &Leaf, n: usize, checks: &mut Vec<TokenStream>) -
     }
 }
 
+/// The check constants of a function's (or a struct's) argument types.
+#[derive(Default)]
+pub(crate) struct Checks {
+    pub(crate) items: Vec<TokenStream>,
+    /// How many each argument has: a tuple's elements are checked one by one.
+    per_arg: std::collections::HashMap<usize, usize>,
+}
+
 /// `ty` through argument `n`'s check constant, `assert(ty)`.
 fn check(
     p: &TokenStream,
     assert: &str,
     ty: &syn::Type,
     n: usize,
-    checks: &mut Vec<TokenStream>,
+    checks: &mut Checks,
 ) -> TokenStream {
-    let constant = format_ident!("__CQ_CHECK{}", n, span = Span::mixed_site());
+    let k = checks.per_arg.entry(n).or_default();
+    let constant = match *k {
+        0 => format_ident!("__CQ_CHECK{}", n, span = Span::mixed_site()),
+        k => format_ident!("__CQ_CHECK{}_{}", n, k, span = Span::mixed_site()),
+    };
+    *k += 1;
     let assert = Ident::new(assert, Span::call_site());
-    checks.push(quote_spanned!(ty.span()=>
+    checks.items.push(quote_spanned!(ty.span()=>
         const #constant: ::core::primitive::usize = #p::#assert::<#ty>();
     ));
     quote_spanned!(ty.span()=> #p::Checked<#ty, { #constant }>)
@@ -312,4 +338,71 @@ fn mentions_self(tokens: TokenStream) -> bool {
         proc_macro2::TokenTree::Group(group) => mentions_self(group.stream()),
         _ => false,
     })
+}
+
+/// The compile-time check of what the body analysis assumed of a part of argument
+/// `a.arg`: that the struct's field is an `Option`, a list, or a value in the key, as the
+/// body needs. Spanned at the body's use, with the message the analysis would have given.
+fn expect(f: &Function, p: &TokenStream, a: &Assumption) -> Option<TokenStream> {
+    let arg = f.args.get(a.arg)?;
+    let kind = arg_kind(p, &arg.class);
+    let full = match a.path.is_empty() {
+        true => arg.ident.to_string(),
+        false => format!("{}.{}", arg.ident, a.path),
+    };
+    let shown = match full.strip_suffix(".?") {
+        Some(option) => format!("the value inside `{}`", option.replace(".?", "")),
+        None => format!("`{}`", full.replace(".?", "")),
+    };
+    let (want, needs) = match a.want {
+        Want::Opt => (
+            quote!(Opt),
+            format!("{shown} must be an `Option` (whose presence is part of the cache key)"),
+        ),
+        Want::List => (
+            quote!(List),
+            format!("{shown} must be a list (`Vec<T>`, whose emptiness is part of the cache key)"),
+        ),
+        Want::Key => (
+            quote!(Key),
+            format!(
+                "{shown} must be a `bool` or a field marked `#[shape]` (whose value is part of the cache key)"
+            ),
+        ),
+    };
+    let message = format!(
+        "{}\n\nfor what the body does with it here, {needs} in the struct that derives `cached_query::Args`",
+        a.message
+    );
+    let path = &a.path;
+    Some(quote_spanned!(a.span=>
+        const _: () = if !#p::expect(#kind, #path, #p::Want::#want) {
+            ::core::panic!("{}", #message)
+        };
+    ))
+}
+
+/// The `ArgKind` of a value of class `class` (an argument, a struct's field): what a body
+/// may decide on, as the compile-time checks of `#[cached_query]` read it.
+pub(crate) fn arg_kind(p: &TokenStream, class: &Class) -> TokenStream {
+    match class {
+        Class::Flag => quote!(#p::ArgKind::Flag),
+        Class::Shape(_) => quote!(#p::ArgKind::Shape),
+        Class::Scalar(_) => quote!(#p::ArgKind::Bound),
+        Class::List { .. } => quote!(#p::ArgKind::List),
+        Class::Opt(inner) => {
+            let inner = arg_kind(p, inner);
+            quote!(#p::ArgKind::Opt(&#inner))
+        }
+        Class::Ref(inner, _) => arg_kind(p, inner),
+        Class::Record(ty) => quote!(<#ty as #p::ArgClass>::KIND),
+        Class::Tuple(elems) => {
+            let parts = elems.iter().enumerate().map(|(n, c)| {
+                let name = n.to_string();
+                let kind = arg_kind(p, c);
+                quote!((#name, #kind))
+            });
+            quote!(#p::ArgKind::Record(&[#(#parts),*]))
+        }
+    }
 }

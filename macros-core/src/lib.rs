@@ -17,8 +17,9 @@
 use proc_macro2::TokenStream;
 
 mod allow;
-mod analyse;
+pub(crate) mod analyse;
 mod classify;
+mod derive;
 mod emit;
 #[cfg(test)]
 mod fuzz;
@@ -50,4 +51,18 @@ pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// error next to the function, never a panic. For the fuzz targets' contract.
 pub fn signature(item: TokenStream) -> syn::Result<syn::Signature> {
     syn::parse2::<input::RawFn>(item).map(|raw| raw.sig)
+}
+
+/// `#[derive(cached_query::Args)]` on the struct `item`: the impls that make it an argument
+/// of a cached function, or `compile_error!`s at the fields that cannot be one.
+///
+/// ```
+/// let out = cached_query_macros_core::derive_args(quote::quote! {
+///     struct Filter { search: Option<String>, published: bool, authors: Vec<i64> }
+/// });
+/// assert!(out.to_string().contains("__args_struct"));
+/// assert!(!out.to_string().contains("compile_error"));
+/// ```
+pub fn derive_args(item: TokenStream) -> TokenStream {
+    derive::derive_args(item)
 }

@@ -37,14 +37,14 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
     let Some(options) = options else {
         return original;
     };
-    let expanded = crate::emit::emit(&function, &options);
     let findings = if options.lint {
         crate::analyse::check(&function.args, &function.raw.body)
     } else {
-        Vec::new()
+        crate::analyse::Findings::default()
     };
+    let expanded = crate::emit::emit(&function, &options, &findings.assumptions);
     // The expansion stays next to the findings, so callers still type-check.
-    let findings = findings.iter().map(syn::Error::to_compile_error);
+    let findings = findings.errors.iter().map(syn::Error::to_compile_error);
     quote!(#(#findings)* #expanded)
 }
 

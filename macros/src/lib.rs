@@ -167,3 +167,50 @@ use proc_macro::TokenStream;
 pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
     cached_query_macros_core::cached_query(attr.into(), item.into()).into()
 }
+
+/// Makes a struct usable as an argument of a `#[cached_query]` function, by value or by
+/// reference.
+///
+/// Its fields take part in a call exactly as arguments of the same types would: an `Option`
+/// field's presence, a `bool` field's value and a list field's emptiness are part of the
+/// cache key, a field marked `#[shape]` is in the key by value, and every other field is a
+/// value bound on each call. A field may be another struct deriving `Args`, an `Option` of
+/// one, or a tuple. The struct has no generic parameters or lifetimes: its fields own their
+/// values.
+///
+/// ```
+/// use cached_query::{Args, cached_query};
+/// use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query, SelectStatement};
+///
+/// #[derive(Args)]
+/// pub struct Filter {
+///     pub author: Option<i64>,
+///     pub published: bool,
+///     pub tags: Vec<String>,
+/// }
+///
+/// #[cached_query]
+/// fn posts(filter: &Filter, limit: u64) -> SelectStatement {
+///     let mut q = Query::select();
+///     q.column(Alias::new("id")).from(Alias::new("posts"));
+///     if let Some(author) = filter.author {
+///         q.and_where(Expr::col(Alias::new("author")).eq(author));
+///     }
+///     if filter.published {
+///         q.and_where(Expr::col(Alias::new("published_at")).is_not_null());
+///     }
+///     if !filter.tags.is_empty() {
+///         q.and_where(Expr::col(Alias::new("tag")).is_in(filter.tags.iter().cloned()));
+///     }
+///     q.limit(limit);
+///     q
+/// }
+///
+/// let filter = Filter { author: Some(7), published: true, tags: vec!["rust".into()] };
+/// let h = posts(&filter, 10);
+/// assert_eq!(h.build(PostgresQueryBuilder), h.statement().build(PostgresQueryBuilder));
+/// ```
+#[proc_macro_derive(Args, attributes(shape))]
+pub fn derive_args(item: TokenStream) -> TokenStream {
+    cached_query_macros_core::derive_args(item.into()).into()
+}

@@ -16,6 +16,7 @@
 //! | `Option<T>` | [`Opt<C>`] | `Some` or `None`, then `C`'s | `C`'s |
 //! | `&T` (`T` without lifetimes, not a list) | [`Ref<C, T>`] | `C`'s | `C`'s |
 //! | `&[T]`, `Vec<T>`, `&Vec<T>`, `[T; N]`, `&[T; N]` | [`list`] classes | empty or not | each element |
+//! | a struct deriving `Args` | the struct ([`record`]) | its fields' | its fields' |
 //! | any other `T` | [`Bound<L>`] | nothing | its value |
 //!
 //! A bound value's type is a [`Leaf`]: [`Own<T>`] for a type without lifetimes, [`Str`],
@@ -23,7 +24,9 @@
 
 mod intern;
 pub(crate) mod list;
+pub(crate) mod record;
 mod tuple;
+pub use tuple::Tup;
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -506,9 +509,9 @@ impl<C: Class> Class for Opt<C> {
 }
 
 /// A reference to an argument of class `C` whose type `X` has no lifetimes (`&u32`,
-/// `&bool`, `&String`, `&Option<String>`): its sentinels are an `X`, which the probe
-/// argument borrows.
-impl<X: 'static, C: Class<Store = X> + for<'b> Class<At<'b> = X>> Class for Ref<C, X> {
+/// `&bool`, `&String`, `&Option<String>`, `&Filter`): its sentinels are an `X`, made from
+/// `C`'s, which the probe argument borrows.
+impl<X: 'static, C: for<'b> Class<At<'b> = X>> Class for Ref<C, X> {
     type At<'a> = &'a X;
     type Shape = C::Shape;
     type Store = X;
@@ -533,7 +536,7 @@ impl<X: 'static, C: Class<Store = X> + for<'b> Class<At<'b> = X>> Class for Ref<
         C::elem(*v, list, index)
     }
     fn store(bits: u64, shape: &C::Shape, prober: &mut Prober) -> X {
-        C::store(bits, shape, prober)
+        C::view(&C::store(bits, shape, prober))
     }
     fn view(store: &X) -> &X {
         store

@@ -3,15 +3,18 @@
 //! type at the argument, and the crates it needs (`inventory`).
 
 pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
-pub use crate::class::Ref;
+pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, field_name};
 pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
 };
+pub use crate::class::{Class, Described, Ref, ShapeCursor, Tup, Variant};
 pub use crate::family::{Args, Body, Family, ShapeKey};
 pub use crate::handle::bind;
 pub use crate::handle::{Cached, QueryArgs};
 pub use crate::probe::Prober;
+pub use crate::shape_values::NotEnumerable;
 pub use crate::shape_values::{Detect, DetectNone, DetectShapeValues};
+pub use crate::value_ref::ValueRef;
 pub use crate::warm::Registration;
 pub use core::marker::PhantomData;
 pub use inventory;
@@ -22,6 +25,12 @@ pub use crate::checks::{BoundArg, ShapeArg};
 /// Compile-time check that `T` can be bound: the value of the argument's check constant
 /// (see [`Checked`]).
 pub const fn assert_bound<'a, T: BoundArg<'a>>() -> usize {
+    0
+}
+
+/// Compile-time check that `T` can be an argument whose class its type names: a struct
+/// deriving `Args`, or a type bound by value.
+pub const fn assert_arg<T: ArgClass>() -> usize {
     0
 }
 

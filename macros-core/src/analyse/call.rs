@@ -129,14 +129,11 @@ impl Analysis {
                         (m.args.first(), m.args.iter().nth(1).map(unparen))
                 {
                     let inner = match self.expr_quiet(first) {
-                        Some(Taint {
-                            kind: Kind::Opt(inner),
-                            origin,
-                        }) => Some(Taint {
-                            kind: *inner,
-                            origin,
-                        }),
-                        _ => None,
+                        Some(t) => match &t.kind {
+                            Kind::Opt(inner) => Some(self.inside(&t, inner)),
+                            _ => None,
+                        },
+                        None => None,
                     };
                     let flow = self.closure(c, Some(&[None, inner]));
                     out = join(
@@ -229,7 +226,7 @@ impl Analysis {
         } else {
             format!("`.{method}()`")
         };
-        self.list_use(span, &op, &taint.origin);
+        self.list_use(span, &op, taint);
         self.args(&m.args);
         None
     }
@@ -250,10 +247,7 @@ impl Analysis {
         }
         if method == "map" {
             let body = self.map_closure(m, Some(inner.clone()), taint);
-            return body.map(|b| Taint {
-                kind: Kind::Opt(Box::new(b.kind)),
-                origin: b.origin,
-            });
+            return body.map(|b| Taint::new(Kind::Opt(Box::new(b.kind)), b.origin));
         }
         if allow::OPTION_STEPS.contains(&method) {
             self.clean_args(m, method);
@@ -266,7 +260,8 @@ impl Analysis {
             self.clean_args(m, method);
             return with_kind(taint, Kind::Value);
         }
-        self.report(
+        self.report_on(
+            taint,
             span,
             format!(
                 "`.{method}()` on {} looks into an `Option` beyond its presence, but only whether it is `Some` is part of the cache key",
@@ -297,6 +292,7 @@ impl Analysis {
                 };
                 Taint {
                     kind,
+                    path: None,
                     origin: t.origin,
                 }
             });
@@ -313,9 +309,9 @@ impl Analysis {
         param: Option<Kind>,
         taint: &Taint,
     ) -> Flow {
-        let param = param.map(|kind| Taint {
-            kind,
-            origin: taint.origin.clone(),
+        let param = param.map(|kind| match taint.kind {
+            Kind::Opt(_) => self.inside(taint, &kind),
+            _ => Taint::new(kind, taint.origin.clone()),
         });
         match m.args.first().map(unparen) {
             Some(Expr::Closure(c)) => {
@@ -327,7 +323,7 @@ impl Analysis {
                     self.list_use(
                         c.body.span(),
                         "a `map` whose result does not hold the element",
-                        &taint.origin,
+                        taint,
                     );
                 }
                 body

@@ -7,7 +7,7 @@ use syn::{BinOp, Expr, Pat, UnOp};
 
 use super::{
     Analysis, Context, Flow, HELP_COMPUTE, HELP_DECIDE, Kind, Taint, composite, is_none_path, join,
-    root_name, unparen,
+    member_name, root_name, unparen,
 };
 
 impl Analysis {
@@ -54,7 +54,7 @@ impl Analysis {
             Expr::Range(r) => self.range(r),
             Expr::Field(f) => {
                 let flow = self.expr(&f.base);
-                flow.map(|t| self.part(&t))
+                flow.and_then(|t| self.member(&t, &member_name(&f.member)))
             }
             Expr::Tuple(t) => composite(self.args(&t.elems)),
             Expr::Array(a) => composite(self.args(&a.elems)),
@@ -147,7 +147,7 @@ impl Analysis {
         }
         if let Some(taint) = &base {
             match taint.kind {
-                Kind::List => self.list_use(i.span(), "indexing", &taint.origin),
+                Kind::List => self.list_use(i.span(), "indexing", taint),
                 _ => self.computes(i.span(), "indexing", &i.expr, taint),
             }
         }
@@ -208,7 +208,7 @@ impl Analysis {
                 self.list_use(
                     f.expr.span(),
                     "a `for` loop inside another loop over a list",
-                    &taint.origin,
+                    taint,
                 );
                 None
             }
@@ -238,13 +238,12 @@ impl Analysis {
         let flow = self.expr(&t.expr);
         match &flow {
             // `opt?`: presence decides, and it is in the key.
-            Some(Taint {
-                kind: Kind::Opt(inner),
-                origin,
-            }) => Some(Taint {
-                kind: (**inner).clone(),
-                origin: origin.clone(),
-            }),
+            Some(
+                taint @ Taint {
+                    kind: Kind::Opt(inner),
+                    ..
+                },
+            ) => Some(self.inside(taint, inner)),
             Some(taint) => {
                 self.decides(&t.expr, taint);
                 None
@@ -256,7 +255,8 @@ impl Analysis {
     /// Anything else syn knows or does not: a tainted name in it is an error.
     fn unknown(&mut self, other: &Expr) -> Flow {
         if let Some((span, taint)) = self.tainted_token(other.to_token_stream()) {
-            self.report(
+            self.report_on(
+                &taint,
                 span,
                 format!(
                     "#[cached_query] cannot follow argument `{}` through this expression",
@@ -342,7 +342,8 @@ impl Analysis {
             return self.decides(side, taint);
         }
         let subject = Self::subject(side, taint);
-        self.report(
+        self.report_on(
+            taint,
             b.span(),
             format!(
                 "a comparison on {subject} decides on a value that is not part of the cache key: every value would be served the SQL of the first one seen"
@@ -378,7 +379,8 @@ impl Analysis {
                 // `*r = value` and the like: where it lands cannot be followed by name.
                 self.expr(other);
                 if let Some(taint) = value {
-                    self.report(
+                    self.report_on(
+                        &taint,
                         other.span(),
                         format!(
                             "a value from argument `{}` is stored through a reference here, where #[cached_query] cannot follow it",

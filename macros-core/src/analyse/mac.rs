@@ -79,7 +79,7 @@ impl Analysis {
                 )
             };
             let help = if deciding { HELP_DECIDE } else { HELP_COMPUTE };
-            self.report(span, message, help);
+            self.report_on(&taint, span, message, help);
             return None;
         }
         // No tainted name in it: evaluate what parses, for the names it binds or assigns.

@@ -58,6 +58,53 @@ enum Kind {
 struct Taint {
     kind: Kind,
     origin: Ident,
+    /// Where in an argument whose type names its own class (a struct deriving `Args`, a
+    /// tuple) the value is: `filter.search`, `filter.range.?.from` (`?` is inside `Some`).
+    /// Such a part is a bound value unless the body decides on it; then the analysis
+    /// assumes it is in the key ([`Assumption`]) and the expansion checks that it is.
+    path: Option<String>,
+}
+
+impl Taint {
+    /// A tainted value of `kind` from argument `origin`, not a part of a struct.
+    fn new(kind: Kind, origin: Ident) -> Taint {
+        Taint {
+            kind,
+            origin,
+            path: None,
+        }
+    }
+}
+
+/// What the body needs a part of a struct or tuple argument to be, for what it does with
+/// it: its presence decides (`Opt`), its emptiness decides or its elements are bound one by
+/// one (`List`), its value decides or is computed with (`Key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Want {
+    Opt,
+    List,
+    Key,
+}
+
+/// A part of an argument the body decides on, and what it needs the part to be. The
+/// expansion checks it at compile time against the classes of the struct's fields; the
+/// message is the one the analysis would have given for a bound value.
+#[derive(Debug, Clone)]
+pub(crate) struct Assumption {
+    /// The argument.
+    pub(crate) arg: usize,
+    /// The part, below the argument: `search`, `range.?.from`.
+    pub(crate) path: String,
+    pub(crate) want: Want,
+    pub(crate) span: Span,
+    pub(crate) message: String,
+}
+
+/// What the analysis found: errors, and what it assumed of parts of struct arguments.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    pub(crate) errors: Vec<syn::Error>,
+    pub(crate) assumptions: Vec<Assumption>,
 }
 
 /// The taint of an expression: `None` is clean (made only from the key and constants).
@@ -78,6 +125,7 @@ fn join(a: Flow, b: Flow) -> Flow {
         (a, None) => a,
         (Some(a), Some(b)) => Some(Taint {
             kind: kind_join(&a.kind, &b.kind),
+            path: a.path.filter(|p| b.path.as_ref() == Some(p)),
             origin: a.origin,
         }),
     }
@@ -94,16 +142,13 @@ fn composite(parts: impl IntoIterator<Item = Flow>) -> Flow {
             _ => Kind::Value,
         };
         let origin = out.map_or(part.origin, |t| t.origin);
-        out = Some(Taint { kind, origin });
+        out = Some(Taint::new(kind, origin));
     }
     out
 }
 
 fn with_kind(taint: &Taint, kind: Kind) -> Flow {
-    Some(Taint {
-        kind,
-        origin: taint.origin.clone(),
-    })
+    Some(Taint::new(kind, taint.origin.clone()))
 }
 
 /// The taint of an argument of class `class`.
@@ -116,8 +161,23 @@ fn of_class(class: &Class) -> Option<Kind> {
         Class::Opt(inner) => of_class(inner).map(|k| Kind::Opt(Box::new(k))),
         // Read through: `*flag` is the flag.
         Class::Ref(inner, _) => of_class(inner),
+        // Its parts are bound values until the body decides on one (`Analysis::assumed`).
+        Class::Record(_) | Class::Tuple(_) => Some(Kind::Value),
     }
 }
+
+/// Whether an argument of class `class` has parts the analysis follows by path.
+fn has_parts(class: &Class) -> bool {
+    match class {
+        Class::Record(_) | Class::Tuple(_) => true,
+        Class::Opt(inner) | Class::Ref(inner, _) => has_parts(inner),
+        _ => false,
+    }
+}
+
+/// The most passes over a body that decides on parts of struct arguments: each pass moves
+/// at least one part one step along `Value`, `Opt`, `List`, `Key`.
+const MAX_PASSES: usize = 64;
 
 /// Where a pattern is matched.
 #[derive(Clone, Copy, PartialEq)]
@@ -134,29 +194,124 @@ const HELP_COMPUTE: &str = "mark the argument `#[shape]` to put its value in the
 const HELP_FRAGMENT: &str = "decide on the arguments themselves (flags, `Option` presence, list emptiness, `#[shape]` values), not on the statement built from them";
 
 /// Checks `body` against the arguments' classes; every finding is an error.
-pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Vec<syn::Error> {
+///
+/// A part of a struct argument (`filter.search`) is first taken for a bound value. Where
+/// the body does with it what a bound value may not (decides on its presence, on its
+/// emptiness, on its value), the next pass assumes it is an `Option`, then a list, then a
+/// value in the key, until the body passes or no assumption is left; the assumptions made
+/// are returned for the expansion to check against the struct's fields.
+pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Findings {
     // A body that does not parse gets rustc's own errors from the emitted function.
     let Ok(block) = syn::parse2::<Block>(TokenTree::Group(body.clone()).into()) else {
-        return Vec::new();
+        return Findings::default();
     };
-    let mut scope = HashMap::new();
-    for arg in args {
-        let flow = of_class(&arg.class).map(|kind| Taint {
-            kind,
-            origin: arg.ident.clone(),
-        });
-        scope.insert(arg.ident.to_string(), flow);
+    let mut assumed: HashMap<String, (Want, Span, String)> = HashMap::new();
+    for pass in 0..MAX_PASSES {
+        let mut analysis = Analysis::new(args, assumed.clone(), pass + 1 < MAX_PASSES);
+        analysis.block(&block);
+        if analysis.flips.is_empty() {
+            let mut assumptions: Vec<Assumption> = assumed
+                .into_iter()
+                .filter_map(|(path, (want, span, message))| {
+                    let (root, rest) = path.split_once('.').unwrap_or((&path, ""));
+                    let arg = args.iter().position(|a| a.ident == root)?;
+                    Some(Assumption {
+                        arg,
+                        path: rest.to_owned(),
+                        want,
+                        span,
+                        message,
+                    })
+                })
+                .collect();
+            assumptions.sort_by(|a, b| (a.arg, &a.path).cmp(&(b.arg, &b.path)));
+            return Findings {
+                errors: analysis.errors,
+                assumptions,
+            };
+        }
+        for (path, span, message) in analysis.flips {
+            let next = match assumed.get(&path).map(|a| a.0) {
+                None => Want::Opt,
+                Some(Want::Opt) => Want::List,
+                Some(Want::List | Want::Key) => Want::Key,
+            };
+            let entry = assumed.entry(path).or_insert((next, span, message));
+            entry.0 = next;
+        }
     }
-    let mut analysis = Analysis {
-        scopes: vec![scope],
-        errors: Vec::new(),
-        quiet: 0,
-        per_element: Vec::new(),
-        changed: std::collections::HashSet::new(),
-        aliases: HashMap::new(),
-    };
-    analysis.block(&block);
-    analysis.errors
+    Findings::default()
+}
+
+impl Analysis {
+    fn new(args: &[Arg], assumed: HashMap<String, (Want, Span, String)>, exploring: bool) -> Self {
+        let mut analysis = Analysis {
+            scopes: vec![HashMap::new()],
+            errors: Vec::new(),
+            quiet: 0,
+            per_element: Vec::new(),
+            changed: std::collections::HashSet::new(),
+            aliases: HashMap::new(),
+            assumed,
+            flips: Vec::new(),
+            exploring,
+        };
+        for arg in args {
+            let name = arg.ident.to_string();
+            let flow = of_class(&arg.class).and_then(|kind| {
+                let taint = Taint::new(kind, arg.ident.clone());
+                match has_parts(&arg.class) {
+                    true => analysis.at_path(&taint, name.clone()),
+                    false => Some(taint),
+                }
+            });
+            analysis.bind(&arg.ident, flow);
+        }
+        analysis
+    }
+
+    /// `taint` (a struct argument or a part of one) at `path`, as the assumptions made so
+    /// far have it: as tainted as it is unless assumed otherwise; clean if its value is in
+    /// the key.
+    fn at_path(&self, taint: &Taint, path: String) -> Flow {
+        let kind = match self.assumed.get(&path).map(|a| a.0) {
+            Some(Want::Key) => return None,
+            Some(Want::List) => Kind::List,
+            Some(Want::Opt) => {
+                let inner = Taint::new(Kind::Value, taint.origin.clone());
+                let inner = self.at_path(&inner, format!("{path}.?"));
+                // `Option<bool>` and the like: the whole value is in the key.
+                Kind::Opt(Box::new(inner?.kind))
+            }
+            None => taint.kind.clone(),
+        };
+        Some(Taint {
+            kind,
+            origin: taint.origin.clone(),
+            path: Some(path),
+        })
+    }
+
+    /// Part `member` (a field name or index, or `?` for the inside of an `Option`) of a
+    /// value of `taint`.
+    fn member(&self, taint: &Taint, member: &str) -> Flow {
+        match &taint.path {
+            Some(path) if taint.kind != Kind::Fragment => {
+                let part = Taint::new(Kind::Value, taint.origin.clone());
+                self.at_path(&part, format!("{path}.{member}"))
+            }
+            _ => Some(self.part(taint)),
+        }
+    }
+
+    /// The inside of an `Option` of `taint`, tainted as `inner`.
+    fn inside(&self, taint: &Taint, inner: &Kind) -> Taint {
+        Taint {
+            kind: inner.clone(),
+            origin: taint.origin.clone(),
+            path: taint.path.as_ref().map(|p| format!("{p}.?")),
+        }
+    }
 }
 
 struct Analysis {
@@ -173,6 +328,13 @@ struct Analysis {
     changed: std::collections::HashSet<String>,
     /// Locals bound to a borrow of (or a value taken from) another local.
     aliases: HashMap<String, Ident>,
+    /// What parts of struct arguments are assumed to be (see [`check`]), with the first
+    /// finding that made the assumption.
+    assumed: HashMap<String, (Want, Span, String)>,
+    /// Parts on which a finding was made in this pass, to assume more of in the next.
+    flips: Vec<(String, Span, String)>,
+    /// Whether a finding on a part of a struct argument is a flip (not on the last pass).
+    exploring: bool,
 }
 
 fn unparen(mut e: &Expr) -> &Expr {
@@ -206,6 +368,14 @@ fn holds_fragment(kind: &Kind) -> bool {
         Kind::Fragment => true,
         Kind::Opt(inner) => holds_fragment(inner),
         Kind::Value | Kind::List => false,
+    }
+}
+
+/// A field's name or index, as a path names it.
+fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(ident) => ident.to_string(),
+        syn::Member::Unnamed(index) => index.index.to_string(),
     }
 }
 

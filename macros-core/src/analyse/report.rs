@@ -2,12 +2,27 @@
 //! cannot follow it, a use of a list beyond its emptiness.
 
 use proc_macro2::Span;
+use syn::Expr;
 use syn::spanned::Spanned;
-use syn::{Expr, Ident};
 
 use super::{Analysis, HELP_COMPUTE, HELP_DECIDE, HELP_FRAGMENT, Kind, Taint, unparen};
 
 impl Analysis {
+    /// A finding on a value of `taint`. On a part of a struct argument that a later pass may
+    /// still assume more of (see `check`), it is not reported but noted, for that pass.
+    pub(super) fn report_on(&mut self, taint: &Taint, span: Span, message: String, help: &str) {
+        if let Some(path) = &taint.path
+            && self.exploring
+            && taint.kind != Kind::Fragment
+        {
+            if !self.flips.iter().any(|(p, _, _)| p == path) {
+                self.flips.push((path.clone(), span, message));
+            }
+            return;
+        }
+        self.report(span, message, help);
+    }
+
     pub(super) fn report(&mut self, span: Span, message: String, help: &str) {
         if self.quiet > 0 {
             return;
@@ -28,6 +43,12 @@ impl Analysis {
     /// "this value (from argument `x`)".
     pub(super) fn subject(e: &Expr, taint: &Taint) -> String {
         let origin = &taint.origin;
+        if let Some(path) = &taint.path
+            && taint.kind != Kind::Fragment
+            && !matches!(unparen(e), Expr::Path(_))
+        {
+            return format!("`{}`", path.replace(".?", ""));
+        }
         let what = match taint.kind {
             Kind::Fragment => "an expression holding a bound value",
             _ => "",
@@ -62,15 +83,16 @@ impl Analysis {
                 HELP_DECIDE,
             ),
         };
-        self.report(e.span(), message, help);
+        self.report_on(taint, e.span(), message, help);
     }
 
     pub(super) fn computes(&mut self, span: Span, op: &str, e: &Expr, taint: &Taint) {
         if taint.kind == Kind::List {
-            return self.list_use(span, op, &taint.origin);
+            return self.list_use(span, op, taint);
         }
         let subject = Self::subject(e, taint);
-        self.report(
+        self.report_on(
+            taint,
             span,
             format!(
                 "{op} on {subject} computes a new value from a bound argument: the cache binds an argument's own value, never one computed from it"
@@ -81,7 +103,8 @@ impl Analysis {
 
     pub(super) fn unseen(&mut self, span: Span, callee: &str, e: &Expr, taint: &Taint) {
         let subject = Self::subject(e, taint);
-        self.report(
+        self.report_on(
+            taint,
             span,
             format!(
                 "{subject} is passed to `{callee}`, which #[cached_query] cannot see into: a bound value may only reach a sea-query method that binds it as a parameter"
@@ -92,8 +115,10 @@ impl Analysis {
         );
     }
 
-    pub(super) fn list_use(&mut self, span: Span, op: &str, origin: &Ident) {
-        self.report(
+    pub(super) fn list_use(&mut self, span: Span, op: &str, taint: &Taint) {
+        let origin = &taint.origin;
+        self.report_on(
+            taint,
             span,
             format!(
                 "{op} on list `{origin}` looks at its length, its order or single elements, but only whether it is empty is part of the cache key"

@@ -47,7 +47,8 @@ impl Analysis {
         if let syn::Item::Macro(m) = item
             && let Some((span, taint)) = self.tainted_token(m.mac.tokens.clone())
         {
-            self.report(
+            self.report_on(
+                &taint,
                 span,
                 format!(
                     "a macro defined in the body names argument `{}`: #[cached_query] cannot see what it does with it",
@@ -131,13 +132,7 @@ impl Analysis {
         if !self.pat_ok(pat, &taint, context) {
             self.decides(e, &taint);
             // Bind the names anyway, as bound values, so later uses are checked too.
-            self.bind_names(
-                pat,
-                Some(Taint {
-                    kind: Kind::Value,
-                    origin: taint.origin.clone(),
-                }),
-            );
+            self.bind_names(pat, Some(Taint::new(Kind::Value, taint.origin.clone())));
         }
     }
 
@@ -161,10 +156,7 @@ impl Analysis {
             Pat::TupleStruct(t) if t.path.is_ident("Some") && t.elems.len() == 1 => {
                 match &taint.kind {
                     Kind::Opt(inner) => {
-                        let inner = Taint {
-                            kind: (**inner).clone(),
-                            origin: taint.origin.clone(),
-                        };
+                        let inner = self.inside(taint, inner);
                         t.elems.iter().all(|p| self.pat_ok(p, &inner, context))
                     }
                     _ => false,
@@ -172,14 +164,14 @@ impl Analysis {
             }
             // Taking a tuple, struct or array apart: each part is a bound value. In a
             // refutable position only a tuple is sure to match whatever the value is.
-            Pat::Tuple(t) => {
-                let part = self.part(taint);
-                t.elems.iter().all(|p| self.pat_ok(p, &part, context))
-            }
-            Pat::Struct(s) if context == Context::Irrefutable => {
-                let part = self.part(taint);
-                s.fields.iter().all(|f| self.pat_ok(&f.pat, &part, context))
-            }
+            Pat::Tuple(t) => t.elems.iter().enumerate().all(|(n, p)| {
+                let part = self.member(taint, &n.to_string());
+                self.part_ok(p, part, context)
+            }),
+            Pat::Struct(s) if context == Context::Irrefutable => s.fields.iter().all(|f| {
+                let part = self.member(taint, &super::member_name(&f.member));
+                self.part_ok(&f.pat, part, context)
+            }),
             Pat::TupleStruct(t) if context == Context::Irrefutable => {
                 let part = self.part(taint);
                 t.elems.iter().all(|p| self.pat_ok(p, &part, context))
@@ -192,15 +184,27 @@ impl Analysis {
         }
     }
 
+    /// [`pat_ok`](Self::pat_ok) for a part that may be clean (a part of a struct argument
+    /// assumed to be in the key).
+    fn part_ok(&mut self, pat: &Pat, part: Flow, context: Context) -> bool {
+        match part {
+            Some(part) => self.pat_ok(pat, &part, context),
+            None => {
+                self.bind_names(pat, None);
+                true
+            }
+        }
+    }
+
     /// The taint of a part of a tainted tuple, struct or array.
     pub(super) fn part(&self, taint: &Taint) -> Taint {
-        Taint {
-            kind: match taint.kind {
+        Taint::new(
+            match taint.kind {
                 Kind::Fragment => Kind::Fragment,
                 _ => Kind::Value,
             },
-            origin: taint.origin.clone(),
-        }
+            taint.origin.clone(),
+        )
     }
 
     /// Binds every name `pat` introduces to `flow`, checking nothing (a clean value, or

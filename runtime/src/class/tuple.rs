@@ -161,3 +161,50 @@ tuple!(9: C0 0, C1 1, C2 2, C3 3, C4 4, C5 5, C6 6, C7 7, C8 8);
 tuple!(10: C0 0, C1 1, C2 2, C3 3, C4 4, C5 5, C6 6, C7 7, C8 8, C9 9);
 tuple!(11: C0 0, C1 1, C2 2, C3 3, C4 4, C5 5, C6 6, C7 7, C8 8, C9 9, C10 10);
 tuple!(12: C0 0, C1 1, C2 2, C3 3, C4 4, C5 5, C6 6, C7 7, C8 8, C9 9, C10 10, C11 11);
+
+/// A tuple argument (`cursor: Option<(i64, i64)>`): the class of its elements' classes, as
+/// one argument whose elements are named `cursor.0`, `cursor.1`, ...
+#[derive(Debug)]
+pub struct Tup<T>(std::marker::PhantomData<T>);
+
+impl<T: Class> Class for Tup<T> {
+    type At<'a> = T::At<'a>;
+    type Shape = T::Shape;
+    type Store = T::Store;
+    const BITS: u32 = T::BITS;
+    const SOURCES: u16 = T::SOURCES;
+    const LISTS: u16 = T::LISTS;
+
+    #[inline(always)]
+    fn key(v: &Self::At<'_>) -> (u64, Self::Shape) {
+        T::key(v)
+    }
+    #[inline(always)]
+    fn value<'r>(v: &'r Self::At<'_>, source: u16) -> Option<ValueRef<'r>> {
+        T::value(v, source)
+    }
+    #[inline(always)]
+    fn len(v: &Self::At<'_>, list: u16) -> usize {
+        T::len(v, list)
+    }
+    #[inline(always)]
+    fn elem<'r>(v: &'r Self::At<'_>, list: u16, index: usize) -> Option<ValueRef<'r>> {
+        T::elem(v, list, index)
+    }
+    fn store(bits: u64, shape: &Self::Shape, prober: &mut Prober) -> Self::Store {
+        T::store(bits, shape, prober)
+    }
+    fn view(store: &Self::Store) -> Self::At<'_> {
+        T::view(store)
+    }
+    fn describe(names: &[&'static str], within: &str, out: &mut Described) {
+        let arg = names.first().copied().unwrap_or("?");
+        let names: Vec<&'static str> = (0..T::ARGS)
+            .map(|i| super::record::field_name(arg, &i.to_string()))
+            .collect();
+        T::describe(&names, within, out);
+    }
+    fn variants(shapes: &mut ShapeCursor<'_>) -> Result<Vec<Variant<Self::Shape>>, NotEnumerable> {
+        T::variants(shapes)
+    }
+}

@@ -1,0 +1,107 @@
+//! `#[derive(cached_query::Args)]`: a struct whose fields take part in a call as arguments
+//! of their types would. Each field is classified exactly like a function argument
+//! (`classify`), marked `#[shape]` the same way, and checked the same way (a constant per
+//! field, spanned at its type); the runtime's `__args_struct!` writes the impls from the
+//! fields' classes and kinds.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput};
+
+use crate::classify::{Class, classify};
+use crate::emit::{Checks, arg_kind, class_type};
+use crate::input::Errors;
+use crate::types::has_lifetimes;
+
+const GENERIC_HINT: &str = "`cached_query::Args` is derived for a struct without generic parameters or lifetimes: its fields own their values (`String`, not `&str`)";
+
+/// The derive's expansion: the impls, or `compile_error!`s at the fields that cannot be
+/// arguments.
+pub(crate) fn derive_args(input: TokenStream) -> TokenStream {
+    match expand(input) {
+        Ok(tokens) => tokens,
+        Err(error) => error.to_compile_error(),
+    }
+}
+
+fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let input: DeriveInput = syn::parse2(input)?;
+    let mut errors = Errors::default();
+    if !input.generics.params.is_empty() {
+        errors.push(input.generics.span(), GENERIC_HINT);
+    }
+    let fields = match &input.data {
+        Data::Struct(s) => &s.fields,
+        Data::Enum(e) => {
+            return Err(syn::Error::new(
+                e.enum_token.span,
+                "`cached_query::Args` is derived for a struct; an enum argument is a `#[shape]` argument (its value in the cache key)",
+            ));
+        }
+        Data::Union(u) => {
+            return Err(syn::Error::new(
+                u.union_token.span,
+                "`cached_query::Args` is derived for a struct",
+            ));
+        }
+    };
+    let krate = quote_spanned!(Span::call_site()=> ::cached_query);
+    let p = quote!(#krate::__private);
+    let mut checks = Checks::default();
+    let mut parts = Vec::new();
+    for (n, field) in fields.iter().enumerate() {
+        let shape = shape_attr(&field.attrs, &mut errors);
+        let name = match &field.ident {
+            Some(ident) => quote!(#ident),
+            None => {
+                let index = syn::Index::from(n);
+                quote!(#index)
+            }
+        };
+        let ty = &field.ty;
+        if has_lifetimes(ty) {
+            errors.push(ty.span(), GENERIC_HINT);
+            continue;
+        }
+        let class = if shape {
+            Ok(Class::Shape(Box::new(ty.clone())))
+        } else {
+            classify(ty)
+        };
+        let class = match class {
+            Ok(class) => class,
+            Err(hint) => {
+                errors.push(ty.span(), hint);
+                continue;
+            }
+        };
+        let marker = class_type(&p, &class, n, &mut checks);
+        let kind = arg_kind(&p, &class);
+        let index = syn::Index::from(n);
+        parts.push(quote!(#index #name: #marker = #kind));
+    }
+    let ident = &input.ident;
+    let check_items = &checks.items;
+    errors.finish(quote! {
+        const _: () = {
+            #(#check_items)*
+            #krate::__args_struct! { #ident { #(#parts,)* } }
+        };
+    })
+}
+
+/// Whether the field is marked `#[shape]` (which takes no arguments).
+fn shape_attr(attrs: &[syn::Attribute], errors: &mut Errors) -> bool {
+    let mut shape = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("shape")) {
+        if let Err(e) = attr.meta.require_path_only() {
+            errors.push(e.span(), "`#[shape]` takes no arguments");
+        }
+        if shape {
+            errors.push(attr.span(), "duplicate `#[shape]`");
+        }
+        shape = true;
+    }
+    shape
+}
