@@ -24,7 +24,7 @@ use cached_query::{Backend, Cached, QueryArgs, Statement};
 use cached_query_tests::queries::{insert_tags, posts, quality_rules, update_status};
 use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Value, Values};
 
-use crate::queries::{post_by_id, posts_by_len, quality_rules_fresh};
+use crate::queries::{filtered_posts_flat, post_by_id, posts_by_len, quality_rules_fresh};
 
 /// What one measured call returns. Returned (not dropped inside the row) so the work cannot
 /// be optimized away; every row pays the same move and drop.
@@ -568,7 +568,84 @@ pub fn hit_cases() -> Vec<Case> {
     cases.push(insert(INSERT_ROWS.0));
     cases.push(insert(INSERT_ROWS.1));
     cases.push(update());
+    cases.push(filter_struct());
+    cases.push(filter_flat());
     cases
+}
+
+/// The filter of the struct-argument cases: every field present.
+fn filter() -> &'static cached_query_tests::queries::PostFilter {
+    use cached_query_tests::queries::{IdRange, PostFilter};
+    use cached_query_tests::schema::SortBy;
+    static FILTER: std::sync::LazyLock<PostFilter> = std::sync::LazyLock::new(|| PostFilter {
+        search: Some("%rust%".into()),
+        authors: vec![1, 2, 3],
+        published: true,
+        sort: SortBy::Score,
+        range: Some(IdRange {
+            from: 5,
+            to: Some(900),
+        }),
+        status: "live".into(),
+    });
+    &FILTER
+}
+
+/// Pushes the values of the filter cases.
+fn filter_values(v: &mut Vec<Value>) {
+    let f = black_box(filter());
+    v.push(Value::from(f.status.clone()));
+    v.push(Value::from(f.search.clone()));
+    v.extend(f.authors.iter().map(|&a| Value::from(a)));
+    v.push(Value::from(5i64));
+    v.push(Value::from(900i64));
+    v.push(Value::from(50i64));
+    v.push(Value::from(500i64));
+    v.push(Value::from(20u64));
+}
+
+/// A filter struct (`#[derive(Args)]`, by reference) and a tuple cursor: `filtered_posts`.
+fn filter_struct() -> Case {
+    hit_case(
+        "filter_struct_postgres".into(),
+        "filter struct argument `filtered_posts` (Postgres)".into(),
+        "filtered_posts",
+        PostgresQueryBuilder,
+        || {
+            cached_query_tests::queries::filtered_posts(
+                black_box(filter()),
+                black_box(Some((50, 500))),
+                black_box(20),
+            )
+        },
+        0b1_1111,
+        filter_values,
+    )
+}
+
+/// The same query with the filter's fields as separate arguments: `filtered_posts_flat`.
+fn filter_flat() -> Case {
+    hit_case(
+        "filter_flat_postgres".into(),
+        "the same filter as separate arguments `filtered_posts_flat` (Postgres)".into(),
+        "filtered_posts_flat",
+        PostgresQueryBuilder,
+        || {
+            let f = black_box(filter());
+            filtered_posts_flat(
+                f.search.as_deref(),
+                &f.authors,
+                f.published,
+                f.sort,
+                f.range.as_ref().map(|r| (r.from, r.to)),
+                &f.status,
+                black_box(Some((50, 500))),
+                black_box(20),
+            )
+        },
+        0b1_1111,
+        filter_values,
+    )
 }
 
 /// The miss case: the first call of a new shape of the 10-filter select (`miss`: a fresh

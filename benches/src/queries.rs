@@ -113,3 +113,52 @@ pub fn posts_padded(
 ) -> SelectStatement {
     posts(author, status, tags, published, limit).statement()
 }
+
+/// `filtered_posts` with the filter's fields as separate arguments: the plain case its
+/// struct argument is measured against (same SQL, same values).
+#[cached_query]
+#[allow(clippy::too_many_arguments)]
+pub fn filtered_posts_flat(
+    search: Option<&str>,
+    authors: &[i64],
+    published: bool,
+    #[shape] sort: cached_query_tests::schema::SortBy,
+    range: Option<(i64, Option<i64>)>,
+    status: &str,
+    cursor: Option<(i64, i64)>,
+    limit: u64,
+) -> SelectStatement {
+    use cached_query_tests::schema::SortBy;
+    use sea_query::Order;
+    let mut q = Query::select();
+    q.columns([Post::Id, Post::Title]).from(Post::Table);
+    q.and_where(Expr::col(Post::Status).eq(status));
+    if let Some(search) = search {
+        q.and_where(Expr::col(Post::Title).like(search));
+    }
+    if !authors.is_empty() {
+        q.and_where(Expr::col(Post::Author).is_in(authors.iter().copied()));
+    }
+    if published {
+        q.and_where(Expr::col(Post::PublishedAt).is_not_null());
+    }
+    if let Some((from, to)) = range {
+        q.and_where(Expr::col(Post::Id).gte(from));
+        if let Some(to) = to {
+            q.and_where(Expr::col(Post::Id).lt(to));
+        }
+    }
+    if let Some((score, id)) = cursor {
+        q.and_where(Expr::col(Post::Score).lt(score));
+        q.and_where(Expr::col(Post::Id).lt(id));
+    }
+    let column = match sort {
+        SortBy::Newest => Post::CreatedAt,
+        SortBy::Score => Post::Score,
+        SortBy::Title => Post::Title,
+    };
+    q.order_by(column, Order::Desc)
+        .order_by(Post::Id, Order::Asc)
+        .limit(limit);
+    q
+}

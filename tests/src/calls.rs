@@ -52,6 +52,30 @@ fn float() -> impl Strategy<Value = f64> {
     prop_oneof![4 => -1e6f64..1e6, 1 => Just(0.0), 1 => Just(-0.0), 1 => any::<f64>()]
 }
 
+/// A filter with every field drawn: present or not, empty or not, nested or not.
+fn filter() -> impl Strategy<Value = PostFilter> {
+    let range = (any::<i64>(), proptest::option::of(any::<i64>()))
+        .prop_map(|(from, to)| IdRange { from, to });
+    (
+        proptest::option::of(text()),
+        ids(),
+        any::<bool>(),
+        sort(),
+        proptest::option::of(range),
+        text(),
+    )
+        .prop_map(
+            |(search, authors, published, sort, range, status)| PostFilter {
+                search,
+                authors,
+                published,
+                sort,
+                range,
+                status,
+            },
+        )
+}
+
 /// One call of one query function, with owned arguments.
 #[derive(Debug, Clone)]
 #[allow(missing_docs)]
@@ -85,6 +109,7 @@ pub enum Call {
     OddTypes(char, Vec<u8>, i16, u32, f32),
     PostById(i64, bool),
     TypedValues(Box<Typed>),
+    FilteredPosts(Box<PostFilter>, Option<(i64, i64)>, u64),
 }
 
 /// Arguments of [`typed_values`].
@@ -138,7 +163,7 @@ fn typed() -> impl Strategy<Value = Typed> {
 }
 
 /// The names of every function [`Call`] covers, as `stats()` reports them.
-pub const FUNCTIONS: [&str; 18] = [
+pub const FUNCTIONS: [&str; 19] = [
     "posts",
     "quality_rules",
     "search_posts",
@@ -157,6 +182,7 @@ pub const FUNCTIONS: [&str; 18] = [
     "odd_types",
     "by_id",
     "typed_values",
+    "filtered_posts",
 ];
 
 fn strs(v: &[String]) -> Vec<&str> {
@@ -259,7 +285,13 @@ impl Call {
             (any::<i64>(), any::<bool>()).prop_map(|(a, b)| Call::PostById(a, b)),
             typed().prop_map(|t| Call::TypedValues(Box::new(t))),
         ];
-        prop_oneof![6 => selects, 5 => writes, 6 => others]
+        let structs = (
+            filter(),
+            proptest::option::of(any::<(i64, i64)>()),
+            0u64..1000,
+        )
+            .prop_map(|(f, c, l)| Call::FilteredPosts(Box::new(f), c, l));
+        prop_oneof![6 => selects, 5 => writes, 6 => others, 2 => structs]
     }
 
     /// Calls the function with these arguments and hands the handle to `v`.
@@ -314,6 +346,7 @@ impl Call {
                 v.visit("odd_types", &odd_types(*a, b.clone(), *c, *d, *e))
             }
             Call::PostById(a, b) => v.visit("by_id", &Post::by_id(*a, *b)),
+            Call::FilteredPosts(f, c, l) => v.visit("filtered_posts", &filtered_posts(f, *c, *l)),
             Call::TypedValues(t) => v.visit(
                 "typed_values",
                 &typed_values(

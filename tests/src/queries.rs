@@ -1,7 +1,7 @@
 //! The query functions: every argument kind and every statement kind, written as
 //! application code writes them.
 
-use cached_query::cached_query;
+use cached_query::{Args, cached_query};
 use sea_query::{
     Alias, CommonTableExpression, Cond, DeleteStatement, Expr, ExprTrait, InsertStatement, Order,
     Query, SelectStatement, UpdateStatement, WithClause, WithQuery,
@@ -460,4 +460,66 @@ pub fn authors_of_posts(author: i64, country: &str) -> SelectStatement {
         .and_where(Expr::col(Users::Id).in_subquery(sub))
         .and_where(Expr::col(Users::Country).eq(country))
         .to_owned()
+}
+
+/// A range of ids, inside a filter.
+#[derive(Args, Debug, Clone)]
+#[allow(missing_docs)]
+pub struct IdRange {
+    pub from: i64,
+    pub to: Option<i64>,
+}
+
+/// A listing's filter, as applications pass it: optional fields, a list, a flag, a sort
+/// chosen by value (`#[shape]`), a nested optional struct, a bound field.
+#[derive(Args, Debug, Clone)]
+#[allow(missing_docs)]
+pub struct PostFilter {
+    pub search: Option<String>,
+    pub authors: Vec<i64>,
+    pub published: bool,
+    #[shape]
+    pub sort: SortBy,
+    pub range: Option<IdRange>,
+    pub status: String,
+}
+
+/// A filter struct by reference, a tuple cursor, a `match` on a `#[shape]` field.
+#[cached_query]
+pub fn filtered_posts(
+    filter: &PostFilter,
+    cursor: Option<(i64, i64)>,
+    limit: u64,
+) -> SelectStatement {
+    let mut q = Query::select();
+    q.columns([Post::Id, Post::Title]).from(Post::Table);
+    q.and_where(Expr::col(Post::Status).eq(filter.status.clone()));
+    if let Some(search) = &filter.search {
+        q.and_where(Expr::col(Post::Title).like(search.as_str()));
+    }
+    if !filter.authors.is_empty() {
+        q.and_where(Expr::col(Post::Author).is_in(filter.authors.iter().copied()));
+    }
+    if filter.published {
+        q.and_where(Expr::col(Post::PublishedAt).is_not_null());
+    }
+    if let Some(range) = &filter.range {
+        q.and_where(Expr::col(Post::Id).gte(range.from));
+        if let Some(to) = range.to {
+            q.and_where(Expr::col(Post::Id).lt(to));
+        }
+    }
+    if let Some((score, id)) = cursor {
+        q.and_where(Expr::col(Post::Score).lt(score));
+        q.and_where(Expr::col(Post::Id).lt(id));
+    }
+    let column = match filter.sort {
+        SortBy::Newest => Post::CreatedAt,
+        SortBy::Score => Post::Score,
+        SortBy::Title => Post::Title,
+    };
+    q.order_by(column, Order::Desc)
+        .order_by(Post::Id, Order::Asc)
+        .limit(limit);
+    q
 }

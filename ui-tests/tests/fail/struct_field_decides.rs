@@ -1,0 +1,34 @@
+use cached_query::{Args, cached_query};
+use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+
+#[derive(Args)]
+pub struct Filter {
+    pub status: String,
+    pub search: Option<String>,
+}
+
+// `status` is a bound value: a comparison on it would serve every status the SQL of the
+// first one seen.
+#[cached_query]
+fn by_status(filter: &Filter) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("post"));
+    if filter.status == "any" {
+        return q;
+    }
+    q.and_where(Expr::col(Alias::new("status")).eq(filter.status.clone()));
+    q
+}
+
+// The value inside `search` is bound: formatting it computes a new value.
+#[cached_query]
+fn by_search(filter: &Filter) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("post"));
+    if let Some(search) = &filter.search {
+        q.and_where(Expr::col(Alias::new("title")).like(format!("%{search}%")));
+    }
+    q
+}
+
+fn main() {}
