@@ -90,3 +90,94 @@ fn struct_arguments_build_what_sea_query_builds() {
         );
     }
 }
+
+/// The README's second example, as written there (its items are `pub` there).
+#[allow(unreachable_pub)]
+mod readme {
+    use cached_query::{Args, cached_query};
+    use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, SqliteQueryBuilder};
+
+    #[derive(Iden)]
+    enum Post {
+        Table,
+        Id,
+        Title,
+        Author,
+        Score,
+        PublishedAt,
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Sort {
+        Newest,
+        Best,
+    }
+
+    #[derive(Args)]
+    pub struct PostFilter {
+        pub search: Option<String>, // a LIKE pattern, `%rust%`
+        pub authors: Vec<i64>,
+        pub published: bool,
+        #[shape]
+        pub sort: Sort,
+    }
+
+    #[cached_query]
+    pub fn list_posts(
+        filter: &PostFilter,
+        after: Option<(i64, i64)>,
+        limit: u64,
+    ) -> SelectStatement {
+        let mut q = Query::select();
+        q.columns([Post::Id, Post::Title]).from(Post::Table);
+        if let Some(pattern) = &filter.search {
+            q.and_where(Expr::col(Post::Title).like(pattern.as_str()));
+        }
+        if !filter.authors.is_empty() {
+            q.and_where(Expr::col(Post::Author).is_in(filter.authors.iter().copied()));
+        }
+        if filter.published {
+            q.and_where(Expr::col(Post::PublishedAt).is_not_null());
+        }
+        if let Some((score, id)) = after {
+            q.and_where(Expr::col(Post::Score).lt(score))
+                .and_where(Expr::col(Post::Id).lt(id));
+        }
+        match filter.sort {
+            Sort::Newest => q.order_by(Post::Id, Order::Desc),
+            Sort::Best => q.order_by(Post::Score, Order::Desc),
+        };
+        q.limit(limit);
+        q
+    }
+
+    #[test]
+    fn the_readme_filter_example_builds_what_sea_query_builds() {
+        let filter = PostFilter {
+            search: Some("%rust%".into()),
+            authors: vec![1, 2],
+            published: true,
+            sort: Sort::Best,
+        };
+        let (sql, values) = list_posts(&filter, None, 20).build(SqliteQueryBuilder);
+        assert_eq!(
+            (sql, values),
+            list_posts(&filter, None, 20)
+                .statement()
+                .build(SqliteQueryBuilder)
+        );
+        for sort in [Sort::Newest, Sort::Best] {
+            let filter = PostFilter {
+                search: None,
+                authors: Vec::new(),
+                published: false,
+                sort,
+            };
+            let h = list_posts(&filter, Some((3, 4)), 5);
+            assert_eq!(
+                h.build(SqliteQueryBuilder),
+                h.statement().build(SqliteQueryBuilder)
+            );
+        }
+    }
+}
