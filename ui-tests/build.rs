@@ -234,6 +234,110 @@ fn statement(rng: &mut Rng) -> String {
 
 const SIGNATURE: &str = "(a: i64, b: i64, s: &str, o: Option<i64>, os: Option<&str>, ids: &[i64], flag: bool, #[shape] k: u8, limit: u64) -> SelectStatement";
 
+/// The same arguments in a struct deriving `Args` (`Fields` in `tests/random_bodies.rs`).
+const STRUCT_SIGNATURE: &str = "(filter: &Fields, limit: u64) -> SelectStatement";
+
+/// Each argument of [`SIGNATURE`] as the struct version of a body reads it from `f`, and
+/// its field's kind there (the struct argument is named `filter`): `(name, expression, kind)`.
+const FIELDS: &[(&str, &str, Kind)] = &[
+    ("a", "filter.a", Kind::Bound),
+    ("b", "filter.b", Kind::Bound),
+    ("s", "(&*filter.s)", Kind::Bound),
+    ("o", "filter.o", Kind::Opt),
+    ("os", "filter.os.as_deref()", Kind::Opt),
+    ("ids", "(&filter.ids)", Kind::List),
+    ("flag", "filter.flag", Kind::Key),
+    ("k", "filter.k", Kind::Key),
+];
+
+/// A field's kind, as `cached_query::__private::ArgKind` has it (`Opt` of a bound value).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Bound,
+    Opt,
+    List,
+    Key,
+}
+
+/// `body` with every argument of [`FIELDS`] read from the struct `filter`: each identifier
+/// that names one, unless it follows `.` or `:` (a field, a method, a path segment) or is
+/// inside a string literal.
+fn through_struct(body: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    // The character before the word being read, and whether a string literal is open.
+    let mut before = ' ';
+    let mut in_string = false;
+    let mut escaped = false;
+    let flush = |word: &mut String, out: &mut String, before: char| {
+        let field = FIELDS
+            .iter()
+            .find(|(name, _, _)| *name == word.as_str() && before != '.' && before != ':');
+        out.push_str(field.map_or(word.as_str(), |(_, expr, _)| expr));
+        word.clear();
+    };
+    for c in body.chars() {
+        if in_string {
+            out.push(c);
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            if word.is_empty() {
+                before = out.chars().last().unwrap_or(' ');
+            }
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut out, before);
+        out.push(c);
+        in_string = c == '"';
+    }
+    flush(&mut word, &mut out, before);
+    out
+}
+
+/// Whether every field assumption in `expanded` (the macro's output for a struct version)
+/// holds for [`FIELDS`]: what `cached_query::__private::expect` evaluates at compile time.
+fn assumptions_hold(expanded: &str) -> bool {
+    let mut rest = expanded;
+    while let Some(at) = rest.find("__private :: expect (") {
+        rest = &rest[at..];
+        let Some(open) = rest.find('"') else {
+            return false;
+        };
+        let Some(close) = rest[open + 1..].find('"') else {
+            return false;
+        };
+        let path = &rest[open + 1..open + 1 + close];
+        let Some(want_at) = rest.find("Want :: ") else {
+            return false;
+        };
+        let want = rest[want_at + 8..]
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let mut segments = path.split('.');
+        let field = segments.next().unwrap_or("");
+        let inside = segments.next() == Some("?");
+        let Some((_, _, kind)) = FIELDS.iter().find(|(name, _, _)| *name == field) else {
+            return false;
+        };
+        let holds = match (kind, inside, want) {
+            (Kind::Opt, false, "Opt") | (Kind::List, false, "List") | (Kind::Key, false, "Key") => {
+                true
+            }
+            _ => false,
+        };
+        if !holds {
+            return false;
+        }
+        rest = &rest[want_at..];
+    }
+    true
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../macros/src");
@@ -275,11 +379,35 @@ fn main() {
         );
         names.push(name);
     }
+    // The same bodies reading the arguments from a struct: the analysis assumes what the
+    // body needs of each field, and the compiler checks it (here: `assumptions_hold`).
+    let mut struct_names = Vec::new();
+    let mut struct_rejected = 0usize;
+    let mut rng = Rng::new(seed);
+    for n in 0..count {
+        let statements: Vec<String> = (0..1 + rng.below(4)).map(|_| statement(&mut rng)).collect();
+        let body = format!(
+            "{{ let mut q = Query::select(); q.column(Alias::new(\"id\")).from(Alias::new(\"t\")); {} q }}",
+            through_struct(&statements.join(" "))
+        );
+        let name = format!("struct_body_{n}");
+        let item = format!("fn {name}{STRUCT_SIGNATURE} {body}");
+        let tokens: proc_macro2::TokenStream = item.parse().expect("generated body parses");
+        let expanded =
+            cached_query_macros_core::cached_query(proc_macro2::TokenStream::new(), tokens)
+                .to_string();
+        if expanded.contains("compile_error") || !assumptions_hold(&expanded) {
+            struct_rejected += 1;
+            continue;
+        }
+        let _ = writeln!(functions, "#[cached_query]\n{item}\n");
+        struct_names.push(name);
+    }
 
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "/// Bodies generated, and how many the analysis rejected.\npub const GENERATED: usize = {count};\npub const REJECTED: usize = {rejected};\n"
+        "/// Bodies generated, and how many the analysis rejected.\npub const GENERATED: usize = {count};\npub const REJECTED: usize = {rejected};\n/// The same bodies over a struct argument, and how many were rejected (by the analysis\n/// or by a field assumption that does not hold).\npub const STRUCT_REJECTED: usize = {struct_rejected};\n"
     );
     out.push_str(&functions);
     let _ = writeln!(
@@ -290,6 +418,12 @@ fn main() {
         let _ = writeln!(
             out,
             "    (\"{name}\", |c| check_all(&{name}(c.a, c.b, &c.s, c.o, c.os.as_deref(), &c.ids, c.flag, c.k, c.limit), \"{name}\")),"
+        );
+    }
+    for name in &struct_names {
+        let _ = writeln!(
+            out,
+            "    (\"{name}\", |c| check_all(&{name}(&c.fields(), c.limit), \"{name}\")),"
         );
     }
     out.push_str("];\n");
