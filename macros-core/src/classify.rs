@@ -233,3 +233,35 @@ fn list(kind: ListKind, elem: &Type) -> Result<Class, &'static str> {
         elem: leaf(elem)?,
     })
 }
+
+/// sea-query's enums that are not `Hash` (`Order`, ...), named by a bare name or through
+/// `sea_query::`, or an `Option` of one: a `#[shape]` argument of one is keyed by the
+/// runtime's `SeaShape`.
+pub(crate) fn is_sea_enum(ty: &Type) -> bool {
+    const NAMES: &[&str] = &[
+        "Order",
+        "NullOrdering",
+        "JoinType",
+        "UnionType",
+        "LockType",
+        "LockBehavior",
+    ];
+    if let Some(inner) = single_generic(strip(ty), "Option") {
+        return is_sea_enum(inner);
+    }
+    let Type::Path(p) = strip(ty) else {
+        return false;
+    };
+    let segments: Vec<_> = p.path.segments.iter().collect();
+    let named = match segments.as_slice() {
+        [_] => true,
+        [first, .., _] => first.ident == "sea_query",
+        [] => false,
+    };
+    let last = segments.last();
+    p.qself.is_none()
+        && named
+        && last.is_some_and(|l| {
+            matches!(l.arguments, syn::PathArguments::None) && NAMES.iter().any(|n| l.ident == n)
+        })
+}

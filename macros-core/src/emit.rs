@@ -171,6 +171,7 @@ pub(crate) fn class_type(
 ) -> TokenStream {
     match class {
         Class::Flag => quote!(#p::Flag),
+        Class::Shape(ty) if crate::classify::is_sea_enum(ty) => quote!(#p::SeaShape<#ty>),
         Class::Shape(ty) => {
             let checked = check(p, "assert_shape", ty, n, checks);
             quote!(#p::Shape<#checked>)

@@ -13,6 +13,7 @@
 //! | --- | --- | --- | --- |
 //! | `bool` | [`Flag`] | its value | nothing |
 //! | `#[shape] T` | [`Shape<T>`] | its value | nothing |
+//! | `#[shape] Order` (and sea-query's other enums that are not `Hash`) | [`SeaShape<T>`] | its value | nothing |
 //! | `Option<T>` | [`Opt<C>`] | `Some` or `None`, then `C`'s | `C`'s |
 //! | `&T` (`T` without lifetimes, not a list) | [`Ref<C, T>`] | `C`'s | `C`'s |
 //! | `&[T]`, `Vec<T>`, `&Vec<T>`, `[T; N]`, `&[T; N]` | [`list`] classes | empty or not | each element |
@@ -25,7 +26,9 @@
 mod intern;
 pub(crate) mod list;
 pub(crate) mod record;
+mod sea;
 mod tuple;
+pub use sea::SeaShape;
 pub use tuple::Tup;
 
 use std::any::Any;

@@ -7,7 +7,7 @@ pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, 
 pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
 };
-pub use crate::class::{Class, Described, Ref, ShapeCursor, Tup, Variant};
+pub use crate::class::{Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant};
 pub use crate::family::{Args, Body, Family, ShapeKey};
 pub use crate::handle::bind;
 pub use crate::handle::{Cached, QueryArgs};
