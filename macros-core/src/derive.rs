@@ -50,6 +50,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let p = quote!(#krate::__private);
     let mut checks = Checks::default();
     let mut parts = Vec::new();
+    let mut shape_types = Vec::new();
     for (n, field) in fields.iter().enumerate() {
         let shape = shape_attr(&field.attrs, &mut errors);
         let name = match &field.ident {
@@ -65,6 +66,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             continue;
         }
         let class = if shape {
+            shape_types.push(ty.clone());
             Ok(Class::Shape(Box::new(ty.clone())))
         } else {
             classify(ty)
@@ -83,10 +85,16 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     }
     let ident = &input.ident;
     let check_items = &checks.items;
+    let values = crate::emit::shape_values_fn(&p, &shape_types);
+    let values_fn = match shape_types.is_empty() {
+        true => quote!(#p::no_shape_values),
+        false => quote!(__cq_shape_values),
+    };
     errors.finish(quote! {
         const _: () = {
             #(#check_items)*
-            #krate::__args_struct! { #ident { #(#parts,)* } }
+            #values
+            #krate::__args_struct! { #ident [#values_fn] { #(#parts,)* } }
         };
     })
 }

@@ -290,23 +290,32 @@ impl<S: Default> Variant<S> {
 }
 
 /// The values of each `#[shape]` argument, in argument order, as warm-up enumerates them.
+///
+/// The values come from the function (`values`, indexed among its own `#[shape]`
+/// arguments) or, for the `#[shape]` fields of a struct argument, from the struct
+/// ([`nested`](Self::nested)); the names are those of every `#[shape]` value the arguments
+/// hold, fields included, in the order [`Class::describe`] lists them.
 pub struct ShapeCursor<'f> {
     values: &'f dyn Fn(usize) -> Option<Box<dyn Any>>,
     names: &'f [&'static str],
+    /// The next name.
     next: usize,
+    /// The next index into `values`.
+    next_value: usize,
 }
 
 impl std::fmt::Debug for ShapeCursor<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ShapeCursor")
             .field("next", &self.next)
+            .field("next_value", &self.next_value)
             .finish()
     }
 }
 
 impl<'f> ShapeCursor<'f> {
     /// `values(n)`: the values of `#[shape]` argument `n` (a `Vec<(T, String)>`), if its
-    /// type lists them; `names`: those arguments' names.
+    /// type lists them; `names`: the names of every `#[shape]` value.
     pub(crate) fn new(
         values: &'f dyn Fn(usize) -> Option<Box<dyn Any>>,
         names: &'f [&'static str],
@@ -315,14 +324,30 @@ impl<'f> ShapeCursor<'f> {
             values,
             names,
             next: 0,
+            next_value: 0,
         }
+    }
+
+    /// A cursor over the `count` `#[shape]` values of a struct argument, whose values
+    /// `values` gives (indexed among the struct's own `#[shape]` fields); this cursor moves
+    /// past their names.
+    pub fn nested<'g>(
+        &'g mut self,
+        values: &'g dyn Fn(usize) -> Option<Box<dyn Any>>,
+        count: usize,
+    ) -> ShapeCursor<'g> {
+        let start = self.next.min(self.names.len());
+        let end = (start + count).min(self.names.len());
+        self.next += count;
+        ShapeCursor::new(values, &self.names[start..end])
     }
 
     /// The values of the next `#[shape]` argument, of type `T`, with their labels.
     fn next<T: 'static>(&mut self) -> Result<Vec<(T, String)>, NotEnumerable> {
-        let index = self.next;
+        let name = self.names.get(self.next).copied().unwrap_or("?");
+        let index = self.next_value;
         self.next += 1;
-        let name = self.names.get(index).copied().unwrap_or("?");
+        self.next_value += 1;
         let values = (self.values)(index)
             .and_then(|values| values.downcast::<Vec<(T, String)>>().ok())
             .ok_or(NotEnumerable::ShapeArgument { argument: name })?;
@@ -331,6 +356,14 @@ impl<'f> ShapeCursor<'f> {
             .map(|(value, label)| (value, format!("{name}: {label}")))
             .collect())
     }
+}
+
+/// How many `#[shape]` values an argument of class `C` holds (its fields' included).
+#[doc(hidden)]
+pub fn shape_count<C: Class>() -> usize {
+    let mut described = Described::default();
+    C::describe(&["?"], "", &mut described);
+    described.shapes.len()
 }
 
 impl<L: Leaf> Class for Bound<L> {

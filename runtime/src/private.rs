@@ -1,5 +1,5 @@
 //! What the code `#[cached_query]` generates names, and nothing else: the contract
-//! (`Family`, `bind`), the argument classes, the checks that report a wrong argument
+//! (`FnSpec`, `bind`), the argument classes, the checks that report a wrong argument
 //! type at the argument, and the crates it needs (`inventory`).
 
 pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
@@ -7,8 +7,8 @@ pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, 
 pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
 };
-pub use crate::class::{Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant};
-pub use crate::family::{Args, Body, Family, ShapeKey};
+pub use crate::class::{Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant, shape_count};
+pub use crate::family::{ArgsOf, BodyOf, FnSpec};
 pub use crate::handle::bind;
 pub use crate::handle::{Cached, QueryArgs};
 pub use crate::probe::Prober;
@@ -25,6 +25,12 @@ pub use crate::checks::{BoundArg, ShapeArg};
 /// Compile-time check that `T` can be bound: the value of the argument's check constant
 /// (see [`Checked`]).
 pub const fn assert_bound<'a, T: BoundArg<'a>>() -> usize {
+    0
+}
+
+/// Compile-time check that `T` is a statement the cache can hold: the value of the return
+/// type's check constant (see [`Checked`]).
+pub const fn assert_statement<T: crate::statement::Statement>() -> usize {
     0
 }
 
@@ -62,9 +68,15 @@ impl<T, const CHECK: usize> Resolve for Check<T, CHECK> {
     type Type = T;
 }
 
-/// The values of a `#[shape]` argument, for [`Family::shape_values`].
+/// The values of a `#[shape]` argument, for a function's [`FnSpec`].
 pub fn shape_values<T: 'static>(
     values: Option<Vec<(T, String)>>,
 ) -> Option<Box<dyn std::any::Any>> {
     values.map(|v| Box::new(v) as Box<dyn std::any::Any>)
+}
+
+/// The `shape_values` of a function without `#[shape]` arguments (or none whose type lists
+/// its values).
+pub fn no_shape_values(_: usize) -> Option<Box<dyn std::any::Any>> {
+    None
 }

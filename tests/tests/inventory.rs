@@ -10,7 +10,7 @@ fn inventory_of_the_example_functions() {
     // `Post::by_id` names `Self` in its body: the cache knows that body after one call.
     let _ = cached_query_tests::schema::Post::by_id(1, false);
     let inventory = cached_query::inventory().in_module("cached_query_tests::queries");
-    assert_eq!(inventory.functions.len(), 19);
+    assert_eq!(inventory.functions.len(), 20);
     for f in &inventory.functions {
         assert!(f.shapes.is_ok(), "{}: {:?}", f.name, f.shapes);
     }

@@ -169,11 +169,12 @@ pub fn describe_field<C: Class>(
 }
 
 /// The [`Class`] and [`ArgClass`] impls of a struct, as `#[derive(cached_query::Args)]`
-/// writes them: `$name` the struct, each field with its index, name and class.
+/// writes them: `$name` the struct, `$values` the values of its `#[shape]` fields (for
+/// warm-up), each field with its index, name, class and kind.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __args_struct {
-    ($name:ident { $($i:tt $field:tt : $class:ty = $kind:expr),* $(,)? }) => {
+    ($name:ident [$values:path] { $($i:tt $field:tt : $class:ty = $kind:expr),* $(,)? }) => {
         impl $crate::__private::Class for $name {
             type At<'a> = $name;
             type Shape = <($($class,)*) as $crate::__private::Class>::Shape;
@@ -248,7 +249,9 @@ macro_rules! __args_struct {
                 ::std::vec::Vec<$crate::__private::Variant<Self::Shape>>,
                 $crate::__private::NotEnumerable,
             > {
-                <($($class,)*) as $crate::__private::Class>::variants(shapes)
+                let count = $crate::__private::shape_count::<Self>();
+                let mut fields = shapes.nested(&$values, count);
+                <($($class,)*) as $crate::__private::Class>::variants(&mut fields)
             }
         }
 
