@@ -74,6 +74,15 @@ pub fn create_tables(dialect: Dialect) -> Vec<String> {
         "CREATE INDEX post_author ON post (author)".to_owned(),
         "CREATE INDEX post_created_at ON post (created_at)".to_owned(),
         "CREATE INDEX post_score ON post (score)".to_owned(),
+        // MySQL indexes a prefix of a TEXT column.
+        match dialect {
+            Dialect::MySql => "CREATE INDEX post_title ON post (title(64))".to_owned(),
+            _ => "CREATE INDEX post_title ON post (title)".to_owned(),
+        },
+        match dialect {
+            Dialect::MySql => "CREATE INDEX post_status ON post (status(16))".to_owned(),
+            _ => "CREATE INDEX post_status ON post (status)".to_owned(),
+        },
         format!("CREATE TABLE post_tag (post_id BIGINT, tag {text})"),
         format!(
             "CREATE TABLE quality_rule (id BIGINT PRIMARY KEY, quality INT, licensed {boolean}, \
