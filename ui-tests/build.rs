@@ -324,12 +324,11 @@ fn assumptions_hold(expanded: &str) -> bool {
         let Some((_, _, kind)) = FIELDS.iter().find(|(name, _, _)| *name == field) else {
             return false;
         };
-        let holds = match (kind, inside, want) {
-            (Kind::Opt, false, "Opt") | (Kind::List, false, "List") | (Kind::Key, false, "Key") => {
-                true
-            }
-            _ => false,
-        };
+        // No field here is an `Option` of a key value, so nothing inside one may decide.
+        let holds = matches!(
+            (kind, inside, want),
+            (Kind::Opt, false, "Opt") | (Kind::List, false, "List") | (Kind::Key, false, "Key")
+        );
         if !holds {
             return false;
         }

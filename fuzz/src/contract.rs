@@ -7,7 +7,7 @@
 //! - a function it rejects is still emitted (so the rest of the crate type-checks) next to
 //!   at least one `compile_error!`;
 //! - a function it accepts without an error is expanded into the cached function (its
-//!   `Family` impl is there), and if the input was a well-formed function, the expansion is
+//!   `FnSpec` static is there), and if the input was a well-formed function, the expansion is
 //!   exactly one function item of the same name that parses.
 //!
 //! So there is no silent rejection: output without a `compile_error!` is always the
@@ -284,7 +284,7 @@ pub fn check(attr: &TokenStream, item: &TokenStream) {
         ),
         (true, Ok(sig)) => {
             assert!(
-                text.contains("Family for __CqQuery"),
+                text.contains("FnSpec"),
                 "no compile_error!, but no expansion either (a silent rejection)\n{}",
                 context()
             );

@@ -84,7 +84,7 @@ const WORDS: &[&str] = &[
     "to_string",
     "_",
     "__cq_args",
-    "__CqQuery",
+    "__CqClass",
 ];
 
 /// Punctuation the generator picks from.

@@ -1,7 +1,7 @@
 //! Stage five: the cached function. The macro emits the user's signature returning a
-//! `Cached` handle, one `Family` impl that names the arguments' classes (a tuple of marker
-//! types the runtime composes), the function's names and options, its cache and its body,
-//! a registration for warm-up, and the call. Everything the classes imply (the key, where
+//! `Cached` handle, a type alias naming the arguments' classes (a tuple of marker types the
+//! runtime composes), one static `FnSpec` with the function's names, options and body, a
+//! registration for warm-up, and the call. Everything the classes imply (the key, where
 //! each value is read, how to probe) is the runtime's, through generic impls.
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -29,10 +29,16 @@ fn local(name: &str) -> Ident {
 pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) -> TokenStream {
     let krate = options.krate();
     let p = quote!(#krate::__private);
-    let family = local("__CqQuery");
+    let class_name = local("__CqClass");
+    let spec = local("__CQ_FN");
     let args = local("__cq_args");
     let body_fn = local("__cq_body");
     let ret = &f.ret;
+    let ret_check = local("__CQ_RET");
+    let ret_checked = quote_spanned!(ret.span()=> #p::Checked<#ret, { #ret_check }>);
+    let ret_check = quote_spanned!(ret.span()=>
+        const #ret_check: ::core::primitive::usize = #p::assert_statement::<#ret>();
+    );
     let ret = quote_spanned!(ret.span()=> #ret);
     let crate::input::RawFn {
         attrs, vis, body, ..
@@ -70,53 +76,42 @@ pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) 
 
     let meta = meta(f, options, &p);
     let shape_values = shape_values(f, &p);
+    let shape_values_fn = match shape_values.is_empty() {
+        true => quote!(#p::no_shape_values),
+        false => quote!(__cq_shape_values),
+    };
 
     // A body that names `Self` (a function in an `impl` block) cannot move into an item of
     // its own: it stays a closure, known to warm-up after the first call.
     let unpack = quote!(let #pattern = ::core::clone::Clone::clone(#args););
-    let (body_item, body_known) = if mentions_self(body.stream()) {
-        let slot = local("__CQ_BODY");
+    let (body_item, spec_value) = if mentions_self(body.stream()) {
         (
             quote! {
-                static #slot: #p::OnceLock<#p::Body<#family>> = #p::OnceLock::new();
-                let #body_fn: #p::Body<#family> = |#args| { #unpack #body };
-                #slot.get_or_init(|| #body_fn);
+                let #body_fn: #p::BodyOf<#class_name, #ret_checked> = |#args| { #unpack #body };
             },
-            quote!(#slot.get().copied()),
+            quote!(#p::FnSpec::<#class_name, #ret_checked>::with_late_body(#meta, #shape_values_fn)),
         )
     } else {
         (
             quote! {
-                fn #body_fn(#args: &#p::Args<'_, #family>) -> #ret { #unpack #body }
+                fn #body_fn(#args: &#p::ArgsOf<'_, #class_name>) -> #ret { #unpack #body }
             },
-            quote!(::core::option::Option::Some(#body_fn)),
+            quote!(#p::FnSpec::<#class_name, #ret_checked>::new(#meta, #body_fn, #shape_values_fn)),
         )
     };
-    let cache = local("__CQ_CACHE");
 
     quote! {
         #(#attrs)*
         #vis #sig {
-            enum #family {}
+            #ret_check
             #(#check_items)*
             #(#expects)*
-            impl #p::Family for #family {
-                type Class = #class;
-                type Statement = #ret;
-                const META: &'static #p::FnMeta = #meta;
-                fn cache() -> &'static #p::FnCache<#p::ShapeKey<Self>> {
-                    static #cache: #p::LazyLock<#p::FnCache<#p::ShapeKey<#family>>> =
-                        #p::LazyLock::new(#p::FnCache::new::<#family>);
-                    &#cache
-                }
-                fn body() -> ::core::option::Option<#p::Body<Self>> {
-                    #body_known
-                }
-                #shape_values
-            }
-            #p::inventory::submit! { #p::Registration::of::<#family>() }
+            type #class_name = #class;
+            #shape_values
+            static #spec: #p::FnSpec<#class_name, #ret_checked> = #spec_value;
+            #p::inventory::submit! { #p::Registration::new(&#spec) }
             #body_item
-            #p::bind::<#family>(#call, #body_fn)
+            #p::bind::<#class_name, #ret_checked>(#call, #body_fn, &#spec)
         }
     }
 }
@@ -138,7 +133,7 @@ fn meta(f: &Function, options: &Options, p: &TokenStream) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     quote! {
-        &#p::FnMeta {
+        #p::FnMeta {
             name: #name,
             module: ::core::module_path!(),
             args: &[#(#names),*],
@@ -251,16 +246,27 @@ fn check(
     quote_spanned!(ty.span()=> #p::Checked<#ty, { #constant }>)
 }
 
-/// `Family::shape_values` for a function with `#[shape]` arguments: the values of each,
-/// where its type implements `ShapeValues`.
+/// `__cq_shape_values` for a function with `#[shape]` arguments: the values of each, where
+/// its type implements `ShapeValues` (nothing when it has none: the runtime's
+/// `no_shape_values` stands in).
 fn shape_values(f: &Function, p: &TokenStream) -> TokenStream {
-    let arms: Vec<TokenStream> = f
+    let types: Vec<syn::Type> = f
         .args
         .iter()
         .filter_map(|a| match &a.class {
-            Class::Shape(ty) => Some(ty),
+            Class::Shape(ty) => Some((**ty).clone()),
             _ => None,
         })
+        .collect();
+    shape_values_fn(p, &types)
+}
+
+/// `fn __cq_shape_values(index)`: the values of the `#[shape]` value of type `types[index]`
+/// (a function's `#[shape]` arguments, a struct's `#[shape]` fields), where its type
+/// implements `ShapeValues`; nothing if `types` is empty.
+pub(crate) fn shape_values_fn(p: &TokenStream, types: &[syn::Type]) -> TokenStream {
+    let arms: Vec<TokenStream> = types
+        .iter()
         .enumerate()
         .map(|(n, ty)| {
             quote!(#n => #p::shape_values((&&#p::Detect::<#ty>(#p::PhantomData)).shape_values()))
@@ -271,7 +277,7 @@ fn shape_values(f: &Function, p: &TokenStream) -> TokenStream {
     }
     let index = local("__cq_index");
     quote! {
-        fn shape_values(#index: ::core::primitive::usize) -> ::core::option::Option<::std::boxed::Box<dyn ::core::any::Any>> {
+        fn __cq_shape_values(#index: ::core::primitive::usize) -> ::core::option::Option<::std::boxed::Box<dyn ::core::any::Any>> {
             #[allow(unused_imports)]
             use #p::{DetectNone as _, DetectShapeValues as _};
             match #index {

@@ -1,14 +1,16 @@
 //! The contract between generated code and the runtime: what `#[cached_query]` emits for one
-//! function ([`Family`]), and one call of it ([`Call`]).
+//! function (a static [`FnSpec`]), and one call of it ([`Call`]).
 //!
-//! A function is its argument tuple, the tuple's [class](crate::class), its statement type,
-//! its names and options, its cache and its body; everything else is the runtime's. A call
-//! ([`Call`]) is generic over the arguments' class and the statement type only, not over
-//! the function: functions whose arguments have the same classes share its code. Only the
-//! hit path is compiled for each class: the miss, the probe, verification and warm-up reach
-//! a call through [`DynCall`], a trait object, so that their code is compiled once.
+//! A function is its argument tuple's [class](crate::class), its statement type, its names
+//! and options, its cache and its body; everything else is the runtime's. Nothing is
+//! generic over the function itself: a call ([`Call`]) and a function's spec are generic
+//! over the arguments' class and the statement type only, so functions whose arguments have
+//! the same classes share their code, and a function adds no trait impl of its own. Only
+//! the hit path is compiled for each class: the miss, the probe, verification and warm-up
+//! reach a call through [`DynCall`], a trait object, so that their code is compiled once.
 
 use std::any::Any;
+use std::sync::OnceLock;
 
 use sea_query::Values;
 
@@ -23,45 +25,124 @@ use crate::statement::Statement;
 use crate::template::Source;
 use crate::value_ref::ValueRef;
 
-/// What `#[cached_query]` generates for one function. Implemented by generated code only.
+/// One cached function, as `#[cached_query]` declares it: a static in the function, whose
+/// arguments have class `C` and whose body returns `S`.
 #[doc(hidden)]
-pub trait Family: Sized + 'static {
-    /// The arguments' classes, as a tuple: the arguments are a `Class::At<'a>`.
-    type Class: Class;
-    /// The statement the body returns.
-    type Statement: Statement;
-
-    /// Names and options.
-    const META: &'static FnMeta;
-
-    /// The function's cache.
-    fn cache() -> &'static FnCache<ShapeKey<Self>>;
-
-    /// The body, if known before the first call (a body naming `Self` is not).
-    fn body() -> Option<Body<Self>>;
-
+pub struct FnSpec<C: Class, S> {
+    meta: FnMeta,
+    /// The body, when known before the first call; a body naming `Self` (a function in an
+    /// `impl` block) is a closure, known from its first call on (`late_body`).
+    body: Option<BodyOf<C, S>>,
+    late_body: OnceLock<BodyOf<C, S>>,
     /// The values of `#[shape]` argument `index` (a `Vec<(T, String)>` of each value and its
     /// label), where its type implements [`ShapeValues`](crate::ShapeValues).
-    fn shape_values(index: usize) -> Option<Box<dyn Any>> {
-        let _ = index;
-        None
+    shape_values: fn(usize) -> Option<Box<dyn Any>>,
+    cache: OnceLock<CacheOf<C>>,
+}
+
+impl<C: Class, S> std::fmt::Debug for FnSpec<C, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FnSpec")
+            .field("function", &self.meta.name)
+            .finish_non_exhaustive()
     }
 }
 
-/// The shape part of a function's cache key: key bits and `#[shape]` values.
-#[doc(hidden)]
-pub type ShapeKey<F> = (u64, <<F as Family>::Class as Class>::Shape);
+/// Without a `Statement` bound: a function whose return type is not a statement gets one
+/// error for it (at `bind`), not one more here.
+impl<C: Class, S> FnSpec<C, S> {
+    /// The spec of a function: its names and options, its body, and its `#[shape]`
+    /// arguments' values.
+    pub const fn new(
+        meta: FnMeta,
+        body: BodyOf<C, S>,
+        shape_values: fn(usize) -> Option<Box<dyn Any>>,
+    ) -> Self {
+        FnSpec {
+            meta,
+            body: Some(body),
+            late_body: OnceLock::new(),
+            shape_values,
+            cache: OnceLock::new(),
+        }
+    }
 
-/// The body of a cached function, taking its arguments by reference.
-#[doc(hidden)]
-pub type Body<F> = for<'x, 'y> fn(&'y Args<'x, F>) -> <F as Family>::Statement;
+    /// The spec of a function whose body is a closure (it names `Self`): known from the
+    /// first call on.
+    pub const fn with_late_body(
+        meta: FnMeta,
+        shape_values: fn(usize) -> Option<Box<dyn Any>>,
+    ) -> Self {
+        FnSpec {
+            meta,
+            body: None,
+            late_body: OnceLock::new(),
+            shape_values,
+            cache: OnceLock::new(),
+        }
+    }
 
-/// The arguments of a cached function, borrowing for `'a`.
-#[doc(hidden)]
-pub type Args<'a, F> = <<F as Family>::Class as Class>::At<'a>;
+    /// The function's cache, made on first use.
+    #[inline]
+    pub(crate) fn cache(&'static self) -> &'static CacheOf<C> {
+        self.cache.get_or_init(|| new_cache::<C>(&self.meta))
+    }
+
+    /// The body, if known yet.
+    fn body(&self) -> Option<BodyOf<C, S>> {
+        self.body.or_else(|| self.late_body.get().copied())
+    }
+
+    /// Remembers a body that is a closure, for warm-up.
+    #[inline]
+    pub(crate) fn know_body(&self, body: BodyOf<C, S>) {
+        if self.body.is_none() {
+            let _ = self.late_body.set(body);
+        }
+    }
+}
+
+/// A function's spec as the code that is not generic over its class reaches it: warm-up and
+/// the inventory, through its [`Registration`](crate::warm::Registration).
+pub(crate) trait Registered: Sync {
+    /// The function's names and options.
+    fn meta(&'static self) -> &'static FnMeta;
+    /// The names of the function's sources, lists and key bits.
+    fn described(&'static self) -> &'static Described;
+    /// Runs `f` on a call of every shape (bound values from `prober`, lists of two
+    /// elements), with the call's cache under its shape key and its description; returns
+    /// the number of shapes, or why they cannot be enumerated (then `f` never runs).
+    fn each_shape(
+        &'static self,
+        prober: &mut Prober,
+        f: &mut dyn FnMut(&dyn DynCall, &dyn Slot, String),
+    ) -> Result<usize, NotEnumerable>;
+}
+
+impl<C: Class, S: Statement> Registered for FnSpec<C, S> {
+    fn meta(&'static self) -> &'static FnMeta {
+        &self.meta
+    }
+    fn described(&'static self) -> &'static Described {
+        self.cache().described()
+    }
+    fn each_shape(
+        &'static self,
+        prober: &mut Prober,
+        f: &mut dyn FnMut(&dyn DynCall, &dyn Slot, String),
+    ) -> Result<usize, NotEnumerable> {
+        let body = self.body().ok_or(NotEnumerable::BodyNotYetKnown)?;
+        each_variant::<C, S>(self.cache(), &self.shape_values, body, prober, f)
+    }
+}
 
 /// The body of a function whose arguments have class `C` and which returns `S`.
-pub(crate) type BodyOf<C, S> = for<'x, 'y> fn(&'y <C as Class>::At<'x>) -> S;
+#[doc(hidden)]
+pub type BodyOf<C, S> = for<'x, 'y> fn(&'y <C as Class>::At<'x>) -> S;
+
+/// The arguments of a function whose arguments have class `C`, borrowing for `'a`.
+#[doc(hidden)]
+pub type ArgsOf<'a, C> = <C as Class>::At<'a>;
 
 /// The cache of a function whose arguments have class `C`.
 pub(crate) type CacheOf<C> = FnCache<(u64, <C as Class>::Shape)>;
@@ -198,22 +279,19 @@ impl<C: Class, S: Statement> Call<'_, C, S> {
     }
 }
 
-impl<S: std::hash::Hash + Eq + Send + Sync + 'static> FnCache<(u64, S)> {
-    /// An empty cache for function `F`.
-    pub fn new<F: Family>() -> Self
-    where
-        F::Class: Class<Shape = S>,
-    {
-        Self::of_class::<F::Class>(F::META)
-    }
-
-    /// An empty cache for a function of `meta` whose arguments have class `C`.
-    #[inline(never)]
-    fn of_class<C: Class<Shape = S>>(meta: &'static FnMeta) -> Self {
-        let mut described = Described::default();
-        C::describe(meta.args, "", &mut described);
-        FnCache::with(meta, described)
-    }
+/// An empty cache for a function of `meta` whose arguments have class `C`.
+#[inline(never)]
+fn new_cache<C: Class>(meta: &'static FnMeta) -> CacheOf<C> {
+    // A function's key bits are a `u64`; a struct argument's fields count toward them.
+    const {
+        assert!(
+            C::BITS <= 64,
+            "a #[cached_query] function's arguments use more than 64 key bits (flags, options, lists, with the fields of struct arguments)"
+        )
+    };
+    let mut described = Described::default();
+    C::describe(meta.args, "", &mut described);
+    FnCache::with(meta, described)
 }
 
 /// Makes the arguments of key `bits` and `shape` from `prober`'s sentinels and runs `f` on
@@ -234,19 +312,8 @@ fn probe_with<C: Class, S: Statement>(
     });
 }
 
-/// Runs `f` on a call of every shape of `F` (bound values from `prober`, lists of two
-/// elements), with the call's cache under its shape key and its description; returns the
-/// number of shapes, or why they cannot be enumerated (then `f` never runs).
-pub(crate) fn each_shape<F: Family>(
-    prober: &mut Prober,
-    f: &mut dyn FnMut(&dyn DynCall, &dyn crate::cache::Slot, String),
-) -> Result<usize, NotEnumerable> {
-    let body = F::body().ok_or(NotEnumerable::BodyNotYetKnown)?;
-    each_variant::<F::Class, F::Statement>(F::cache(), &F::shape_values, body, prober, f)
-}
-
-/// [`each_shape`] for a class `C` and statement `S`: shared by every function whose
-/// arguments have the same classes.
+/// [`Registered::each_shape`] for a class `C` and statement `S`: shared by every function
+/// whose arguments have the same classes.
 fn each_variant<C: Class, S: Statement>(
     cache: &'static CacheOf<C>,
     values: &dyn Fn(usize) -> Option<Box<dyn Any>>,

@@ -11,7 +11,7 @@ use sea_query::Values;
 use crate::backend::{Backend, BackendId};
 use crate::cache::{Found, Stored};
 use crate::class::Class;
-use crate::family::{Args, Body, Call, DynCall, Family};
+use crate::family::{BodyOf, Call, DynCall, FnSpec};
 use crate::miss;
 use crate::settings::Flags;
 use crate::statement::Statement;
@@ -233,13 +233,15 @@ impl<Q: QueryArgs> fmt::Debug for Cached<Q> {
 /// Wraps a call's arguments and body into the handle the cached function returns.
 #[doc(hidden)]
 #[inline]
-pub fn bind<F: Family>(
-    args: Args<'_, F>,
-    body: Body<F>,
-) -> Cached<Call<'_, F::Class, F::Statement>> {
+pub fn bind<'a, C: Class, S: Statement>(
+    args: C::At<'a>,
+    body: BodyOf<C, S>,
+    spec: &'static FnSpec<C, S>,
+) -> Cached<Call<'a, C, S>> {
+    spec.know_body(body);
     Cached::new(Call {
         args,
         body,
-        cache: F::cache(),
+        cache: spec.cache(),
     })
 }

@@ -10,41 +10,33 @@ use sea_query::Value;
 
 use crate::backend::{Backend, BackendId};
 use crate::cache::{Entry, FnMeta, Lookup, Slot};
-use crate::class::Described;
+use crate::class::Class;
 use crate::error::Uncacheable;
-use crate::family::{self, DynCall, Family};
+use crate::family::{DynCall, FnSpec, Registered};
 use crate::miss::learn;
 use crate::probe::Prober;
 use crate::shape_values::NotEnumerable;
+use crate::statement::Statement;
 
 /// One `#[cached_query]` function, as it registers itself at start-up.
 #[doc(hidden)]
-#[derive(Debug)]
 pub struct Registration {
-    meta: &'static FnMeta,
-    described: fn() -> &'static Described,
-    each_shape: EachShape,
+    spec: &'static dyn Registered,
 }
 
-/// Runs a callback on a call of every shape of one function: [`family::each_shape`].
-type EachShape = fn(
-    &mut Prober,
-    &mut dyn FnMut(&dyn DynCall, &dyn Slot, String),
-) -> Result<usize, NotEnumerable>;
-
-impl Registration {
-    /// The registration of function `F`.
-    pub const fn of<F: Family>() -> Registration {
-        Registration {
-            meta: F::META,
-            described: described::<F>,
-            each_shape: family::each_shape::<F>,
-        }
+impl fmt::Debug for Registration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registration")
+            .field("function", &self.spec.meta().name)
+            .finish()
     }
 }
 
-fn described<F: Family>() -> &'static Described {
-    F::cache().described()
+impl Registration {
+    /// The registration of the function `spec` declares.
+    pub const fn new<C: Class, S: Statement>(spec: &'static FnSpec<C, S>) -> Registration {
+        Registration { spec }
+    }
 }
 
 inventory::collect!(Registration);
@@ -52,7 +44,7 @@ inventory::collect!(Registration);
 /// Every registered function, sorted by module and name.
 fn registered() -> Vec<&'static Registration> {
     let mut all: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
-    all.sort_by_key(|r| (r.meta.module, r.meta.name));
+    all.sort_by_key(|r| (r.spec.meta().module, r.spec.meta().name));
     all
 }
 
@@ -289,7 +281,7 @@ fn warm_up_where(mut keep: impl FnMut(&FnMeta) -> bool, backends: &[BackendId]) 
         return report;
     }
     for registration in registered() {
-        if keep(registration.meta) {
+        if keep(registration.spec.meta()) {
             report.functions += 1;
             warm_registration(registration, &mut report, backends);
         }
@@ -303,13 +295,15 @@ fn warm_registration(
     report: &mut WarmUpReport,
     backends: &[BackendId],
 ) {
-    let meta = registration.meta;
+    let meta = registration.spec.meta();
     let mut prober = Prober::enumerating();
-    let result = (registration.each_shape)(&mut prober, &mut |call, slot, shape| {
-        for &backend in backends {
-            warm_one(call, slot, backend, &shape, report);
-        }
-    });
+    let result = registration
+        .spec
+        .each_shape(&mut prober, &mut |call, slot, shape| {
+            for &backend in backends {
+                warm_one(call, slot, backend, &shape, report);
+            }
+        });
     if let Err(reason) = result {
         report.not_enumerable.push((meta.module, meta.name, reason));
     }
@@ -503,10 +497,10 @@ pub fn inventory() -> Inventory {
         functions: registered()
             .into_iter()
             .map(|r| FunctionInventory {
-                name: r.meta.name,
-                module: r.meta.module,
-                lists: &(r.described)().lists,
-                capacity: r.meta.capacity,
+                name: r.spec.meta().name,
+                module: r.spec.meta().module,
+                lists: &r.spec.described().lists,
+                capacity: r.spec.meta().capacity,
                 shapes: shapes_of(r),
             })
             .collect(),
@@ -516,21 +510,22 @@ pub fn inventory() -> Inventory {
 fn shapes_of(registration: &Registration) -> Result<Vec<ShapeSql>, NotEnumerable> {
     let mut per_backend: [Vec<ShapeSql>; 3] = Default::default();
     let mut prober = Prober::enumerating();
-    (registration.each_shape)(&mut prober, &mut |call, _, shape| {
-        for (slot, backend) in per_backend.iter_mut().zip(BACKENDS) {
-            slot.push(
-                catch_unwind(AssertUnwindSafe(|| render(call, backend, &shape))).unwrap_or_else(
-                    |_| ShapeSql {
-                        backend,
-                        shape: shape.clone(),
-                        sql: "(the body panicked on these arguments)".to_owned(),
-                        values: Vec::new(),
-                        inline_sql: String::new(),
-                    },
-                ),
-            );
-        }
-    })?;
+    registration
+        .spec
+        .each_shape(&mut prober, &mut |call, _, shape| {
+            for (slot, backend) in per_backend.iter_mut().zip(BACKENDS) {
+                slot.push(
+                    catch_unwind(AssertUnwindSafe(|| render(call, backend, &shape)))
+                        .unwrap_or_else(|_| ShapeSql {
+                            backend,
+                            shape: shape.clone(),
+                            sql: "(the body panicked on these arguments)".to_owned(),
+                            values: Vec::new(),
+                            inline_sql: String::new(),
+                        }),
+                );
+            }
+        })?;
     Ok(per_backend.into_iter().flatten().collect())
 }
 
