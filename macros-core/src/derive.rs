@@ -11,7 +11,7 @@ use syn::{Data, DeriveInput};
 
 use crate::classify::{Class, classify};
 use crate::emit::{Checks, arg_kind, class_type};
-use crate::input::Errors;
+use crate::input::{Errors, shape_marker};
 use crate::types::has_lifetimes;
 
 const GENERIC_HINT: &str = "`cached_query::Args` is derived for a struct without generic parameters or lifetimes: its fields own their values (`String`, not `&str`)";
@@ -52,7 +52,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let mut parts = Vec::new();
     let mut shape_types = Vec::new();
     for (n, field) in fields.iter().enumerate() {
-        let shape = shape_attr(&field.attrs, &mut errors);
+        let shape = shape_marker(&field.attrs, &mut errors);
         let name = match &field.ident {
             Some(ident) => quote!(#ident),
             None => {
@@ -97,19 +97,4 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             #krate::__args_struct! { #ident [#values_fn] { #(#parts,)* } }
         };
     })
-}
-
-/// Whether the field is marked `#[shape]` (which takes no arguments).
-fn shape_attr(attrs: &[syn::Attribute], errors: &mut Errors) -> bool {
-    let mut shape = false;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("shape")) {
-        if let Err(e) = attr.meta.require_path_only() {
-            errors.push(e.span(), "`#[shape]` takes no arguments");
-        }
-        if shape {
-            errors.push(attr.span(), "duplicate `#[shape]`");
-        }
-        shape = true;
-    }
-    shape
 }

@@ -99,21 +99,25 @@ pub(crate) fn strip_shape_attrs(sig: &mut Signature, errors: &mut Errors) -> Vec
                 FnArg::Typed(pat) => &mut pat.attrs,
                 FnArg::Receiver(receiver) => &mut receiver.attrs,
             };
-            let mut shape = false;
-            attrs.retain(|attr| {
-                if !attr.path().is_ident("shape") {
-                    return true;
-                }
-                if let Err(e) = attr.meta.require_path_only() {
-                    errors.push(e.span(), "`#[shape]` takes no arguments");
-                }
-                if shape {
-                    errors.push(attr.span(), "duplicate `#[shape]`");
-                }
-                shape = true;
-                false
-            });
+            let shape = shape_marker(attrs, errors);
+            attrs.retain(|attr| !attr.path().is_ident("shape"));
             shape
         })
         .collect()
+}
+
+/// Whether `attrs` (an argument's, a struct field's) mark it `#[shape]`, which takes no
+/// arguments and is said once.
+pub(crate) fn shape_marker(attrs: &[Attribute], errors: &mut Errors) -> bool {
+    let mut shape = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("shape")) {
+        if let Err(e) = attr.meta.require_path_only() {
+            errors.push(e.span(), "`#[shape]` takes no arguments");
+        }
+        if shape {
+            errors.push(attr.span(), "duplicate `#[shape]`");
+        }
+        shape = true;
+    }
+    shape
 }

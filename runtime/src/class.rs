@@ -202,9 +202,10 @@ pub struct Bound<L>(PhantomData<L>);
 #[derive(Debug)]
 pub enum Flag {}
 
-/// A `#[shape]` argument of type `T`: its value is in the key.
+/// A `#[shape]` argument of type `T`: its value is in the key, stored as a `K`
+/// ([`ShapeKeyOf`]).
 #[derive(Debug)]
-pub struct Shape<T>(PhantomData<T>);
+pub struct Shape<T, K = T>(PhantomData<(T, K)>);
 
 /// An `Option` of an argument of class `C`: `Some` or `None` is in the key.
 #[derive(Debug)]
@@ -442,18 +443,37 @@ impl Class for Flag {
     }
 }
 
-impl<T: ShapeArg> Class for Shape<T> {
+/// The key a `#[shape]` value of type `T` is stored under: the value itself (`T` is
+/// `Hash + Eq`), or for sea-query's enums a wrapper hashed by variant (`SeaKey`).
+pub trait ShapeKeyOf<T>: std::hash::Hash + Eq + Clone + Send + Sync + 'static {
+    /// The key of `value`.
+    fn of(value: &T) -> Self;
+    /// The value a key stands for.
+    fn value(&self) -> T;
+}
+
+impl<T: ShapeArg> ShapeKeyOf<T> for T {
+    #[inline(always)]
+    fn of(value: &T) -> T {
+        value.clone()
+    }
+    fn value(&self) -> T {
+        self.clone()
+    }
+}
+
+impl<T: 'static, K: ShapeKeyOf<T>> Class for Shape<T, K> {
     type At<'a> = T;
     /// `Some` always, except inside an absent `Option`.
-    type Shape = Option<T>;
-    type Store = Option<T>;
+    type Shape = Option<K>;
+    type Store = Option<K>;
     const BITS: u32 = 0;
     const SOURCES: u16 = 0;
     const LISTS: u16 = 0;
 
     #[inline(always)]
-    fn key(v: &T) -> (u64, Option<T>) {
-        (0, Some(v.clone()))
+    fn key(v: &T) -> (u64, Option<K>) {
+        (0, Some(K::of(v)))
     }
     #[inline(always)]
     fn value<'r>(_: &'r T, _: u16) -> Option<ValueRef<'r>> {
@@ -467,12 +487,12 @@ impl<T: ShapeArg> Class for Shape<T> {
     fn elem<'r>(_: &'r T, _: u16, _: usize) -> Option<ValueRef<'r>> {
         None
     }
-    fn store(_: u64, shape: &Option<T>, _: &mut Prober) -> Option<T> {
+    fn store(_: u64, shape: &Option<K>, _: &mut Prober) -> Option<K> {
         shape.clone()
     }
-    fn view(store: &Option<T>) -> T {
+    fn view(store: &Option<K>) -> T {
         match store {
-            Some(value) => value.clone(),
+            Some(key) => key.value(),
             // The probe's key is made from a call or from `variants`, which both hold the
             // value: a key without it is a bug of this crate.
             None => unreachable!("a #[shape] key without its value"),
@@ -481,13 +501,13 @@ impl<T: ShapeArg> Class for Shape<T> {
     fn describe(names: &[&'static str], _: &str, out: &mut Described) {
         out.shapes.push(first(names));
     }
-    fn variants(shapes: &mut ShapeCursor<'_>) -> Result<Vec<Variant<Option<T>>>, NotEnumerable> {
+    fn variants(shapes: &mut ShapeCursor<'_>) -> Result<Vec<Variant<Option<K>>>, NotEnumerable> {
         Ok(shapes
             .next::<T>()?
             .into_iter()
             .map(|(value, label)| Variant {
                 bits: 0,
-                shape: Some(value),
+                shape: Some(K::of(&value)),
                 labels: vec![label],
             })
             .collect())

@@ -3,14 +3,11 @@
 //! their key is the value, hashed by its variant and compared with `PartialEq`.
 
 use std::hash::{Hash, Hasher};
-use std::marker::PhantomData;
 
 use sea_query::{JoinType, LockBehavior, LockType, NullOrdering, Order, UnionType};
 
-use super::{Class, Described, ShapeCursor, Variant, first};
-use crate::probe::Prober;
-use crate::shape_values::{NotEnumerable, ShapeValues};
-use crate::value_ref::ValueRef;
+use super::{Shape, ShapeKeyOf};
+use crate::shape_values::ShapeValues;
 
 mod sealed {
     pub trait Sealed {}
@@ -76,56 +73,15 @@ impl<T: SeaEnum> PartialEq for SeaKey<T> {
 
 impl<T: SeaEnum> Eq for SeaKey<T> {}
 
-/// A `#[shape]` argument of a sea-query enum `T`: its value is in the key.
-#[derive(Debug)]
-pub struct SeaShape<T>(PhantomData<T>);
+/// A `#[shape]` argument of a sea-query enum `T`: its value is in the key, as a [`SeaKey`].
+pub type SeaShape<T> = Shape<T, SeaKey<T>>;
 
-impl<T: SeaEnum> Class for SeaShape<T> {
-    type At<'a> = T;
-    type Shape = Option<SeaKey<T>>;
-    type Store = Option<SeaKey<T>>;
-    const BITS: u32 = 0;
-    const SOURCES: u16 = 0;
-    const LISTS: u16 = 0;
-
+impl<T: SeaEnum> ShapeKeyOf<T> for SeaKey<T> {
     #[inline(always)]
-    fn key(v: &T) -> (u64, Option<SeaKey<T>>) {
-        (0, Some(SeaKey(v.clone())))
+    fn of(value: &T) -> Self {
+        SeaKey(value.clone())
     }
-    #[inline(always)]
-    fn value<'r>(_: &'r T, _: u16) -> Option<ValueRef<'r>> {
-        None
-    }
-    #[inline(always)]
-    fn len(_: &T, _: u16) -> usize {
-        0
-    }
-    #[inline(always)]
-    fn elem<'r>(_: &'r T, _: u16, _: usize) -> Option<ValueRef<'r>> {
-        None
-    }
-    fn store(_: u64, shape: &Option<SeaKey<T>>, _: &mut Prober) -> Option<SeaKey<T>> {
-        shape.clone()
-    }
-    fn view(store: &Option<SeaKey<T>>) -> T {
-        match store {
-            Some(key) => key.0.clone(),
-            // As for `Shape<T>`: a probe key is made from a call or from `variants`.
-            None => unreachable!("a #[shape] key without its value"),
-        }
-    }
-    fn describe(names: &[&'static str], _: &str, out: &mut Described) {
-        out.shapes.push(first(names));
-    }
-    fn variants(shapes: &mut ShapeCursor<'_>) -> Result<Vec<Variant<Self::Shape>>, NotEnumerable> {
-        Ok(shapes
-            .next::<T>()?
-            .into_iter()
-            .map(|(value, label)| Variant {
-                bits: 0,
-                shape: Some(SeaKey(value)),
-                labels: vec![label],
-            })
-            .collect())
+    fn value(&self) -> T {
+        self.0.clone()
     }
 }
