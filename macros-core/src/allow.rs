@@ -218,6 +218,14 @@ pub(crate) const PATH_STEPS: &[(&str, &str)] = &[
     ("String", "from"),
     ("LikeExpr", "new"),
     ("LikeExpr", "from"),
+    // Lossless conversions of numbers, like `.into()` (`i64::from(x)` for an `i32`).
+    ("i16", "from"),
+    ("i32", "from"),
+    ("i64", "from"),
+    ("u16", "from"),
+    ("u32", "from"),
+    ("u64", "from"),
+    ("f64", "from"),
 ];
 
 /// The sink a method call is, if any.

@@ -188,7 +188,12 @@ impl<C: Class, S: Statement> Source for Call<'_, C, S> {
     }
     #[inline(always)]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
-        C::value(&self.args, source)
+        let (base, widen) = crate::value_ref::widen::split_source(source);
+        let value = C::value(&self.args, base)?;
+        match widen {
+            0 => Some(value),
+            kind => crate::value_ref::widen::value_ref(value, kind),
+        }
     }
     #[inline(always)]
     fn len(&self, list: u16) -> usize {

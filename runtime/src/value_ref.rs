@@ -205,3 +205,76 @@ mod tests {
         }
     }
 }
+
+/// A bound number as the body may pass it on: through a lossless conversion (`.into()`,
+/// `i64::from(x)`, `u64::from(x)`) into a wider type, which sea-query binds as another
+/// variant (`.limit(per_page.into())` binds a `u32` argument as a `u64`). A template reads
+/// such a value as source `base | kind << WIDEN_SHIFT` ([`split_source`]): the argument's
+/// own value, converted as the probe saw it converted.
+pub(crate) mod widen {
+    use sea_query::Value;
+
+    use super::ValueRef;
+
+    /// Where a source index keeps its conversion: sources below `1 << WIDEN_SHIFT` only.
+    pub(crate) const WIDEN_SHIFT: u16 = 12;
+
+    /// The conversions: `kind` 1 to 7 give `BigInt`, `BigUnsigned`, `Int`, `Unsigned`,
+    /// `SmallInt`, `SmallUnsigned` and `Double`.
+    pub(crate) const KINDS: u16 = 7;
+
+    /// A source index as its argument's index and its conversion (0: none).
+    #[inline(always)]
+    pub(crate) fn split_source(source: u16) -> (u16, u16) {
+        (source & ((1 << WIDEN_SHIFT) - 1), source >> WIDEN_SHIFT)
+    }
+
+    /// `value` converted by `kind`, if the standard library converts its type losslessly
+    /// (`From`) into that kind's type; `None` otherwise.
+    pub(crate) fn value(value: &Value, kind: u16) -> Option<Value> {
+        // Each source type, as the widest signed, unsigned and float values it fits.
+        let (signed, unsigned, float): (Option<i64>, Option<u64>, Option<f64>) = match *value {
+            Value::TinyInt(Some(v)) => (Some(v.into()), None, Some(v.into())),
+            Value::SmallInt(Some(v)) => (Some(v.into()), None, Some(v.into())),
+            Value::Int(Some(v)) => (Some(v.into()), None, Some(v.into())),
+            Value::TinyUnsigned(Some(v)) => (Some(v.into()), Some(v.into()), Some(v.into())),
+            Value::SmallUnsigned(Some(v)) => (Some(v.into()), Some(v.into()), Some(v.into())),
+            Value::Unsigned(Some(v)) => (Some(v.into()), Some(v.into()), Some(v.into())),
+            Value::Float(Some(v)) => (None, None, Some(v.into())),
+            _ => return None,
+        };
+        // The target must be wider than the source: `From` exists exactly then.
+        let bits = |v: &Value| match v {
+            Value::TinyInt(_) | Value::TinyUnsigned(_) => 8,
+            Value::SmallInt(_) | Value::SmallUnsigned(_) => 16,
+            Value::Int(_) | Value::Unsigned(_) | Value::Float(_) => 32,
+            _ => 64,
+        };
+        // A signed target holds an unsigned source of fewer bits (`u32` into `i64`), and a
+        // signed source never goes into an unsigned target (`unsigned` is `None` for it).
+        let source_bits = bits(value);
+        let wider = |target_bits: u32| target_bits > source_bits;
+        let out = match kind {
+            1 if wider(64) => Value::BigInt(signed),
+            2 if wider(64) => Value::BigUnsigned(Some(unsigned?)),
+            3 if wider(32) => Value::Int(Some(i32::try_from(signed?).ok()?)),
+            4 if wider(32) => Value::Unsigned(Some(u32::try_from(unsigned?).ok()?)),
+            5 if wider(16) => Value::SmallInt(Some(i16::try_from(signed?).ok()?)),
+            6 if wider(16) => Value::SmallUnsigned(Some(u16::try_from(unsigned?).ok()?)),
+            // `f64: From` of every integer up to 32 bits and of `f32`.
+            7 if source_bits <= 32 => Value::Double(float),
+            _ => return None,
+        };
+        match out {
+            Value::BigInt(None) | Value::Double(None) => None,
+            out => Some(out),
+        }
+    }
+
+    /// [`value`] for a value a hit reads.
+    #[inline]
+    pub(crate) fn value_ref(value: ValueRef<'_>, kind: u16) -> Option<ValueRef<'_>> {
+        let owned = value.into_owned();
+        self::value(&owned, kind).map(ValueRef::from_value)
+    }
+}

@@ -13,6 +13,7 @@ use super::walk::InLists;
 use super::{FastValues, Item, Names, Origin, Source, Template};
 use crate::error::Uncacheable;
 use crate::record::Recording;
+use crate::value_ref::widen;
 
 /// Every sentinel value of one probe round, mapped to the argument it was given to.
 #[derive(Debug, Default)]
@@ -39,6 +40,18 @@ impl SentinelTable {
             for (j, index) in (0..src.len(list)).zip(0u32..) {
                 if let Some(value) = src.elem(list, j) {
                     table.insert(value, Origin::Elem { list, index }, names)?;
+                }
+            }
+        }
+        // A number the body widens (`per_page.into()` into a `u64`) reads as its argument,
+        // converted. Where a converted sentinel equals another value, that value keeps it:
+        // the check rounds, with other sentinels, catch a template read from the wrong one.
+        for s in 0..sources.min(1 << widen::WIDEN_SHIFT) {
+            let Some(value) = src.value(s) else { continue };
+            for kind in 1..=widen::KINDS {
+                if let Some(wide) = widen::value(&value, kind) {
+                    let origin = Origin::Arg(s | kind << widen::WIDEN_SHIFT);
+                    table.map.entry(wide).or_insert(origin);
                 }
             }
         }

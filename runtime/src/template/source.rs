@@ -118,10 +118,8 @@ pub(crate) struct Names<'m> {
 
 impl Names<'_> {
     pub(super) fn source(&self, source: u16) -> &'static str {
-        self.sources
-            .get(usize::from(source))
-            .copied()
-            .unwrap_or("?")
+        let (base, _) = crate::value_ref::widen::split_source(source);
+        self.sources.get(usize::from(base)).copied().unwrap_or("?")
     }
 
     pub(super) fn list(&self, list: u16) -> &'static str {
