@@ -181,3 +181,101 @@ mod readme {
         }
     }
 }
+
+/// More forms of struct arguments: by value, an `Option` of one, a tuple struct, an
+/// `Option` of a list, `Option<bool>`, `unwrap_or` on an optional field, a `&str` taken
+/// from a `String` field.
+mod forms {
+    use cached_query::{Args, cached_query};
+    use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+
+    #[derive(Args, Clone, Debug)]
+    pub(crate) struct Page {
+        pub(crate) limit: Option<u64>,
+        pub(crate) offset: u64,
+    }
+
+    #[derive(Args, Clone, Debug)]
+    pub(crate) struct Author(pub(crate) i64, pub(crate) Option<String>);
+
+    #[derive(Args, Clone, Debug)]
+    pub(crate) struct Filter {
+        pub(crate) ids: Option<Vec<i64>>,
+        pub(crate) archived: Option<bool>,
+        pub(crate) name: String,
+        pub(crate) author: Option<Author>,
+    }
+
+    #[cached_query]
+    fn listing(filter: Filter, page: Option<&Page>) -> SelectStatement {
+        let mut q = Query::select();
+        q.column(Alias::new("id")).from(Alias::new("items"));
+        q.and_where(Expr::col(Alias::new("name")).eq(filter.name.as_str()));
+        if let Some(ids) = &filter.ids {
+            if !ids.is_empty() {
+                q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
+            }
+        }
+        if filter.archived == Some(true) {
+            q.and_where(Expr::col(Alias::new("archived_at")).is_not_null());
+        }
+        if let Some(author) = &filter.author {
+            q.and_where(Expr::col(Alias::new("author")).eq(author.0));
+            if let Some(name) = &author.1 {
+                q.and_where(Expr::col(Alias::new("author_name")).eq(name.clone()));
+            }
+        }
+        if let Some(page) = page {
+            q.limit(page.limit.unwrap_or(20)).offset(page.offset);
+        }
+        q
+    }
+
+    #[test]
+    fn every_form_builds_what_sea_query_builds() {
+        let authors = [
+            None,
+            Some(Author(3, None)),
+            Some(Author(4, Some("ann".into()))),
+        ];
+        let pages = [
+            None,
+            Some(Page {
+                limit: None,
+                offset: 5,
+            }),
+            Some(Page {
+                limit: Some(7),
+                offset: 0,
+            }),
+        ];
+        for round in 0..2i64 {
+            for ids in [None, Some(vec![]), Some(vec![1, 2, 3 + round])] {
+                for archived in [None, Some(false), Some(true)] {
+                    for author in &authors {
+                        for page in &pages {
+                            let filter = Filter {
+                                ids: ids.clone(),
+                                archived,
+                                name: format!("n{round}"),
+                                author: author.clone(),
+                            };
+                            let h = listing(filter, page.as_ref());
+                            if let Err(mismatch) = cached_query_tests::check_all(&h, "listing") {
+                                panic!("{mismatch}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let stats = cached_query::stats();
+        let row = stats
+            .functions
+            .iter()
+            .find(|f| f.name == "listing")
+            .expect("ran");
+        assert_eq!(row.uncacheable_keys, 0, "{row:?}");
+        assert!(row.hits > 0, "{row:?}");
+    }
+}
