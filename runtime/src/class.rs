@@ -203,7 +203,7 @@ pub struct Bound<L>(PhantomData<L>);
 pub enum Flag {}
 
 /// A `#[shape]` argument of type `T`: its value is in the key, stored as a `K`
-/// ([`ShapeKeyOf`]).
+/// (`ShapeKeyOf`).
 #[derive(Debug)]
 pub struct Shape<T, K = T>(PhantomData<(T, K)>);
 

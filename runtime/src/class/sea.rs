@@ -73,7 +73,7 @@ impl<T: SeaEnum> PartialEq for SeaKey<T> {
 
 impl<T: SeaEnum> Eq for SeaKey<T> {}
 
-/// A `#[shape]` argument of a sea-query enum `T`: its value is in the key, as a [`SeaKey`].
+/// A `#[shape]` argument of a sea-query enum `T`: its value is in the key, as a `SeaKey`.
 pub type SeaShape<T> = Shape<T, SeaKey<T>>;
 
 impl<T: SeaEnum> ShapeKeyOf<T> for SeaKey<T> {
