@@ -142,7 +142,7 @@ macro_rules! leaf {
             type At<$a> = $at;
             type Stored = $stored;
 
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn value<'r>(v: &'r Self::At<'_>) -> ValueRef<'r> {
                 v.value_ref()
             }
@@ -375,19 +375,19 @@ impl<L: Leaf> Class for Bound<L> {
     const SOURCES: u16 = 1;
     const LISTS: u16 = 0;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn key(_: &L::At<'_>) -> (u64, ()) {
         (0, ())
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<'r>(v: &'r L::At<'_>, _: u16) -> Option<ValueRef<'r>> {
         Some(L::value(v))
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(_: &L::At<'_>, _: u16) -> usize {
         0
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem<'r>(_: &'r L::At<'_>, _: u16, _: usize) -> Option<ValueRef<'r>> {
         None
     }
@@ -413,19 +413,19 @@ impl Class for Flag {
     const SOURCES: u16 = 0;
     const LISTS: u16 = 0;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn key(v: &bool) -> (u64, ()) {
         (u64::from(*v), ())
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<'r>(_: &'r bool, _: u16) -> Option<ValueRef<'r>> {
         None
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(_: &bool, _: u16) -> usize {
         0
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem<'r>(_: &'r bool, _: u16, _: usize) -> Option<ValueRef<'r>> {
         None
     }
@@ -453,7 +453,7 @@ pub trait ShapeKeyOf<T>: std::hash::Hash + Eq + Clone + Send + Sync + 'static {
 }
 
 impl<T: ShapeArg> ShapeKeyOf<T> for T {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn of(value: &T) -> T {
         value.clone()
     }
@@ -471,19 +471,19 @@ impl<T: 'static, K: ShapeKeyOf<T>> Class for Shape<T, K> {
     const SOURCES: u16 = 0;
     const LISTS: u16 = 0;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn key(v: &T) -> (u64, Option<K>) {
         (0, Some(K::of(v)))
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<'r>(_: &'r T, _: u16) -> Option<ValueRef<'r>> {
         None
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(_: &T, _: u16) -> usize {
         0
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem<'r>(_: &'r T, _: u16, _: usize) -> Option<ValueRef<'r>> {
         None
     }
@@ -522,7 +522,7 @@ impl<C: Class> Class for Opt<C> {
     const SOURCES: u16 = C::SOURCES;
     const LISTS: u16 = C::LISTS;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn key(v: &Option<C::At<'_>>) -> (u64, C::Shape) {
         match v {
             Some(v) => {
@@ -532,15 +532,15 @@ impl<C: Class> Class for Opt<C> {
             None => (0, C::Shape::default()),
         }
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<'r>(v: &'r Option<C::At<'_>>, source: u16) -> Option<ValueRef<'r>> {
         C::value(v.as_ref()?, source)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(v: &Option<C::At<'_>>, list: u16) -> usize {
         v.as_ref().map_or(0, |v| C::len(v, list))
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem<'r>(v: &'r Option<C::At<'_>>, list: u16, index: usize) -> Option<ValueRef<'r>> {
         C::elem(v.as_ref()?, list, index)
     }
@@ -575,19 +575,19 @@ impl<X: 'static, C: for<'b> Class<At<'b> = X>> Class for Ref<C, X> {
     const SOURCES: u16 = C::SOURCES;
     const LISTS: u16 = C::LISTS;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn key(v: &&X) -> (u64, C::Shape) {
         C::key(*v)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<'r>(v: &'r &X, source: u16) -> Option<ValueRef<'r>> {
         C::value(*v, source)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(v: &&X, list: u16) -> usize {
         C::len(*v, list)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem<'r>(v: &'r &X, list: u16, index: usize) -> Option<ValueRef<'r>> {
         C::elem(*v, list, index)
     }

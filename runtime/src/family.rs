@@ -167,7 +167,7 @@ impl<C: Class, S> std::fmt::Debug for Call<'_, C, S> {
 
 impl<C: Class, S: Statement> Call<'_, C, S> {
     /// The call's shape key.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn key(&self) -> (u64, C::Shape) {
         C::key(&self.args)
     }
@@ -184,9 +184,16 @@ impl<C: Class, S: Statement> Source for Call<'_, C, S> {
         self
     }
     fn fast_values(&self, template: &crate::template::Template) -> Option<Vec<sea_query::Value>> {
-        template.fast_values_of(self)
+        // Optimised, the values are read by this class's own code, one virtual call a hit;
+        // unoptimised (debug builds), through the shared code for `dyn Source`: a class
+        // then compiles no hit loop of its own.
+        #[cfg(debug_assertions)]
+        let src = self.as_dyn();
+        #[cfg(not(debug_assertions))]
+        let src = self;
+        template.fast_values_of(src)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
         let (base, widen) = crate::value_ref::widen::split_source(source);
         let value = C::value(&self.args, base)?;
@@ -195,11 +202,11 @@ impl<C: Class, S: Statement> Source for Call<'_, C, S> {
             kind => crate::value_ref::widen::value_ref(value, kind),
         }
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(&self, list: u16) -> usize {
         C::len(&self.args, list)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
         C::elem(&self.args, list, index)
     }
@@ -264,7 +271,7 @@ impl<C: Class, S: Statement> DynCall for Call<'_, C, S> {
 
 impl<C: Class, S: Statement> Call<'_, C, S> {
     /// The template of a hit, or what the cache holds for this call's shape otherwise.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
         if !flags.enabled() {
             return Err(Found::Uncached);

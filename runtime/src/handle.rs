@@ -83,7 +83,7 @@ impl<C: Class, S: Statement> QueryArgs for Call<'_, C, S> {
 }
 
 /// Fills `template` for a hit, with `IN` lists padded if `pad`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn fill<T: SqlText>(
     template: &Template,
     src: &dyn Source,
@@ -98,7 +98,7 @@ fn fill<T: SqlText>(
 
 impl<C: Class, S: Statement> Call<'_, C, S> {
     /// The build, and the template a hit was served from (`None` on every other path).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn build_from<T: SqlText>(&self, backend: BackendId) -> (T, Values, Option<&'static Stored>) {
         let flags = crate::settings::flags();
         match DynCall::find(self, backend, flags) {

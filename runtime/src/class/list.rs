@@ -31,7 +31,7 @@ pub struct Array<L, const N: usize>(PhantomData<L>);
 #[derive(Debug)]
 pub struct RefArray<L, const N: usize>(PhantomData<L>);
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn elem<'r, L: Leaf>(list: &'r [L::At<'_>], index: usize) -> Option<ValueRef<'r>> {
     list.get(index).map(L::value)
 }
@@ -59,19 +59,19 @@ macro_rules! list {
             const SOURCES: u16 = 0;
             const LISTS: u16 = 1;
 
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn key(v: &Self::At<'_>) -> (u64, ()) {
                 (u64::from(!v.is_empty()), ())
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn value<'r>(_: &'r Self::At<'_>, _: u16) -> Option<ValueRef<'r>> {
                 None
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn len(v: &Self::At<'_>, _: u16) -> usize {
                 v.len()
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn elem<'r>(v: &'r Self::At<'_>, _: u16, index: usize) -> Option<ValueRef<'r>> {
                 elem::<L>(&v[..], index)
             }

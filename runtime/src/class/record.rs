@@ -183,7 +183,7 @@ macro_rules! __args_struct {
             const SOURCES: u16 = <($($class,)*) as $crate::__private::Class>::SOURCES;
             const LISTS: u16 = <($($class,)*) as $crate::__private::Class>::LISTS;
 
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn key(v: &$name) -> (u64, Self::Shape) {
                 let mut bits = 0u64;
@@ -196,7 +196,7 @@ macro_rules! __args_struct {
                 },)*);
                 (bits, shape)
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn value<'r>(v: &'r $name, source: u16) -> ::core::option::Option<$crate::__private::ValueRef<'r>> {
                 let mut s = source;
@@ -208,7 +208,7 @@ macro_rules! __args_struct {
                 )*
                 ::core::option::Option::None
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn len(v: &$name, list: u16) -> usize {
                 let mut l = list;
@@ -220,7 +220,7 @@ macro_rules! __args_struct {
                 )*
                 0
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn elem<'r>(v: &'r $name, list: u16, index: usize) -> ::core::option::Option<$crate::__private::ValueRef<'r>> {
                 let mut l = list;

@@ -77,7 +77,7 @@ impl<T: SeaEnum> Eq for SeaKey<T> {}
 pub type SeaShape<T> = Shape<T, SeaKey<T>>;
 
 impl<T: SeaEnum> ShapeKeyOf<T> for SeaKey<T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn of(value: &T) -> Self {
         SeaKey(value.clone())
     }

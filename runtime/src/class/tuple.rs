@@ -9,7 +9,7 @@ use crate::shape_values::{NotEnumerable, count_shapes};
 use crate::value_ref::ValueRef;
 
 /// Prefix sums (`[0, a, a + b, ..]`) of key bits.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn offsets<const N: usize>(sizes: [u32; N]) -> [u32; N] {
     let mut out = [0; N];
     let mut sum = 0;
@@ -22,12 +22,12 @@ fn offsets<const N: usize>(sizes: [u32; N]) -> [u32; N] {
 
 /// `bits << shift`, zero once the shift passes the key (an element without bits after
 /// 64 of them).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn shl(bits: u64, shift: u32) -> u64 {
     bits.checked_shl(shift).unwrap_or(0)
 }
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn shr(bits: u64, shift: u32) -> u64 {
     bits.checked_shr(shift).unwrap_or(0)
 }
@@ -43,7 +43,7 @@ macro_rules! tuple {
             const LISTS: u16 = 0 $(+ $c::LISTS)*;
             const ARGS: usize = 0 $(+ $c::ARGS)*;
 
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut)]
             fn key(v: &Self::At<'_>) -> (u64, Self::Shape) {
                 let offsets = offsets([$($c::BITS),*]);
@@ -55,7 +55,7 @@ macro_rules! tuple {
                 },)*);
                 (bits, shape)
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn value<'r>(v: &'r Self::At<'_>, source: u16) -> Option<ValueRef<'r>> {
                 let mut s = source;
@@ -67,7 +67,7 @@ macro_rules! tuple {
                 )*
                 None
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn len(v: &Self::At<'_>, list: u16) -> usize {
                 let mut l = list;
@@ -79,7 +79,7 @@ macro_rules! tuple {
                 )*
                 0
             }
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn elem<'r>(v: &'r Self::At<'_>, list: u16, index: usize) -> Option<ValueRef<'r>> {
                 let mut l = list;
@@ -175,19 +175,19 @@ impl<T: Class> Class for Tup<T> {
     const SOURCES: u16 = T::SOURCES;
     const LISTS: u16 = T::LISTS;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn key(v: &Self::At<'_>) -> (u64, Self::Shape) {
         T::key(v)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<'r>(v: &'r Self::At<'_>, source: u16) -> Option<ValueRef<'r>> {
         T::value(v, source)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(v: &Self::At<'_>, list: u16) -> usize {
         T::len(v, list)
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem<'r>(v: &'r Self::At<'_>, list: u16, index: usize) -> Option<ValueRef<'r>> {
         T::elem(v, list, index)
     }

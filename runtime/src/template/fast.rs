@@ -135,7 +135,7 @@ impl Template {
     /// With `push`, which may reallocate, every value was built in a temporary and copied,
     /// and that copy reloaded with wide loads the bytes just stored in narrow pieces: a
     /// store-forwarding stall per value, which cost as much as the rest of a hit together.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(super) fn extend_values<S: Source + ?Sized>(
         &self,
         values: &mut Vec<Value>,

@@ -131,7 +131,7 @@ impl Template {
     /// The value `origin` gives the call in `src`, as sea-query binds it (see
     /// [`Source::bound`]); `None` if it is missing. Always inline: on a hit the origin's
     /// variant is known, and the value is made directly.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<S: Source + ?Sized>(&self, origin: Origin, src: &S) -> Option<Value> {
         match origin {
             Origin::Arg(s) => src.bound(s, self.numbered),
@@ -186,7 +186,7 @@ impl Template {
 
 /// A constant as the body binds it: the values without heap data are built in place, with
 /// no call of `Value::clone` (constants are often flags or small numbers).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn constant(value: &Value) -> Value {
     match *value {
         Value::Bool(x) => Value::Bool(x),

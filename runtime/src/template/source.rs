@@ -26,12 +26,12 @@ pub(crate) trait Source {
 
     /// The value of bound source `source`, as sea-query binds it. Always inline, as are
     /// `value_ref` and `into_owned` on a hit's `fill`: the value is then made directly.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn value(&self, source: u16) -> Option<Value> {
         self.value_ref(source).map(ValueRef::into_owned)
     }
     /// Element `index` of list `list`, as sea-query binds it.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem(&self, list: u16, index: usize) -> Option<Value> {
         self.elem_ref(list, index).map(ValueRef::into_owned)
     }
@@ -41,13 +41,13 @@ pub(crate) trait Source {
     /// bound as text followed by a cast, `$1::"mood"`), so the call takes the uncached path.
     /// Only the catch-all [`ValueRef::Value`] can hold such a value: the check costs nothing
     /// on a value of a known variant.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn bound(&self, source: u16, numbered: bool) -> Option<Value> {
         plain(self.value_ref(source)?, numbered)
     }
 
     /// [`elem`](Self::elem), checked as [`bound`](Self::bound) checks a value.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn bound_elem(&self, list: u16, index: usize, numbered: bool) -> Option<Value> {
         plain(self.elem_ref(list, index)?, numbered)
     }
@@ -55,7 +55,7 @@ pub(crate) trait Source {
 
 /// `value` as sea-query binds it, unless `numbered` (Postgres) and the builder renders it
 /// other than as one plain placeholder.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn plain(value: ValueRef<'_>, numbered: bool) -> Option<Value> {
     match value {
         ValueRef::Value(v) if numbered && !crate::value_ref::postgres_binds_plainly(&v) => None,
