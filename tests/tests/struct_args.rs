@@ -211,10 +211,10 @@ mod forms {
         let mut q = Query::select();
         q.column(Alias::new("id")).from(Alias::new("items"));
         q.and_where(Expr::col(Alias::new("name")).eq(filter.name.as_str()));
-        if let Some(ids) = &filter.ids {
-            if !ids.is_empty() {
-                q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
-            }
+        if let Some(ids) = &filter.ids
+            && !ids.is_empty()
+        {
+            q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
         }
         if filter.archived == Some(true) {
             q.and_where(Expr::col(Alias::new("archived_at")).is_not_null());
