@@ -265,3 +265,14 @@ pub(crate) fn is_sea_enum(ty: &Type) -> bool {
             matches!(l.arguments, syn::PathArguments::None) && NAMES.iter().any(|n| l.ident == n)
         })
 }
+
+/// A type the runtime binds as it is, named as the language or the standard library names
+/// it (`i64`, `u32`, `f64`, `char`, `String`): no check of it can fail.
+pub(crate) fn is_primitive_value(ty: &Type) -> bool {
+    const NAMES: &[&str] = &[
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "char", "String",
+    ];
+    NAMES
+        .iter()
+        .any(|name| crate::types::is_ident(strip(ty), name))
+}

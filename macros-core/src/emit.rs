@@ -34,11 +34,19 @@ pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) 
     let args = local("__cq_args");
     let body_fn = local("__cq_body");
     let ret = &f.ret;
-    let ret_check = local("__CQ_RET");
-    let ret_checked = quote_spanned!(ret.span()=> #p::Checked<#ret, { #ret_check }>);
-    let ret_check = quote_spanned!(ret.span()=>
-        const #ret_check: ::core::primitive::usize = #p::assert_statement::<#ret>();
-    );
+    // sea-query's statements by name need no check; any other type goes through one, so
+    // that a type that is not a statement is reported once, at the return type.
+    let (ret_check, ret_checked) = if is_statement_name(ret) {
+        (quote!(), quote!(#ret))
+    } else {
+        let constant = local("__CQ_RET");
+        (
+            quote_spanned!(ret.span()=>
+                const #constant: ::core::primitive::usize = #p::assert_statement::<#ret>();
+            ),
+            quote_spanned!(ret.span()=> #p::Checked<#ret, { #constant }>),
+        )
+    };
     let ret = quote_spanned!(ret.span()=> #ret);
     let crate::input::RawFn {
         attrs, vis, body, ..
@@ -207,6 +215,8 @@ pub(crate) fn class_type(
 /// The leaf marker of a bound value's type.
 fn leaf(p: &TokenStream, leaf: &Leaf, n: usize, checks: &mut Checks) -> TokenStream {
     match leaf {
+        // The runtime binds the primitive numbers and `String` itself: no check can fail.
+        Leaf::Own(ty) if crate::classify::is_primitive_value(ty) => quote!(#p::Own<#ty>),
         Leaf::Own(ty) => {
             let checked = check(p, "assert_bound", ty, n, checks);
             quote!(#p::Own<#checked>)
@@ -411,5 +421,24 @@ pub(crate) fn arg_kind(p: &TokenStream, class: &Class) -> TokenStream {
             });
             quote!(#p::ArgKind::Record(&[#(#parts),*]))
         }
+    }
+}
+
+/// Whether `ty` names one of sea-query's statements (`SelectStatement`, `InsertStatement`,
+/// `UpdateStatement`, `DeleteStatement`, `WithQuery`), bare or by a path.
+fn is_statement_name(ty: &syn::Type) -> bool {
+    const NAMES: &[&str] = &[
+        "SelectStatement",
+        "InsertStatement",
+        "UpdateStatement",
+        "DeleteStatement",
+        "WithQuery",
+    ];
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last().is_some_and(|last| {
+            matches!(last.arguments, syn::PathArguments::None)
+                && NAMES.iter().any(|name| last.ident == name)
+        }),
+        _ => false,
     }
 }
