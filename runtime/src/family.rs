@@ -195,12 +195,7 @@ impl<C: Class, S: Statement> Source for Call<'_, C, S> {
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
-        let (base, widen) = crate::value_ref::widen::split_source(source);
-        let value = C::value(&self.args, base)?;
-        match widen {
-            0 => Some(value),
-            kind => crate::value_ref::widen::value_ref(value, kind),
-        }
+        C::value(&self.args, source)
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(&self, list: u16) -> usize {

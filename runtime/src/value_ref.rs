@@ -209,25 +209,16 @@ mod tests {
 /// A bound number as the body may pass it on: through a lossless conversion (`.into()`,
 /// `i64::from(x)`, `u64::from(x)`) into a wider type, which sea-query binds as another
 /// variant (`.limit(per_page.into())` binds a `u32` argument as a `u64`). A template reads
-/// such a value as source `base | kind << WIDEN_SHIFT` ([`split_source`]): the argument's
-/// own value, converted as the probe saw it converted.
+/// such a value as `Origin::Wide`: the argument's own value, converted as the probe saw it
+/// converted.
 pub(crate) mod widen {
     use sea_query::Value;
 
     use super::ValueRef;
 
-    /// Where a source index keeps its conversion: sources below `1 << WIDEN_SHIFT` only.
-    pub(crate) const WIDEN_SHIFT: u16 = 12;
-
     /// The conversions: `kind` 1 to 7 give `BigInt`, `BigUnsigned`, `Int`, `Unsigned`,
     /// `SmallInt`, `SmallUnsigned` and `Double`.
     pub(crate) const KINDS: u16 = 7;
-
-    /// A source index as its argument's index and its conversion (0: none).
-    #[inline(always)]
-    pub(crate) fn split_source(source: u16) -> (u16, u16) {
-        (source & ((1 << WIDEN_SHIFT) - 1), source >> WIDEN_SHIFT)
-    }
 
     /// `value` converted by `kind`, if the standard library converts its type losslessly
     /// (`From`) into that kind's type; `None` otherwise.

@@ -19,6 +19,9 @@ pub(super) struct FastValues {
     pub(super) runs: Box<[Run]>,
     /// The number of values.
     pub(super) values: usize,
+    /// Values read as their source and then converted (`Origin::Wide`): the position of
+    /// each among the values, and the conversion. Empty for most templates.
+    pub(super) wide: Box<[(usize, u16)]>,
 }
 
 /// A run of fast-path values.
@@ -37,6 +40,19 @@ impl FastValues {
     /// Groups `flat` into runs: consecutive elements of one list (at least
     /// [`MIN_ELEMS_RUN`]) become an `Elems` run, everything else `Origins`.
     fn new(flat: &[Origin]) -> FastValues {
+        let mut wide = Vec::new();
+        let flat: Vec<Origin> = flat
+            .iter()
+            .enumerate()
+            .map(|(at, origin)| match *origin {
+                Origin::Wide { source, kind } => {
+                    wide.push((at, kind));
+                    Origin::Arg(source)
+                }
+                other => other,
+            })
+            .collect();
+        let flat = flat.as_slice();
         let mut origins = Vec::with_capacity(flat.len());
         let mut runs = Vec::new();
         let mut i = 0;
@@ -72,6 +88,7 @@ impl FastValues {
             origins: origins.into_boxed_slice(),
             runs: runs.into_boxed_slice(),
             values: flat.len(),
+            wide: wide.into_boxed_slice(),
         }
     }
 }
@@ -111,7 +128,27 @@ impl Template {
                 }
             };
         }
+        if !self.fast.wide.is_empty() {
+            ok &= self.convert(&mut values);
+        }
         ok.then_some(values)
+    }
+
+    /// Converts the values of `FastValues::wide`, read as their sources, as the body did.
+    #[inline(never)]
+    #[cold]
+    fn convert(&self, values: &mut [Value]) -> bool {
+        let mut ok = true;
+        for &(at, kind) in &*self.fast.wide {
+            match values.get_mut(at) {
+                Some(value) => match crate::value_ref::widen::value(value, kind) {
+                    Some(wide) => *value = wide,
+                    None => ok = false,
+                },
+                None => ok = false,
+            }
+        }
+        ok
     }
 
     /// Like [`fill`](Self::fill), with every `IN (...)` list padded to the next power of

@@ -46,11 +46,13 @@ impl SentinelTable {
         // A number the body widens (`per_page.into()` into a `u64`) reads as its argument,
         // converted. Where a converted sentinel equals another value, that value keeps it:
         // the check rounds, with other sentinels, catch a template read from the wrong one.
-        for s in 0..sources.min(1 << widen::WIDEN_SHIFT) {
-            let Some(value) = src.value(s) else { continue };
+        for source in 0..sources {
+            let Some(value) = src.value(source) else {
+                continue;
+            };
             for kind in 1..=widen::KINDS {
                 if let Some(wide) = widen::value(&value, kind) {
-                    let origin = Origin::Arg(s | kind << widen::WIDEN_SHIFT);
+                    let origin = Origin::Wide { source, kind };
                     table.map.entry(wide).or_insert(origin);
                 }
             }
@@ -317,7 +319,7 @@ impl Template {
                         value: c,
                     };
                 }
-                Origin::Arg(s) => {
+                Origin::Arg(s) | Origin::Wide { source: s, .. } => {
                     return Err(Uncacheable::LimitNotInKey {
                         clause,
                         argument: names.source(s).to_owned(),

@@ -49,6 +49,9 @@ pub(crate) enum Origin {
     Elem { list: u16, index: u32 },
     /// Constant `n` of the template: a value the body always binds for the shape.
     Const(u32),
+    /// Bound source `source`, converted by `kind` into a wider number as the body passed it
+    /// on (`per_page.into()`; see `value_ref::widen`).
+    Wide { source: u16, kind: u16 },
     // A value derived from the arguments (issue 13) is one more variant, read through
     // `Source` as an argument is.
 }
@@ -131,12 +134,27 @@ impl Template {
     /// The value `origin` gives the call in `src`, as sea-query binds it (see
     /// [`Source::bound`]); `None` if it is missing. Always inline: on a hit the origin's
     /// variant is known, and the value is made directly.
+    ///
+    /// The fast path's origins hold no `Wide` (its values are converted after, see
+    /// `FastValues::wide`): here it is `None`, which keeps the conversion's call out of
+    /// the loop that reads every value of a hit. Other paths read with
+    /// [`value_any`](Self::value_any).
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn value<S: Source + ?Sized>(&self, origin: Origin, src: &S) -> Option<Value> {
         match origin {
             Origin::Arg(s) => src.bound(s, self.numbered),
             Origin::Elem { list, index } => src.bound_elem(list, index as usize, self.numbered),
             Origin::Const(c) => self.consts.get(c as usize).map(constant),
+            Origin::Wide { .. } => None,
+        }
+    }
+
+    /// [`value`](Self::value) for any origin, a converted source too.
+    #[inline]
+    fn value_any<S: Source + ?Sized>(&self, origin: Origin, src: &S) -> Option<Value> {
+        match origin {
+            Origin::Wide { source, kind } => src.widened(source, kind, self.numbered),
+            other => self.value(other, src),
         }
     }
 
@@ -235,6 +253,9 @@ impl Template {
     ) -> Option<ValueRef<'s>> {
         match origin {
             Origin::Arg(s) => src.value_ref(s),
+            Origin::Wide { source, kind } => {
+                crate::value_ref::widen::value_ref(src.value_ref(source)?, kind)
+            }
             Origin::Elem { list, index }
                 if index > 0 && list < 64 && self.in_lists >> list & 1 == 1 =>
             {

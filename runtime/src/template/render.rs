@@ -75,7 +75,7 @@ impl<'t, S: Source + ?Sized> Visit<'t> for Render<'t, '_, S> {
     #[inline(always)]
     fn param(&mut self, origin: Origin) -> Option<()> {
         let template = self.template;
-        self.values.push(template.value(origin, self.src)?);
+        self.values.push(template.value_any(origin, self.src)?);
         let number = self.values.len();
         write_placeholder(
             &mut self.sql,

@@ -4,7 +4,7 @@
 use sea_query::Value;
 
 use super::Origin;
-use crate::value_ref::ValueRef;
+use crate::value_ref::{ValueRef, widen};
 
 /// Read access to one call's arguments, by the indices the macro assigned: bound scalar
 /// sources (`value`) and list arguments (`len`, `elem`).
@@ -44,6 +44,14 @@ pub(crate) trait Source {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn bound(&self, source: u16, numbered: bool) -> Option<Value> {
         plain(self.value_ref(source)?, numbered)
+    }
+
+    /// Bound source `source` converted by `kind` (see [`widen`]), as the body passed it on
+    /// (`per_page.into()`). Out of line: most templates read none.
+    #[inline(never)]
+    #[cold]
+    fn widened(&self, source: u16, kind: u16, numbered: bool) -> Option<Value> {
+        plain(widen::value_ref(self.value_ref(source)?, kind)?, numbered)
     }
 
     /// [`elem`](Self::elem), checked as [`bound`](Self::bound) checks a value.
@@ -118,8 +126,10 @@ pub(crate) struct Names<'m> {
 
 impl Names<'_> {
     pub(super) fn source(&self, source: u16) -> &'static str {
-        let (base, _) = crate::value_ref::widen::split_source(source);
-        self.sources.get(usize::from(base)).copied().unwrap_or("?")
+        self.sources
+            .get(usize::from(source))
+            .copied()
+            .unwrap_or("?")
     }
 
     pub(super) fn list(&self, list: u16) -> &'static str {
@@ -130,6 +140,7 @@ impl Names<'_> {
     pub(super) fn origin(&self, origin: Origin) -> String {
         match origin {
             Origin::Arg(s) => format!("`{}`", self.source(s)),
+            Origin::Wide { source, .. } => format!("`{}`, converted", self.source(source)),
             Origin::Elem { list, index } => format!("`{}[{index}]`", self.list(list)),
             Origin::Const(c) => format!("constant {c}"),
         }
