@@ -64,8 +64,10 @@ use proc_macro::TokenStream;
 /// | `Option<T>` | `Some` or `None` | the inner value |
 /// | `bool` | its value | nothing |
 /// | `&[T]`, `Vec<T>`, `&Vec<T>`, `[T; N]`, `&[T; N]` | empty or not | each element; its `IN (...)` group grows or shrinks to the list's length |
-/// | an argument marked `#[shape]` | its value (`Hash + Eq + Clone + Send + Sync + 'static`) | nothing |
+/// | an argument marked `#[shape]` | its value (`Hash + Eq + Clone + Send + Sync + 'static`, or sea-query's `Order`, `NullOrdering`, `JoinType`, `UnionType`, `LockType`, `LockBehavior`) | nothing |
 /// | `&T`, `T` without lifetimes (`&u32`, `&bool`, `&String`, `&Option<String>`) | what `T` keys | what `T` binds |
+/// | a struct deriving [`Args`](macro@Args), by value or `&` | what its fields key | what its fields bind |
+/// | a tuple `(A, B, ..)` | what its elements key | what its elements bind |
 /// | any other `T` (`Clone + Into<sea_query::Value>` + `cached_query::Probe`; `&str`, `&[u8]`, `Cow<str>` borrowed) | nothing | its value |
 ///
 /// Classes compose: `Option<bool>` keys presence and value, `Option<&[T]>` presence and
