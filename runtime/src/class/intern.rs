@@ -2,7 +2,8 @@
 //! `&str`) borrows it from here, so that the probe's sentinels are `'static` values and a
 //! list of them is a `Vec<&'static str>`. The sentinels are a bounded set (numbered by their
 //! position in one probe, or taken from the fixed tables of value classes), so the table
-//! stops growing once every function has been probed.
+//! stops growing once every function has been probed. The names of the fields of struct
+//! arguments (`filter.search`) are kept here too, once per function.
 
 use std::collections::BTreeSet;
 use std::sync::{Mutex, PoisonError};

@@ -15,9 +15,6 @@
 //! classes as the derive wrote them ([`expect`]). An assumption that does not hold is a
 //! compile error at the decision, so no body compiles that decides on a bound value.
 
-use std::collections::BTreeSet;
-use std::sync::{Mutex, PoisonError};
-
 use super::{Bound, Class, Described, Own};
 use crate::probe::Probe;
 
@@ -141,18 +138,11 @@ pub const fn expect(kind: ArgKind, path: &str, want: Want) -> bool {
 }
 
 /// The name diagnostics give field `field` of argument `arg` (`filter.search`), kept for the
-/// life of the process: one copy per distinct name, made when a function's cache is created.
+/// life of the process in the interned text (one copy per distinct name, made when a
+/// function's cache is created).
 #[doc(hidden)]
 pub fn field_name(arg: &str, field: &str) -> &'static str {
-    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
-    let name = format!("{arg}.{field}");
-    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(kept) = names.get(name.as_str()) {
-        return kept;
-    }
-    let kept: &'static str = Box::leak(name.into_boxed_str());
-    names.insert(kept);
-    kept
+    super::intern::text(format!("{arg}.{field}"))
 }
 
 /// Describes the fields of a struct argument named `names[0]`: each as an argument named
