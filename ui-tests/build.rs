@@ -63,7 +63,7 @@ const INT: (usize, &[&str]) = (
         "{v}.abs()",
         "i64::abs({v})",
         "std::cmp::min({v}, 100)",
-        "{v}.max(0)",
+        "Ord::max({v}, 0)",
         "{v}.wrapping_add(0)",
         "{v}.clamp(-5, 5)",
         "if {v} > 0 { {v} } else { 0 }",
@@ -101,12 +101,12 @@ const LIMIT: (usize, &[&str]) = (
         "limit",
         "limit",
         "limit.clone()",
-        "limit.min(100)",
+        "Ord::min(limit, 100)",
         "std::cmp::min(limit, 100)",
         "limit + 1",
         "limit.saturating_sub(1)",
         "limit / 2 * 2",
-        "limit.max(1)",
+        "Ord::max(limit, 1)",
     ],
 );
 

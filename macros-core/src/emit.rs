@@ -5,11 +5,11 @@
 //! each value is read, how to probe) is the runtime's, through generic impls.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Pat, parse_quote};
 
-use crate::analyse::{Assumption, Want};
+use crate::analyse::{Assumption, Findings, Lifted, Source, Want};
 use crate::classify::{Class, Leaf, ListKind};
 use crate::input::Function;
 use crate::options::Options;
@@ -24,9 +24,12 @@ fn local(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
-/// The expansion of a function that passed every check. `assumptions` are what the body
-/// analysis assumed of parts of struct arguments: each becomes a compile-time check.
-pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) -> TokenStream {
+/// The expansion of a function that passed every check. `findings` are what the body
+/// analysis assumed of parts of struct arguments (each becomes a compile-time check) and
+/// the values the body derives from the arguments (each is marked in the body and
+/// recomputed by the function's lift).
+pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> TokenStream {
+    let assumptions = &findings.assumptions;
     let krate = options.krate();
     let p = quote!(#krate::__private);
     let class_name = local("__CqClass");
@@ -48,9 +51,13 @@ pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) 
         )
     };
     let ret = quote_spanned!(ret.span()=> #ret);
-    let crate::input::RawFn {
-        attrs, vis, body, ..
-    } = &f.raw;
+    let crate::input::RawFn { attrs, vis, .. } = &f.raw;
+    // A body that derives values has each marked (by the pipeline), to yield sentinels
+    // while probed.
+    let body = match &findings.body {
+        Some(block) => quote!(#block),
+        None => f.raw.body.to_token_stream(),
+    };
     let sig = signature(f, &p);
 
     let mut checks = Checks::default();
@@ -92,7 +99,7 @@ pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) 
     // A body that names `Self` (a function in an `impl` block) cannot move into an item of
     // its own: it stays a closure, known to warm-up after the first call.
     let unpack = quote!(let #pattern = ::core::clone::Clone::clone(#args););
-    let (body_item, spec_value) = if mentions_self(body.stream()) {
+    let (body_item, spec_value) = if mentions_self(body.clone()) {
         (
             quote! {
                 let #body_fn: #p::BodyOf<#class_name, #ret_checked> = |#args| { #unpack #body };
@@ -108,6 +115,18 @@ pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) 
         )
     };
 
+    let (lift_item, spec_value) = match findings.lifted.is_empty() {
+        true => (quote!(), spec_value),
+        false => {
+            let names = findings.lifted.iter().map(|l| &l.name);
+            let lift_fn = local("__cq_lift");
+            (
+                lift(f, &p, &class_name, &findings.lifted),
+                quote!(#spec_value.with_derived(#p::Lift::<#class_name>::new(#lift_fn, &[#(#names),*]))),
+            )
+        }
+    };
+
     quote! {
         #(#attrs)*
         #vis #sig {
@@ -119,7 +138,67 @@ pub(crate) fn emit(f: &Function, options: &Options, assumptions: &[Assumption]) 
             static #spec: #p::FnSpec<#class_name, #ret_checked> = #spec_value;
             #p::inventory::submit! { #p::Registration::new(&#spec) }
             #body_item
+            #lift_item
             #p::bind::<#class_name, #ret_checked>(#call, #body_fn, &#spec)
+        }
+    }
+}
+
+/// The function's lift: derived value `index` recomputed from the arguments (see
+/// `analyse/lift.rs`): the arguments it reads, the bindings that lead to it, replayed in
+/// the body's order (a pattern that does not match leaves it absent), then the expression.
+fn lift(f: &Function, p: &TokenStream, class_name: &Ident, lifted: &[Lifted]) -> TokenStream {
+    let args = local("__cq_args");
+    let (lift_fn, index) = (local("__cq_lift"), local("__cq_index"));
+    let arms = lifted.iter().enumerate().map(|(index, l)| {
+        let index = index as u16;
+        let reads: Vec<usize> = l
+            .chain
+            .iter()
+            .filter_map(|r| match r.source {
+                Source::Arg(n) => Some(n),
+                Source::Let { .. } => None,
+            })
+            .collect();
+        let pattern = tuple(
+            f.args
+                .iter()
+                .enumerate()
+                .map(|(n, a)| match reads.contains(&n) {
+                    true => a.ident.to_token_stream(),
+                    false => quote!(_),
+                })
+                .collect(),
+        );
+        let steps = l.chain.iter().map(|r| match &r.source {
+            Source::Arg(n) => {
+                let ident = &f.args[*n].ident;
+                quote!(let #ident = ::core::clone::Clone::clone(#ident);)
+            }
+            Source::Let { pat, init } => {
+                quote!(let #pat = (#init) else { return ::core::option::Option::None; };)
+            }
+        });
+        let expr = &l.expr;
+        let value = quote_spanned!(expr.span()=> #p::derived_value(#expr));
+        quote! {
+            #index => {
+                let #pattern = #args;
+                #(#steps)*
+                ::core::option::Option::Some(#value)
+            }
+        }
+    });
+    quote! {
+        #[allow(unused_variables, irrefutable_let_patterns, clippy::all)]
+        fn #lift_fn(
+            #args: &#p::ArgsOf<'_, #class_name>,
+            #index: ::core::primitive::u16,
+        ) -> ::core::option::Option<#p::DerivedValue> {
+            match #index {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
         }
     }
 }

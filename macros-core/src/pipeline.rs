@@ -37,12 +37,17 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
     let Some(options) = options else {
         return original;
     };
-    let findings = if options.lint {
+    let mut findings = if options.lint {
         crate::analyse::check(&function.args, &function.raw.body)
     } else {
         crate::analyse::Findings::default()
     };
-    let expanded = crate::emit::emit(&function, &options, &findings.assumptions);
+    // Derived values are marked in the body the analysis walked (it finds them by place).
+    if let Some(block) = &mut findings.body {
+        let krate = options.krate();
+        crate::analyse::rewrite(block, &findings.lifted, &quote!(#krate::__private));
+    }
+    let expanded = crate::emit::emit(&function, &options, &findings);
     // The expansion stays next to the findings, so callers still type-check.
     let findings = findings.errors.iter().map(syn::Error::to_compile_error);
     quote!(#(#findings)* #expanded)
@@ -171,8 +176,33 @@ mod tests {
             quote!(),
             quote! {
                 fn page(number: u64, size: u64) -> SelectStatement {
-                    Query::select().column(Post::Id).from(Post::Table)
-                        .limit(size).offset(number * size).to_owned()
+                    let mut q = Query::select();
+                    q.column(Post::Id).from(Post::Table).limit(size);
+                    if number > 0 {
+                        q.offset(number * size);
+                    }
+                    q
+                }
+            },
+        ));
+    }
+
+    /// Values the body computes from the arguments: each marked in the body, and
+    /// recomputed by the lift (the arguments it reads, the bindings leading to it).
+    #[test]
+    fn snapshot_derived() {
+        insta::assert_snapshot!(snapshot(
+            quote!(),
+            quote! {
+                fn search(text: Option<&str>, page: u64, size: u64) -> SelectStatement {
+                    let mut q = Query::select();
+                    q.column(Post::Id).from(Post::Table);
+                    if let Some(text) = text {
+                        let pattern = format!("%{}%", text.replace('%', "\\%"));
+                        q.and_where(Expr::col(Post::Title).like(LikeExpr::new(pattern).escape('\\')));
+                    }
+                    q.limit(size).offset(page.saturating_sub(1) * size);
+                    q
                 }
             },
         ));

@@ -84,9 +84,34 @@ use proc_macro::TokenStream;
 /// `.is_in(list.iter().copied())`, `.limit(x)`, `Expr::val(x)`, `.values_panic([..])`). The
 /// macro follows every bound argument through the body (through `let`, patterns, tuples,
 /// closures and borrows) and rejects anything else with an error at the use and a hint: a
-/// decision on a bound value (`if`, `match`, a comparison), a computation (arithmetic,
-/// `format!`, `.to_string()`), a call of your own helper. What is in the key may be used
-/// freely: `Option` presence, list emptiness, flags and `#[shape]` values.
+/// decision on a bound value (`if`, `match`, a comparison), a call of your own helper with
+/// the statement. What is in the key may be used freely: `Option` presence, list emptiness,
+/// flags and `#[shape]` values.
+///
+/// A value computed from the arguments and then bound (a *derived value*: `format!("%{s}%")`,
+/// `page * per_page`, `std::cmp::min(limit, 100)`, a cast, `s.to_lowercase()`) is recomputed
+/// from the arguments on every hit, without running the body:
+///
+/// ```
+/// # use cached_query::cached_query;
+/// # use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SqliteQueryBuilder};
+/// #[cached_query]
+/// fn search(words: &str, page: u64) -> SelectStatement {
+///     Query::select()
+///         .column(Alias::new("id"))
+///         .from(Alias::new("post"))
+///         .and_where(Expr::col(Alias::new("title")).like(format!("%{words}%")))
+///         .limit(20)
+///         .offset(page * 20)
+///         .to_owned()
+/// }
+/// let (sql, values) = search("rust", 3).build(SqliteQueryBuilder);
+/// assert_eq!(sql, r#"SELECT "id" FROM "post" WHERE "title" LIKE ? LIMIT ? OFFSET ?"#);
+/// assert_eq!(values.0[0], sea_query::Value::from("%rust%"));
+/// let (_, values) = search("sql", 4).build(SqliteQueryBuilder);
+/// assert_eq!(values.0[0], sea_query::Value::from("%sql%"));
+/// assert_eq!(values.0[2], sea_query::Value::from(80u64));
+/// ```
 ///
 /// ```compile_fail
 /// # use cached_query::cached_query;

@@ -23,7 +23,7 @@
 //! A bound value's type is a [`Leaf`]: [`Own<T>`] for a type without lifetimes, [`Str`],
 //! [`Bytes`] and [`CowStr`] for borrowed text and bytes.
 
-mod intern;
+pub(crate) mod intern;
 pub(crate) mod list;
 pub(crate) mod record;
 mod sea;

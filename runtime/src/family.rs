@@ -17,6 +17,7 @@ use sea_query::Values;
 use crate::backend::BackendId;
 use crate::cache::{FnCache, FnMeta, Found, Keyed, Lookup, Slot, Stored};
 use crate::class::{Class, Described, ShapeCursor};
+use crate::derived::{Derived, Lift};
 use crate::probe::Prober;
 use crate::record::Recording;
 use crate::settings::Flags;
@@ -37,6 +38,8 @@ pub struct FnSpec<C: Class, S> {
     /// The values of `#[shape]` argument `index` (a `Vec<(T, String)>` of each value and its
     /// label), where its type implements [`ShapeValues`](crate::ShapeValues).
     shape_values: fn(usize) -> Option<Box<dyn Any>>,
+    /// The values the body computes from the arguments, if any ([`crate::derived`]).
+    lift: Option<Lift<C>>,
     cache: OnceLock<CacheOf<C>>,
 }
 
@@ -63,6 +66,7 @@ impl<C: Class, S> FnSpec<C, S> {
             body: Some(body),
             late_body: OnceLock::new(),
             shape_values,
+            lift: None,
             cache: OnceLock::new(),
         }
     }
@@ -78,14 +82,29 @@ impl<C: Class, S> FnSpec<C, S> {
             body: None,
             late_body: OnceLock::new(),
             shape_values,
+            lift: None,
             cache: OnceLock::new(),
         }
+    }
+
+    /// The same spec, for a body that computes values from the arguments: `lift`
+    /// computes them on a hit ([`crate::derived`]).
+    pub const fn with_derived(mut self, lift: Lift<C>) -> Self {
+        self.lift = Some(lift);
+        self
     }
 
     /// The function's cache, made on first use.
     #[inline]
     pub(crate) fn cache(&'static self) -> &'static CacheOf<C> {
-        self.cache.get_or_init(|| new_cache::<C>(&self.meta))
+        self.cache
+            .get_or_init(|| new_cache::<C>(&self.meta, self.lift.as_ref().map(|l| l.names)))
+    }
+
+    /// The values the body computes from the arguments, if any.
+    #[inline(always)]
+    pub(crate) fn lift(&'static self) -> Option<&'static Lift<C>> {
+        self.lift.as_ref()
     }
 
     /// The body, if known yet.
@@ -132,7 +151,12 @@ impl<C: Class, S: Statement> Registered for FnSpec<C, S> {
         f: &mut dyn FnMut(&dyn DynCall, &dyn Slot, String),
     ) -> Result<usize, NotEnumerable> {
         let body = self.body().ok_or(NotEnumerable::BodyNotYetKnown)?;
-        each_variant::<C, S>(self.cache(), &self.shape_values, body, prober, f)
+        let fun = Fun {
+            body,
+            cache: self.cache(),
+            lift: self.lift(),
+        };
+        each_variant::<C, S>(fun, &self.shape_values, prober, f)
     }
 }
 
@@ -155,7 +179,23 @@ pub struct Call<'a, C: Class, S> {
     pub(crate) args: C::At<'a>,
     pub(crate) body: BodyOf<C, S>,
     pub(crate) cache: &'static CacheOf<C>,
+    /// The values the body computes from the arguments.
+    pub(crate) derived: Derived<C>,
 }
+
+/// What a probe needs of a function besides a call's key: its body, cache and lift.
+struct Fun<C: Class, S> {
+    body: BodyOf<C, S>,
+    cache: &'static CacheOf<C>,
+    lift: Option<&'static Lift<C>>,
+}
+
+impl<C: Class, S> Clone for Fun<C, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C: Class, S> Copy for Fun<C, S> {}
 
 impl<C: Class, S> std::fmt::Debug for Call<'_, C, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -174,7 +214,7 @@ impl<C: Class, S: Statement> Call<'_, C, S> {
 
     /// Runs the original body.
     pub(crate) fn statement(&self) -> S {
-        (self.body)(&self.args)
+        self.derived.run(|| (self.body)(&self.args))
     }
 }
 
@@ -195,7 +235,12 @@ impl<C: Class, S: Statement> Source for Call<'_, C, S> {
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
-        C::value(&self.args, source)
+        // The values the body derives from the arguments come after the arguments' own.
+        if source < C::SOURCES {
+            C::value(&self.args, source)
+        } else {
+            self.derived.value(&self.args, source - C::SOURCES)
+        }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn len(&self, list: u16) -> usize {
@@ -251,7 +296,12 @@ impl<C: Class, S: Statement> DynCall for Call<'_, C, S> {
     }
     fn probe(&self, prober: &mut Prober, f: &mut dyn FnMut(&dyn DynCall)) {
         let (bits, shape) = self.key();
-        probe_with::<C, S>(bits, &shape, self.body, self.cache, prober, f);
+        let fun = Fun {
+            body: self.body,
+            cache: self.cache,
+            lift: self.derived.lift(),
+        };
+        probe_with::<C, S>(bits, &shape, fun, prober, f);
     }
     fn find(&self, backend: BackendId, flags: Flags) -> Result<&'static Stored, Found> {
         Call::find(self, backend, flags)
@@ -288,7 +338,7 @@ impl<C: Class, S: Statement> Call<'_, C, S> {
 
 /// An empty cache for a function of `meta` whose arguments have class `C`.
 #[inline(never)]
-fn new_cache<C: Class>(meta: &'static FnMeta) -> CacheOf<C> {
+fn new_cache<C: Class>(meta: &'static FnMeta, derived: Option<&[&'static str]>) -> CacheOf<C> {
     // A function's key bits are a `u64`; a struct argument's fields count toward them.
     const {
         assert!(
@@ -298,6 +348,7 @@ fn new_cache<C: Class>(meta: &'static FnMeta) -> CacheOf<C> {
     };
     let mut described = Described::default();
     C::describe(meta.args, "", &mut described);
+    described.sources.extend(derived.unwrap_or_default());
     FnCache::with(meta, described)
 }
 
@@ -306,28 +357,28 @@ fn new_cache<C: Class>(meta: &'static FnMeta) -> CacheOf<C> {
 fn probe_with<C: Class, S: Statement>(
     bits: u64,
     shape: &C::Shape,
-    body: BodyOf<C, S>,
-    cache: &'static CacheOf<C>,
+    fun: Fun<C, S>,
     prober: &mut Prober,
     f: &mut dyn FnMut(&dyn DynCall),
 ) {
     let store = C::store(bits, shape, prober);
     f(&Call::<C, S> {
         args: C::view(&store),
-        body,
-        cache,
+        body: fun.body,
+        cache: fun.cache,
+        derived: Derived::probe(fun.lift, prober),
     });
 }
 
 /// [`Registered::each_shape`] for a class `C` and statement `S`: shared by every function
 /// whose arguments have the same classes.
 fn each_variant<C: Class, S: Statement>(
-    cache: &'static CacheOf<C>,
+    fun: Fun<C, S>,
     values: &dyn Fn(usize) -> Option<Box<dyn Any>>,
-    body: BodyOf<C, S>,
     prober: &mut Prober,
     f: &mut dyn FnMut(&dyn DynCall, &dyn crate::cache::Slot, String),
 ) -> Result<usize, NotEnumerable> {
+    let cache = fun.cache;
     let described = cache.described();
     let variants = C::variants(&mut ShapeCursor::new(values, &described.shapes))?;
     let count = variants.len();
@@ -338,7 +389,7 @@ fn each_variant<C: Class, S: Statement>(
             key: (variant.bits, variant.shape),
         };
         let mut label = Some(label);
-        probe_with::<C, S>(slot.key.0, &slot.key.1, body, cache, prober, &mut |call| {
+        probe_with::<C, S>(slot.key.0, &slot.key.1, fun, prober, &mut |call| {
             f(call, &slot, label.take().unwrap_or_default());
         });
     }

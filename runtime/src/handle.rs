@@ -243,5 +243,6 @@ pub fn bind<'a, C: Class, S: Statement>(
         args,
         body,
         cache: spec.cache(),
+        derived: crate::derived::Derived::real(spec.lift()),
     })
 }

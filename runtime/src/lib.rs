@@ -64,10 +64,11 @@
 //! `.like(x)`, `.limit(x)`, `Expr::val(x)`, `.values_panic([..])`). The macro follows every
 //! bound argument through the body when you compile (through `let`, patterns, tuples,
 //! closures, assignments and borrows), allows exactly those steps, and rejects anything else
-//! with a span and a hint: a decision (`if`, `match`, `matches!`, a comparison, `?`), a
-//! computation (arithmetic, casts, `format!`, `.to_string()`, `std::cmp::min(x, 100)`), a call
-//! of your own helper. `Option` arguments may be tested for presence, lists
-//! for emptiness, flags and `#[shape]` arguments freely:
+//! with a span and a hint: a decision (`if`, `match`, `matches!`, a comparison, `?`), a call
+//! of your own helper with the statement. A value computed from arguments and then bound
+//! (arithmetic, casts, `format!`, `.to_string()`, `std::cmp::min(x, 100)`) is a *derived
+//! value*, recomputed from the arguments on every hit. `Option` arguments may be tested for
+//! presence, lists for emptiness, flags and `#[shape]` arguments freely:
 //!
 //! ```compile_fail
 //! # use cached_query::cached_query;
@@ -264,6 +265,7 @@ mod budget;
 mod cache;
 mod checks;
 mod class;
+mod derived;
 mod error;
 mod family;
 mod handle;

@@ -8,6 +8,7 @@ pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
 };
 pub use crate::class::{Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant, shape_count};
+pub use crate::derived::{Derivable, Lift, LiftOf, derived, derived_value};
 pub use crate::family::{ArgsOf, BodyOf, FnSpec};
 pub use crate::handle::bind;
 pub use crate::handle::{Cached, QueryArgs};
@@ -18,6 +19,8 @@ pub use crate::value_ref::ValueRef;
 pub use crate::warm::Registration;
 pub use core::marker::PhantomData;
 pub use inventory;
+/// What a lift returns: a derived value as sea-query binds it.
+pub use sea_query::Value as DerivedValue;
 pub use std::sync::{LazyLock, OnceLock};
 
 pub use crate::checks::{BoundArg, ShapeArg};

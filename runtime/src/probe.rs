@@ -341,7 +341,7 @@ impl<'a, T: Probe<'a>> Probe<'a> for Option<T> {
 mod external;
 
 /// Hands out probe values and list lengths while one probe round runs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Prober {
     next_seed: u64,
     list_len: usize,

@@ -3,8 +3,8 @@
 
 use cached_query::{Args, cached_query};
 use sea_query::{
-    Alias, CommonTableExpression, Cond, DeleteStatement, Expr, ExprTrait, InsertStatement, Order,
-    Query, SelectStatement, UpdateStatement, WithClause, WithQuery,
+    Alias, CommonTableExpression, Cond, DeleteStatement, Expr, ExprTrait, InsertStatement,
+    LikeExpr, Order, Query, SelectStatement, UpdateStatement, WithClause, WithQuery,
 };
 
 use crate::schema::{Direction, Post, PostTag, QualityRule, SortBy, Users};
@@ -484,7 +484,11 @@ pub struct PostFilter {
     pub status: String,
 }
 
-/// A filter struct by reference, a tuple cursor, a `match` on a `#[shape]` field.
+/// The most rows a listing returns, whatever the caller asks.
+pub const MAX_LIMIT: u64 = 500;
+
+/// A filter struct by reference, a tuple cursor, a `match` on a `#[shape]` field, a LIKE
+/// pattern and a capped limit computed in the body (derived values).
 #[cached_query]
 pub fn filtered_posts(
     filter: &PostFilter,
@@ -495,7 +499,9 @@ pub fn filtered_posts(
     q.columns([Post::Id, Post::Title]).from(Post::Table);
     q.and_where(Expr::col(Post::Status).eq(filter.status.clone()));
     if let Some(search) = &filter.search {
-        q.and_where(Expr::col(Post::Title).like(search.as_str()));
+        let escaped = search.replace('\\', "\\\\").replace('%', "\\%");
+        let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        q.and_where(Expr::col(Post::Title).like(pattern));
     }
     if !filter.authors.is_empty() {
         q.and_where(Expr::col(Post::Author).is_in(filter.authors.iter().copied()));
@@ -520,6 +526,6 @@ pub fn filtered_posts(
     };
     q.order_by(column, Order::Desc)
         .order_by(Post::Id, Order::Asc)
-        .limit(limit);
+        .limit(std::cmp::min(limit, MAX_LIMIT));
     q
 }

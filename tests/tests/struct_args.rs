@@ -95,7 +95,9 @@ fn struct_arguments_build_what_sea_query_builds() {
 #[allow(unreachable_pub)]
 mod readme {
     use cached_query::{Args, cached_query};
-    use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, SqliteQueryBuilder};
+    use sea_query::{
+        Expr, ExprTrait, Iden, LikeExpr, Order, Query, SelectStatement, SqliteQueryBuilder,
+    };
 
     #[derive(Iden)]
     enum Post {
@@ -107,6 +109,8 @@ mod readme {
         PublishedAt,
     }
 
+    const MAX_PAGE: u64 = 100;
+
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Sort {
         Newest,
@@ -115,7 +119,7 @@ mod readme {
 
     #[derive(Args)]
     pub struct PostFilter {
-        pub search: Option<String>, // a LIKE pattern, `%rust%`
+        pub search: Option<String>, // words to find in the title
         pub authors: Vec<i64>,
         pub published: bool,
         #[shape]
@@ -130,8 +134,9 @@ mod readme {
     ) -> SelectStatement {
         let mut q = Query::select();
         q.columns([Post::Id, Post::Title]).from(Post::Table);
-        if let Some(pattern) = &filter.search {
-            q.and_where(Expr::col(Post::Title).like(pattern.as_str()));
+        if let Some(words) = &filter.search {
+            let pattern = format!("%{}%", words.replace('%', "\\%"));
+            q.and_where(Expr::col(Post::Title).like(LikeExpr::new(pattern).escape('\\')));
         }
         if !filter.authors.is_empty() {
             q.and_where(Expr::col(Post::Author).is_in(filter.authors.iter().copied()));
@@ -147,25 +152,27 @@ mod readme {
             Sort::Newest => q.order_by(Post::Id, Order::Desc),
             Sort::Best => q.order_by(Post::Score, Order::Desc),
         };
-        q.limit(limit);
+        q.limit(std::cmp::min(limit, MAX_PAGE));
         q
     }
 
     #[test]
     fn the_readme_filter_example_builds_what_sea_query_builds() {
-        let filter = PostFilter {
-            search: Some("%rust%".into()),
-            authors: vec![1, 2],
-            published: true,
-            sort: Sort::Best,
-        };
-        let (sql, values) = list_posts(&filter, None, 20).build(SqliteQueryBuilder);
-        assert_eq!(
-            (sql, values),
-            list_posts(&filter, None, 20)
-                .statement()
-                .build(SqliteQueryBuilder)
-        );
+        for (words, limit) in [("rust", 20), ("50%", 500), ("", 0), ("go", 100)] {
+            let filter = PostFilter {
+                search: Some(words.into()),
+                authors: vec![1, 2],
+                published: true,
+                sort: Sort::Best,
+            };
+            let (sql, values) = list_posts(&filter, None, limit).build(SqliteQueryBuilder);
+            assert_eq!(
+                (sql, values),
+                list_posts(&filter, None, limit)
+                    .statement()
+                    .build(SqliteQueryBuilder)
+            );
+        }
         for sort in [Sort::Newest, Sort::Best] {
             let filter = PostFilter {
                 search: None,

@@ -53,8 +53,19 @@ impl Analysis {
             }
             return local;
         }
-        let args = self.args(&c.args);
-        if allow::is_path_step(path) {
+        let sink = allow::path_sink(path);
+        let step = allow::is_path_step(path);
+        // A step's argument and a sink's bound argument are values: they may be lifted.
+        let args: Vec<Flow> = c
+            .args
+            .iter()
+            .enumerate()
+            .map(|(n, arg)| match step || sink.is_some_and(|s| s.binds(n)) {
+                true => self.value(arg),
+                false => self.expr(arg),
+            })
+            .collect();
+        if step {
             // `Some(x)` keeps presence; the others convert one value.
             let flow = composite(args);
             return match (path.is_ident("Some"), flow) {
@@ -64,7 +75,6 @@ impl Analysis {
                 (_, None) => None,
             };
         }
-        let sink = allow::path_sink(path);
         let mut out = None;
         for (n, (arg, flow)) in c.args.iter().zip(args).enumerate() {
             let Some(taint) = flow else { continue };
@@ -97,6 +107,7 @@ impl Analysis {
                         // `apply_if`'s closure is checked below, with its value's taint.
                         Expr::Closure(_) if applies && n == 1 => continue,
                         Expr::Closure(c) => self.closure(c, None),
+                        _ if sink.is_some_and(|s| s.positions.binds(n)) => self.value(arg),
                         _ => self.expr(arg),
                     };
                     let Some(taint) = flow else { continue };

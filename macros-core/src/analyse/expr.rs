@@ -402,7 +402,7 @@ impl Analysis {
                 other => (other, None),
             };
             let flow = self.scoped(|this| {
-                this.bind_parts(pat, &m.expr, &parts, Context::Refutable);
+                this.bind_recipe(pat, &m.expr, &parts, Context::Refutable);
                 if let Some(guard) = guard {
                     this.condition(guard);
                 }

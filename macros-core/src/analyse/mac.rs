@@ -10,6 +10,15 @@ use super::{Analysis, Context, Flow, HELP_COMPUTE, HELP_DECIDE, Taint, composite
 
 impl Analysis {
     pub(super) fn mac(&mut self, mac: &syn::Macro) -> Flow {
+        // What is parsed from the tokens is not the body's own syntax tree: nothing in it
+        // can be marked for lifting.
+        self.in_macro += 1;
+        let flow = self.mac_tokens(mac);
+        self.in_macro -= 1;
+        flow
+    }
+
+    fn mac_tokens(&mut self, mac: &syn::Macro) -> Flow {
         let name = mac
             .path
             .segments

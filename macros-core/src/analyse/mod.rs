@@ -26,6 +26,7 @@
 
 mod call;
 mod expr;
+mod lift;
 mod mac;
 mod report;
 mod stmt;
@@ -33,12 +34,14 @@ mod stmt;
 mod tests;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use proc_macro2::{Span, TokenTree};
 use syn::{Block, Expr, Ident, Pat};
 
 use crate::classify::Class;
 use crate::input::Arg;
+pub(crate) use lift::{Lifted, Recipe, Source, rewrite};
 
 /// What a tainted value is.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,15 +103,22 @@ pub(crate) struct Assumption {
     pub(crate) message: String,
 }
 
-/// What the analysis found: errors, and what it assumed of parts of struct arguments.
+/// What the analysis found: errors, what it assumed of parts of struct arguments, and the
+/// values the body derives from the arguments (with the body they are marked in).
 #[derive(Debug, Default)]
 pub(crate) struct Findings {
     pub(crate) errors: Vec<syn::Error>,
     pub(crate) assumptions: Vec<Assumption>,
+    pub(crate) lifted: Vec<Lifted>,
+    /// The body as analysed, when it derives values: [`rewrite`] marks them in it.
+    pub(crate) body: Option<Block>,
 }
 
 /// The taint of an expression: `None` is clean (made only from the key and constants).
 type Flow = Option<Taint>;
+
+/// A local in scope: its taint, and how to recompute it from the arguments if it can be.
+type Binding = (Flow, Option<Rc<Recipe>>);
 
 fn kind_join(a: &Kind, b: &Kind) -> Kind {
     match (a, b) {
@@ -225,9 +235,12 @@ pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Findings {
                 })
                 .collect();
             assumptions.sort_by(|a, b| (a.arg, &a.path).cmp(&(b.arg, &b.path)));
+            let lifted = analysis.lifted;
             return Findings {
                 errors: analysis.errors,
                 assumptions,
+                body: (!lifted.is_empty()).then_some(block),
+                lifted,
             };
         }
         for (path, span, message) in analysis.flips {
@@ -255,9 +268,20 @@ impl Analysis {
             assumed,
             flips: Vec::new(),
             exploring,
+            binding_recipe: None,
+            next_recipe: 0,
+            lifted: Vec::new(),
+            trial: 0,
+            trial_findings: 0,
+            in_macro: 0,
         };
-        for arg in args {
+        for (n, arg) in args.iter().enumerate() {
             let name = arg.ident.to_string();
+            // An argument declared `mut` may change before a derived value reads it.
+            match arg.mutability.is_some() {
+                true => analysis.binding_recipe = None,
+                false => analysis.arg_recipe(n, name.clone()),
+            }
             let flow = of_class(&arg.class).and_then(|kind| {
                 let taint = Taint::new(kind, arg.ident.clone());
                 match has_parts(&arg.class) {
@@ -267,6 +291,7 @@ impl Analysis {
             });
             analysis.bind(&arg.ident, flow);
         }
+        analysis.binding_recipe = None;
         analysis
     }
 
@@ -316,7 +341,7 @@ impl Analysis {
 
 struct Analysis {
     /// Names in scope, innermost last; a clean name shadows a tainted one.
-    scopes: Vec<HashMap<String, Flow>>,
+    scopes: Vec<HashMap<String, Binding>>,
     errors: Vec<syn::Error>,
     /// While above zero, findings are not reported (the first pass over a loop body).
     quiet: usize,
@@ -335,6 +360,20 @@ struct Analysis {
     flips: Vec<(String, Span, String)>,
     /// Whether a finding on a part of a struct argument is a flip (not on the last pass).
     exploring: bool,
+    /// The recipe of the names being bound (see `lift.rs`), `None` when they cannot be
+    /// recomputed from the arguments.
+    binding_recipe: Option<Rc<Recipe>>,
+    /// The next recipe's order.
+    next_recipe: usize,
+    /// The derived values found so far, in order.
+    lifted: Vec<Lifted>,
+    /// While above zero, findings are only counted (in `trial_findings`): an expression is
+    /// tried before it is lifted.
+    trial: usize,
+    trial_findings: usize,
+    /// While above zero, the walk is inside expressions parsed from a macro's tokens,
+    /// which the expansion cannot mark: nothing is lifted there.
+    in_macro: usize,
 }
 
 fn unparen(mut e: &Expr) -> &Expr {
@@ -399,12 +438,27 @@ impl Analysis {
     // ---- names -------------------------------------------------------------------------
 
     fn lookup(&self, name: &str) -> Option<&Flow> {
-        self.scopes.iter().rev().find_map(|s| s.get(name))
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(name))
+            .map(|b| &b.0)
+    }
+
+    /// The recipe of the local `name`: `None` if it is not a local, `Some(None)` if it
+    /// cannot be recomputed from the arguments.
+    fn lookup_recipe(&self, name: &str) -> Option<Option<Rc<Recipe>>> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(name))
+            .map(|b| b.1.clone())
     }
 
     fn bind(&mut self, ident: &Ident, flow: Flow) {
+        let recipe = self.binding_recipe.clone();
         if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(ident.to_string(), flow);
+            scope.insert(ident.to_string(), (flow, recipe));
         }
     }
 
@@ -459,7 +513,7 @@ impl Analysis {
         let mut name = ident.to_string();
         // Alias chains are short; the bound only guards against a cycle.
         for _ in 0..16 {
-            if let Some(slot) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
+            if let Some((slot, _)) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
                 *slot = join(slot.take(), flow.clone());
             }
             match self.aliases.get(&name) {

@@ -11,6 +11,10 @@ impl Analysis {
     /// A finding on a value of `taint`. On a part of a struct argument that a later pass may
     /// still assume more of (see `check`), it is not reported but noted, for that pass.
     pub(super) fn report_on(&mut self, taint: &Taint, span: Span, message: String, help: &str) {
+        if self.trial > 0 {
+            self.trial_findings += 1;
+            return;
+        }
         if let Some(path) = &taint.path
             && self.exploring
             && taint.kind != Kind::Fragment
@@ -24,6 +28,10 @@ impl Analysis {
     }
 
     pub(super) fn report(&mut self, span: Span, message: String, help: &str) {
+        if self.trial > 0 {
+            self.trial_findings += 1;
+            return;
+        }
         if self.quiet > 0 {
             return;
         }

@@ -72,7 +72,14 @@ impl Analysis {
         if let Some((_, diverge)) = &init.diverge {
             self.expr(diverge);
         }
-        self.bind_expr(&local.pat, &init.expr, context);
+        // What a `let` binds is a value: a computation on bound values may be lifted.
+        let parts = match unparen(&init.expr) {
+            Expr::Tuple(t) if !t.elems.is_empty() => {
+                Scrutinee::Tuple(t.elems.iter().map(|e| (e.clone(), self.value(e))).collect())
+            }
+            _ => Scrutinee::One(self.value(&init.expr)),
+        };
+        self.bind_recipe(&local.pat, &init.expr, &parts, context);
         // `let r = &mut q;`, `let w = q.and_where(..);`: a change through the new name is a
         // change of the local it borrows from (over-approximated for copies and clones).
         if let Pat::Ident(p) = strip_type(&local.pat)
@@ -86,7 +93,24 @@ impl Analysis {
     /// Matches `pat` against `e`, position by position where both are tuples.
     pub(super) fn bind_expr(&mut self, pat: &Pat, e: &Expr, context: Context) {
         let parts = self.scrutinee(e);
-        self.bind_parts(pat, e, &parts, context);
+        self.bind_recipe(pat, e, &parts, context);
+    }
+
+    /// [`bind_parts`](Self::bind_parts), giving the names bound their recipe (see
+    /// `lift.rs`), if they can be recomputed from the arguments.
+    pub(super) fn bind_recipe(&mut self, pat: &Pat, e: &Expr, parts: &Scrutinee, context: Context) {
+        self.binding_recipe = self.recipe(pat, e);
+        self.bind_parts(pat, e, parts, context);
+        self.binding_recipe = None;
+    }
+
+    /// An expression whose value is bound (a `let`, a sink's argument): lifted if it
+    /// computes from bound values and can be recomputed (see `lift.rs`), else analysed.
+    pub(super) fn value(&mut self, e: &Expr) -> Flow {
+        match self.derive(e) {
+            Some(flow) => flow,
+            None => self.expr(e),
+        }
     }
 
     /// Evaluates a scrutinee once: a tuple expression element by element.

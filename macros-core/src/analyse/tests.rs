@@ -201,16 +201,8 @@ fn rejects_the_reproductions() {
         },
         "`any` is changed once per element of list `ids`",
     );
-    // r2: `std::cmp::min` as a path call.
-    rejected(
-        quote! { let limit = std::cmp::min(limit, 100); q.limit(limit); },
-        "`std::cmp::min`",
-    );
-    // r3: `strip_prefix` and `unwrap_or` on a bound string.
-    rejected(
-        quote! { let h = s.strip_prefix('@').unwrap_or(s); q.and_where(Expr::col(C).eq(h)); },
-        "`.strip_prefix()`",
-    );
+    // r2 (`std::cmp::min` as a path call) and r3 (`strip_prefix` and `unwrap_or` on a
+    // bound string) compute values that are bound: they are lifted now (`lifts_values`).
     // r4: a literal pattern inside `matches!`.
     rejected(
         quote! { if matches!(os, Some("admin")) { q.limit(1); } },
@@ -221,24 +213,17 @@ fn rejects_the_reproductions() {
         quote! { let (lim, _) = (limit, 0); if lim > 100 { q.limit(1); } },
         "comparison",
     );
+    // (The helper's result is a derived value; deciding on it is still a decision.)
     rejected(
         quote! { let big = is_big(limit); if big { q.limit(1); } },
-        "`is_big`",
+        "`big` taken from argument `limit` decides",
     );
     // r6: sorting and deduplicating a copy of the list.
     rejected(
         quote! { let mut v = ids.to_vec(); v.sort_unstable(); v.dedup(); q.and_where(Expr::col(C).is_in(v)); },
         "`.sort_unstable()`",
     );
-    // The other cases.
-    rejected(
-        quote! { q.and_where(Expr::col(C).eq(i64::abs(a))); },
-        "`i64::abs`",
-    );
-    rejected(
-        quote! { q.and_where(Expr::col(C).eq(s.trim_start_matches('@'))); },
-        "`.trim_start_matches()`",
-    );
+    // The other cases (`i64::abs(a)`, `s.trim_start_matches('@')` are lifted).
     rejected(
         quote! { q.and_where(Expr::col(C).is_in(ids.iter().copied().collect::<BTreeSet<_>>())); },
         "`.collect()` without",
@@ -303,30 +288,88 @@ fn rejects_decisions() {
     );
 }
 
+/// Values computed from bound arguments and bound: lifted, not rejected; `expected` is
+/// the lifted expressions' names.
+fn lifted(stmts: TokenStream, expected: &[&str]) {
+    let item = quote! {
+        fn f(a: i64, b: i64, s: &str, o: Option<i64>, os: Option<&str>, ids: &[i64],
+             flag: bool, #[shape] k: u8, limit: u64, r: Result<i64, String>) -> SelectStatement {
+            let mut q = Query::select();
+            #stmts
+            q
+        }
+    };
+    let out = crate::pipeline::cached_query(quote!(), item).to_string();
+    assert!(!out.contains("compile_error"), "{stmts}\n{out}");
+    for name in expected {
+        assert!(
+            out.contains(&format!("{name:?}")),
+            "{stmts}: {name} not lifted\n{out}"
+        );
+    }
+    let count = out.matches(":: derived (").count();
+    assert_eq!(count, expected.len(), "{stmts}\n{out}");
+}
+
+#[test]
+fn lifts_values() {
+    lifted(quote! { q.limit(limit + 1); }, &["limit + 1"]);
+    lifted(quote! { q.limit(limit as u64); }, &["limit as u64"]);
+    lifted(quote! { q.and_where(Expr::col(C).eq(-a)); }, &["- a"]);
+    lifted(
+        quote! { q.and_where(Expr::col(C).eq(s.to_lowercase())); },
+        &["s . to_lowercase ()"],
+    );
+    lifted(
+        quote! { q.and_where(Expr::col(C).like(format!("%{s}%"))); },
+        &["format ! (\"%{s}%\")"],
+    );
+    lifted(
+        quote! { let limit = std::cmp::min(limit, 100); q.limit(limit); },
+        &["std :: cmp :: min (limit , 100)"],
+    );
+    lifted(
+        quote! { let h = s.strip_prefix('@').unwrap_or(s); q.and_where(Expr::col(C).eq(h)); },
+        &["s . strip_prefix ('@') . unwrap_or (s)"],
+    );
+    lifted(
+        quote! { q.and_where(Expr::col(C).eq(i64::abs(a))); },
+        &["i64 :: abs (a)"],
+    );
+    // Through `if let`, `let`, shadowing, `match` arms; a conversion stays outside.
+    lifted(
+        quote! {
+            if let Some(t) = os {
+                let t = t.trim();
+                let pattern = format!("%{}%", t);
+                q.and_where(Expr::col(C).like(LikeExpr::new(pattern).escape('\\')));
+            }
+            match o { Some(n) => { q.offset((n * 2).into()); } None => {} }
+        },
+        &["t . trim ()", "format ! (\"%{}%\" , t)", "n * 2"],
+    );
+    // What a list holds beyond its emptiness is never lifted.
+    rejected(quote! { q.limit(ids.len() as u64); }, "list `ids`");
+}
+
 #[test]
 fn rejects_computations() {
-    rejected(quote! { q.limit(limit + 1); }, "arithmetic");
-    rejected(quote! { q.limit(limit as u64); }, "a cast");
-    rejected(quote! { q.and_where(Expr::col(C).eq(-a)); }, "negation");
     rejected(
-        quote! { q.and_where(Expr::col(C).eq(s.to_string())); },
-        "`.to_string()`",
+        quote! { let mut n = limit; n += 1; q.limit(n * 2); },
+        "arithmetic on `n`",
     );
     rejected(
-        quote! { q.and_where(Expr::col(C).eq(s.to_lowercase())); },
-        "`.to_lowercase()`",
+        quote! { q.and_where(Expr::col(C).eq({ let t = a; t + 1 })); },
+        "arithmetic on `t`",
     );
     rejected(
-        quote! { q.and_where(Expr::col(C).eq(a.min(5))); },
-        "`.min()`",
+        quote! { for id in ids { q.and_where(Expr::col(C).eq(*id * 2)); } },
+        "arithmetic",
     );
+    rejected(quote! { if a * 2 > 5 { q.limit(1); } }, "arithmetic on `a`");
     rejected(
-        quote! { q.and_where(Expr::col(C).like(format!("%{s}%"))); },
-        "`format!`",
-    );
-    rejected(
-        quote! { q.and_where(Expr::col(C).like(format!("%{}%", s))); },
-        "`format!`",
+        quote! { let n = a * 2; if n > 5 { q.limit(1); } },
+        "decides",
     );
     rejected(quote! { q.and_where(Expr::cust(s)); }, "`Expr::cust`");
     rejected(quote! { q.column(Alias::new(s)); }, "`Alias::new`");
@@ -334,7 +377,6 @@ fn rejects_computations() {
         quote! { q.and_where(Expr::col(C).eq(ids[0])); },
         "list `ids`",
     );
-    rejected(quote! { q.limit(ids.len() as u64); }, "list `ids`");
     rejected(
         quote! { q.and_where(Expr::col(C).eq(ids.first().copied())); },
         "list `ids`",
@@ -494,8 +536,8 @@ fn positional_format_arguments_are_not_names() {
     assert!(found.is_empty(), "{found:?}");
     let found = findings(quote! {
         fn f(limit: u64, offset: u64) -> SelectStatement {
-            let a = format!("{0} {limit}", 1);
-            let b = format!("{0}", offset);
+            q.column(Alias::new(format!("{0} {limit}", 1)));
+            q.column(Alias::new(format!("{0}", offset)));
             Query::select()
         }
     });

@@ -12,7 +12,7 @@ static TEXT: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
 static BYTES: Mutex<BTreeSet<&'static [u8]>> = Mutex::new(BTreeSet::new());
 
 /// `text`, kept for the life of the process (one copy per distinct text).
-pub(super) fn text(text: String) -> &'static str {
+pub(crate) fn text(text: String) -> &'static str {
     let mut set = TEXT.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(kept) = set.get(text.as_str()) {
         return kept;

@@ -21,6 +21,12 @@ macro_rules! probe_external {
                 owned.clone()
             }
         }
+        $(#[$meta])*
+        impl crate::derived::Derivable for $ty {
+            fn probe(prober: &mut crate::probe::Prober) -> $ty {
+                prober.sentinel::<$ty>()
+            }
+        }
     )*};
 }
 

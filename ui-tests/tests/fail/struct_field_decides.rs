@@ -20,15 +20,4 @@ fn by_status(filter: &Filter) -> SelectStatement {
     q
 }
 
-// The value inside `search` is bound: formatting it computes a new value.
-#[cached_query]
-fn by_search(filter: &Filter) -> SelectStatement {
-    let mut q = Query::select();
-    q.column(Alias::new("id")).from(Alias::new("post"));
-    if let Some(search) = &filter.search {
-        q.and_where(Expr::col(Alias::new("title")).like(format!("%{search}%")));
-    }
-    q
-}
-
 fn main() {}

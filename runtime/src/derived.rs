@@ -1,0 +1,239 @@
+//! Values the body computes from the arguments: a LIKE pattern made with `format!`, an
+//! offset `page * per_page`, a cap `min(limit, 100)`, a cast. The macro lifts each such
+//! expression out of the body into a function of the arguments (the function's *lift*),
+//! and the value becomes a bound source of its own, after the arguments' sources:
+//!
+//! - on a hit, the template reads it as it reads an argument, and the lift computes it
+//!   from the call's arguments, once per call and only if the template reads it;
+//! - while the cache probes the body, the expression yields a sentinel of its type instead
+//!   ([`derived`]): the probe finds where the value lands, as it finds an argument;
+//! - when the body runs for real (a miss, an uncached call, a sampled verification), the
+//!   expression is evaluated where it stands, as written.
+//!
+//! The last check of learning fills the template with the real call's own lifted values
+//! and compares it with the real call's statement: a lift that computed something else
+//! leaves the shape uncached.
+
+use std::cell::{OnceCell, RefCell};
+
+use sea_query::Value;
+
+use crate::class::Class;
+use crate::probe::Prober;
+use crate::value_ref::ValueRef;
+
+/// The lift of a function whose arguments have class `C`: derived value `index` of the
+/// arguments, or `None` where the arguments do not reach it (an `Option` it is made from is
+/// `None`).
+#[doc(hidden)]
+pub type LiftOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>, u16) -> Option<Value>;
+
+/// A function's derived values, as its spec declares them.
+#[doc(hidden)]
+pub struct Lift<C: Class> {
+    pub(crate) lift: LiftOf<C>,
+    /// How messages and the inventory name each value: its expression.
+    pub(crate) names: &'static [&'static str],
+}
+
+impl<C: Class> std::fmt::Debug for Lift<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lift")
+            .field("names", &self.names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Class> Lift<C> {
+    /// The derived values `names` (their expressions), computed by `lift`.
+    pub const fn new(lift: LiftOf<C>, names: &'static [&'static str]) -> Self {
+        Lift { lift, names }
+    }
+}
+
+/// A type a derived value may have: the probe makes sentinels of it, and sea-query binds
+/// it.
+#[diagnostic::on_unimplemented(
+    message = "a value computed from the arguments has type `{Self}`, which `#[cached_query]` cannot probe",
+    label = "computed here, and bound on every hit",
+    note = "a derived value must be a type the cache makes sentinels of: a number, `char`, `String`, `&str`, `Vec<u8>`, `sea_query::Value`, or a date, time, uuid, decimal or json value of sea-query's features; convert it (`.to_string()`, `as i64`), or compute it in the caller and pass it as an argument"
+)]
+pub trait Derivable: Into<Value> + Sized {
+    /// A sentinel (or in a check round, a check value) from `prober`.
+    fn probe(prober: &mut Prober) -> Self;
+}
+
+/// The owned types the probe makes sentinels of (sea-query's optional value types are in
+/// `probe/external.rs`).
+macro_rules! derivable {
+    ($($ty:ty),*) => {$(
+        impl Derivable for $ty {
+            fn probe(prober: &mut Prober) -> $ty {
+                prober.sentinel::<$ty>()
+            }
+        }
+    )*};
+}
+
+derivable!(
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    char,
+    String,
+    Vec<u8>,
+    Value
+);
+
+/// Text borrowed from an argument (`s.trim()`): the probe's sentinel text is interned.
+impl<'s> Derivable for &'s str {
+    fn probe(prober: &mut Prober) -> &'s str {
+        crate::class::intern::text(prober.sentinel::<&str>())
+    }
+}
+
+/// What a probed body's derived expressions yield: one value per expression, made from the
+/// probe round's prober, and the same value each time an expression is evaluated again.
+struct Probing {
+    prober: Prober,
+    /// Per derived value: the prober as it was when the value was made (to make it again),
+    /// and the value.
+    made: Vec<Option<(Prober, Value)>>,
+}
+
+thread_local! {
+    /// The probe whose body is running on this thread, if any. A body that runs for real
+    /// sets `None` for its duration, so that a cached function called inside a probed body
+    /// evaluates its own expressions.
+    static PROBING: RefCell<Option<Probing>> = const { RefCell::new(None) };
+}
+
+/// Derived value `index` in a body: `compute()` when the body runs for real, a sentinel of
+/// its type while the cache probes it. The macro writes every lifted expression as one.
+#[inline]
+pub fn derived<T: Derivable>(index: u16, compute: impl FnOnce() -> T) -> T {
+    let probed = PROBING.with(|probing| {
+        let mut probing = probing.borrow_mut();
+        let probing = probing.as_mut()?;
+        let at = usize::from(index);
+        if probing.made.len() <= at {
+            probing.made.resize_with(at + 1, || None);
+        }
+        Some(match &probing.made[at] {
+            Some((prober, _)) => T::probe(&mut prober.clone()),
+            None => {
+                let before = probing.prober.clone();
+                let value = T::probe(&mut probing.prober);
+                let bound: Value = T::probe(&mut before.clone()).into();
+                probing.made[at] = Some((before, bound));
+                value
+            }
+        })
+    });
+    match probed {
+        Some(value) => value,
+        None => compute(),
+    }
+}
+
+/// What a lifted expression evaluates to, as the template binds it.
+#[inline]
+pub fn derived_value<T: Derivable>(value: T) -> Value {
+    value.into()
+}
+
+/// The derived values of one call.
+pub(crate) struct Derived<C: Class> {
+    lift: Option<&'static Lift<C>>,
+    /// In a probe call, the prober the derived expressions take their values from (it
+    /// continues the one that made the call's arguments); in a real call, `None`: values
+    /// are computed by the lift when first read.
+    probe: Option<Prober>,
+    /// Per derived value, once read or made.
+    cells: OnceCell<Box<[OnceCell<Option<Value>>]>>,
+}
+
+impl<C: Class> Derived<C> {
+    /// The derived values of a real call of a function with `lift` (if any).
+    #[inline(always)]
+    pub(crate) fn real(lift: Option<&'static Lift<C>>) -> Self {
+        Derived {
+            lift,
+            probe: None,
+            cells: OnceCell::new(),
+        }
+    }
+
+    /// The derived values of a probe call of a function with `lift`: sentinels from
+    /// `prober`.
+    pub(crate) fn probe(lift: Option<&'static Lift<C>>, prober: &Prober) -> Self {
+        Derived {
+            lift,
+            probe: lift.map(|_| prober.clone()),
+            cells: OnceCell::new(),
+        }
+    }
+
+    /// The function's lift, if it derives values.
+    pub(crate) fn lift(&self) -> Option<&'static Lift<C>> {
+        self.lift
+    }
+
+    fn cells(&self, lift: &Lift<C>) -> &[OnceCell<Option<Value>>] {
+        self.cells
+            .get_or_init(|| lift.names.iter().map(|_| OnceCell::new()).collect())
+    }
+
+    /// Derived value `index` of `args`, as a template reads it.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn value<'r>(&'r self, args: &'r C::At<'_>, index: u16) -> Option<ValueRef<'r>> {
+        let lift = self.lift?;
+        let cell = self.cells(lift).get(usize::from(index))?;
+        let value = match self.probe {
+            None => cell.get_or_init(|| (lift.lift)(args, index)),
+            Some(_) => cell.get()?,
+        };
+        value.clone().map(ValueRef::from_value)
+    }
+
+    /// Runs `body`: in a probe, the derived expressions yield the probe's values, which
+    /// the call then reads; otherwise they are evaluated as written.
+    pub(crate) fn run<R>(&self, body: impl FnOnce() -> R) -> R {
+        let Some(lift) = self.lift else {
+            return body();
+        };
+        let probing = self.probe.as_ref().map(|prober| Probing {
+            prober: prober.clone(),
+            made: Vec::new(),
+        });
+        /// Puts back the outer state however the body ends (a probe catches panics).
+        struct Restore(Option<Probing>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let outer = self.0.take();
+                PROBING.with(|p| *p.borrow_mut() = outer);
+            }
+        }
+        let restore = Restore(PROBING.with(|p| p.replace(probing)));
+        let out = body();
+        let mine = PROBING.with(|p| p.borrow_mut().take());
+        drop(restore);
+        if let (Some(_), Some(mine)) = (&self.probe, mine) {
+            for (cell, made) in self.cells(lift).iter().zip(mine.made) {
+                if let Some((_, value)) = made {
+                    // A body run twice on one probe call makes the same values again.
+                    let _ = cell.set(Some(value));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,148 @@
+//! Values the body computes from the arguments (a LIKE pattern made with `format!`, an
+//! offset `page * per_page`, a capped limit, a cast, `.to_lowercase()`) are lifted: the
+//! template binds each as a value of its own, recomputed from the arguments on every hit.
+
+use cached_query::{Args, cached_query};
+use sea_query::{Alias, Expr, ExprTrait, LikeExpr, Order, Query, SelectStatement};
+
+const MAX_PER_PAGE: u64 = 100;
+
+#[cached_query]
+fn search(
+    text: Option<&str>,
+    author: Option<&str>,
+    page: u64,
+    per_page: u64,
+    min_score: i32,
+) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("posts"));
+    if let Some(text) = text {
+        let escaped = text.replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        q.and_where(Expr::col(Alias::new("title")).like(LikeExpr::new(pattern).escape('\\')));
+    }
+    if let Some(name) = author {
+        q.and_where(Expr::col(Alias::new("author")).eq(name.to_lowercase()));
+    }
+    q.and_where(Expr::col(Alias::new("score")).gte(min_score as i64 * 10));
+    let per_page = std::cmp::min(per_page, MAX_PER_PAGE);
+    q.order_by(Alias::new("id"), Order::Desc)
+        .limit(per_page)
+        .offset(page.saturating_sub(1) * per_page);
+    q
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct Filter {
+    pub search: Option<String>,
+    pub tag: String,
+    pub page: u32,
+}
+
+#[cached_query]
+fn by_filter(filter: &Filter) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("posts"));
+    if let Some(s) = &filter.search {
+        q.and_where(
+            Expr::col(Alias::new("title"))
+                .like(format!("%{}%", s))
+                .or(Expr::col(Alias::new("body")).like(format!("%{}%", s))),
+        );
+    }
+    q.and_where(Expr::col(Alias::new("tag")).eq(filter.tag.to_uppercase()));
+    q.limit(20).offset((filter.page * 20).into());
+    q
+}
+
+/// Issue 19's r2: compiled, then bound the first call's capped limit for every later
+/// call. Lifted, the cap is recomputed on each hit.
+#[cached_query]
+fn r2(a: i64, limit: u64) -> SelectStatement {
+    let limit = std::cmp::min(limit, 100);
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("a")).eq(a))
+        .limit(limit)
+        .to_owned()
+}
+
+/// Issue 19's r3: the stripped handle, recomputed on each hit.
+#[cached_query]
+fn r3(handle: &str) -> SelectStatement {
+    let h = handle.strip_prefix('@').unwrap_or(handle);
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("t"))
+        .and_where(Expr::col(Alias::new("h")).eq(h))
+        .to_owned()
+}
+
+/// Every shape of `name` was cached, and more than `min_hits` calls were hits.
+fn assert_clean(name: &str, min_hits: u64) {
+    let stats = cached_query::stats();
+    let row = stats
+        .functions
+        .iter()
+        .find(|f| f.name == name)
+        .expect("the function ran");
+    assert_eq!(row.uncacheable_keys, 0, "{row:?}");
+    assert!(row.hits > min_hits, "{row:?}");
+}
+
+#[test]
+fn derived_values_are_recomputed_on_each_hit() {
+    let texts = [None, Some("rust"), Some("50%_off"), Some("")];
+    let authors = [None, Some("Ada"), Some("ÉMILE")];
+    for round in 0..3u64 {
+        for text in texts {
+            for author in authors {
+                for (page, per_page) in [(1, 20), (3, 500), (0, 0), (7, 1)] {
+                    let h = search(text, author, page + round, per_page, -3 + round as i32);
+                    if let Err(mismatch) = cached_query_tests::check_all(&h, "search") {
+                        panic!("{mismatch}");
+                    }
+                }
+            }
+        }
+    }
+    assert_clean("search", 100);
+}
+
+#[test]
+fn derived_values_from_struct_fields() {
+    for round in 0..3u32 {
+        for search in [None, Some("a".to_owned()), Some("b c".to_owned())] {
+            let filter = Filter {
+                search,
+                tag: format!("t{round}"),
+                page: round * 7,
+            };
+            let h = by_filter(&filter);
+            if let Err(mismatch) = cached_query_tests::check_all(&h, "by_filter") {
+                panic!("{mismatch}");
+            }
+        }
+    }
+    assert_clean("by_filter", 5);
+}
+
+#[test]
+fn issue_19_reproductions_are_lifted_and_correct() {
+    for limit in [5, 100, 101, 7, 1000, 0] {
+        let h = r2(limit as i64, limit);
+        if let Err(mismatch) = cached_query_tests::check_all(&h, "r2") {
+            panic!("{mismatch}");
+        }
+    }
+    for handle in ["@ada", "ada", "@", "", "@@x", "x@"] {
+        let h = r3(handle);
+        if let Err(mismatch) = cached_query_tests::check_all(&h, "r3") {
+            panic!("{mismatch}");
+        }
+    }
+    assert_clean("r2", 3);
+    assert_clean("r3", 3);
+}
