@@ -591,11 +591,17 @@ fn filter() -> &'static cached_query_tests::queries::PostFilter {
     &FILTER
 }
 
-/// Pushes the values of the filter cases.
+/// The LIKE pattern `filtered_posts` derives from a filter's search text.
+fn like_pattern(search: &str) -> String {
+    let escaped = search.replace('\\', "\\\\").replace('%', "\\%");
+    format!("%{escaped}%")
+}
+
+/// Pushes the values of the filter cases (the pattern made as the body makes it).
 fn filter_values(v: &mut Vec<Value>) {
     let f = black_box(filter());
     v.push(Value::from(f.status.clone()));
-    v.push(Value::from(f.search.clone()));
+    v.push(Value::from(f.search.as_deref().map(like_pattern)));
     v.extend(f.authors.iter().map(|&a| Value::from(a)));
     v.push(Value::from(5i64));
     v.push(Value::from(900i64));
@@ -604,7 +610,8 @@ fn filter_values(v: &mut Vec<Value>) {
     v.push(Value::from(20u64));
 }
 
-/// A filter struct (`#[derive(Args)]`, by reference) and a tuple cursor: `filtered_posts`.
+/// A filter struct (`#[derive(Args)]`, by reference), a tuple cursor and two derived values
+/// (the LIKE pattern, the capped limit): `filtered_posts`.
 fn filter_struct() -> Case {
     hit_case(
         "filter_struct_postgres".into(),
@@ -623,7 +630,8 @@ fn filter_struct() -> Case {
     )
 }
 
-/// The same query with the filter's fields as separate arguments: `filtered_posts_flat`.
+/// The same query with the filter's fields as separate arguments and the derived values
+/// computed by the caller: `filtered_posts_flat`.
 fn filter_flat() -> Case {
     hit_case(
         "filter_flat_postgres".into(),
@@ -632,15 +640,16 @@ fn filter_flat() -> Case {
         PostgresQueryBuilder,
         || {
             let f = black_box(filter());
+            let pattern = f.search.as_deref().map(like_pattern);
             filtered_posts_flat(
-                f.search.as_deref(),
+                pattern,
                 &f.authors,
                 f.published,
                 f.sort,
                 f.range.as_ref().map(|r| (r.from, r.to)),
                 &f.status,
                 black_box(Some((50, 500))),
-                black_box(20),
+                std::cmp::min(black_box(20), cached_query_tests::queries::MAX_LIMIT),
             )
         },
         0b1_1111,

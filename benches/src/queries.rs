@@ -9,7 +9,7 @@
 use cached_query::cached_query;
 use cached_query_tests::queries::{posts, quality_rules};
 use cached_query_tests::schema::Post;
-use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, LikeExpr, Query, SelectStatement};
 
 /// The 1-filter select: `SELECT "id", "title" FROM "post" WHERE "id" = $1`.
 #[cached_query]
@@ -114,12 +114,13 @@ pub fn posts_padded(
     posts(author, status, tags, published, limit).statement()
 }
 
-/// `filtered_posts` with the filter's fields as separate arguments: the plain case its
-/// struct argument is measured against (same SQL, same values).
+/// `filtered_posts` with the filter's fields as separate arguments, and its LIKE pattern and
+/// capped limit computed by the caller: the plain case its struct argument and derived
+/// values are measured against (same SQL, same values).
 #[cached_query]
 #[allow(clippy::too_many_arguments)]
 pub fn filtered_posts_flat(
-    search: Option<&str>,
+    search: Option<String>,
     authors: &[i64],
     published: bool,
     #[shape] sort: cached_query_tests::schema::SortBy,
@@ -133,8 +134,8 @@ pub fn filtered_posts_flat(
     let mut q = Query::select();
     q.columns([Post::Id, Post::Title]).from(Post::Table);
     q.and_where(Expr::col(Post::Status).eq(status));
-    if let Some(search) = search {
-        q.and_where(Expr::col(Post::Title).like(search));
+    if let Some(pattern) = search {
+        q.and_where(Expr::col(Post::Title).like(LikeExpr::new(pattern).escape('\\')));
     }
     if !authors.is_empty() {
         q.and_where(Expr::col(Post::Author).is_in(authors.iter().copied()));

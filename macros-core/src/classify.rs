@@ -26,6 +26,9 @@ pub(crate) enum Class {
     /// learns from the type system; the body analysis treats its parts as bound values
     /// unless the body decides on them (see `analyse`).
     Record(Box<Type>),
+    /// A type the body only matches on its variant (set by the body analysis, in place of
+    /// `Record`): its variant is in the key.
+    Variant(Box<Type>),
     /// A tuple `(A, B, ..)`: its elements' classes side by side.
     Tuple(Vec<Class>),
 }
@@ -59,6 +62,14 @@ pub(crate) enum ListKind {
 }
 
 impl Class {
+    /// The class behind any `&`.
+    pub(crate) fn unref(&self) -> &Class {
+        match self {
+            Class::Ref(inner, _) => inner.unref(),
+            other => other,
+        }
+    }
+
     /// Key bits this class needs.
     pub(crate) fn bits(&self) -> usize {
         match self {
@@ -67,8 +78,18 @@ impl Class {
             Class::Ref(inner, _) => inner.bits(),
             Class::Tuple(elems) => elems.iter().map(Class::bits).sum(),
             // Counted by the runtime, at compile time, with the struct's fields.
-            Class::Shape(_) | Class::Scalar(_) | Class::Record(_) => 0,
+            Class::Shape(_) | Class::Scalar(_) | Class::Record(_) | Class::Variant(_) => 0,
         }
+    }
+}
+
+/// `class` (a `Record`, or a reference to one) for an argument the body matches on its
+/// variant only.
+pub(crate) fn by_variant(class: &Class) -> Class {
+    match class {
+        Class::Record(ty) => Class::Variant(ty.clone()),
+        Class::Ref(inner, ty) => Class::Ref(Box::new(by_variant(inner)), ty.clone()),
+        other => other.clone(),
     }
 }
 

@@ -69,6 +69,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
         .collect();
     let class = tuple(classes);
     let check_items = &checks.items;
+    let variant_checks = variant_checks(f, &findings.variants);
     let expects = assumptions.iter().filter_map(|a| expect(f, &p, a));
     let pattern = tuple(
         f.args
@@ -132,6 +133,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
         #vis #sig {
             #ret_check
             #(#check_items)*
+            #variant_checks
             #(#expects)*
             type #class_name = #class;
             #shape_values
@@ -142,6 +144,29 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
             #p::bind::<#class_name, #ret_checked>(#call, #body_fn, &#spec)
         }
     }
+}
+
+/// For each argument matched on its variant, a function that compiles only if every path
+/// its patterns name is a variant (`Path { .. }` matches variants and structs, never a
+/// constant, which would compare the whole value).
+fn variant_checks(f: &Function, variants: &[(usize, Vec<syn::Path>)]) -> TokenStream {
+    let fns = variants.iter().filter_map(|(arg, paths)| {
+        let Class::Variant(ty) = f.args.get(*arg)?.class.unref() else {
+            return None;
+        };
+        let name = format_ident!("__cq_variants_{}", arg, span = Span::mixed_site());
+        let value = local("__cq_value");
+        Some(quote! {
+            #[allow(unreachable_patterns, dead_code, clippy::all)]
+            fn #name(#value: &#ty) {
+                match #value {
+                    #(#paths { .. } => {})*
+                    _ => {}
+                }
+            }
+        })
+    });
+    quote!(#(#fns)*)
 }
 
 /// The function's lift: derived value `index` recomputed from the arguments (see
@@ -284,6 +309,10 @@ pub(crate) fn class_type(
             let checked = check(p, "assert_arg", ty, n, checks);
             quote!(<#checked as #p::ArgClass>::Class)
         }
+        Class::Variant(ty) => {
+            let checked = check(p, "assert_variant", ty, n, checks);
+            quote!(#p::ByVariant<#checked>)
+        }
         Class::Tuple(elems) => {
             let elems = elems.iter().map(|c| class_type(p, c, n, checks));
             quote!(#p::Tup<(#(#elems,)*)>)
@@ -343,7 +372,11 @@ fn shape_values(f: &Function, p: &TokenStream) -> TokenStream {
         .args
         .iter()
         .filter_map(|a| match &a.class {
-            Class::Shape(ty) => Some((**ty).clone()),
+            Class::Shape(ty) | Class::Variant(ty) => Some((**ty).clone()),
+            Class::Ref(inner, _) => match &**inner {
+                Class::Variant(ty) => Some((**ty).clone()),
+                _ => None,
+            },
             _ => None,
         })
         .collect();
@@ -492,6 +525,7 @@ pub(crate) fn arg_kind(p: &TokenStream, class: &Class) -> TokenStream {
         }
         Class::Ref(inner, _) => arg_kind(p, inner),
         Class::Record(ty) => quote!(<#ty as #p::ArgClass>::KIND),
+        Class::Variant(_) => quote!(#p::ArgKind::Shape),
         Class::Tuple(elems) => {
             let parts = elems.iter().enumerate().map(|(n, c)| {
                 let name = n.to_string();

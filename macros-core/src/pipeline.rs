@@ -27,7 +27,7 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
     let options = Options::parse(attr).map_err(|e| errors.add(e)).ok();
     let shapes = strip_shape_attrs(&mut raw.sig, &mut errors);
     let original = quote!(#raw);
-    let function = match Function::new(raw, &shapes, errors) {
+    let mut function = match Function::new(raw, &shapes, errors) {
         Ok(function) => function,
         Err(error) => {
             let error = error.to_compile_error();
@@ -42,6 +42,11 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
     } else {
         crate::analyse::Findings::default()
     };
+    // An argument the body matches on its variant only has its variant in the key.
+    for (arg, _) in &findings.variants {
+        let class = &mut function.args[*arg].class;
+        *class = crate::classify::by_variant(class);
+    }
     // Derived values are marked in the body the analysis walked (it finds them by place).
     if let Some(block) = &mut findings.body {
         let krate = options.krate();

@@ -14,6 +14,7 @@
 //! | `bool` | [`Flag`] | its value | nothing |
 //! | `#[shape] T` | [`Shape<T>`] | its value | nothing |
 //! | `#[shape] Order` (and sea-query's other enums that are not `Hash`) | [`SeaShape<T>`] | its value | nothing |
+//! | an enum the body only matches on its variant | [`ByVariant<T>`] | its variant | nothing |
 //! | `Option<T>` | [`Opt<C>`] | `Some` or `None`, then `C`'s | `C`'s |
 //! | `&T` (`T` without lifetimes, not a list) | [`Ref<C, T>`] | `C`'s | `C`'s |
 //! | `&[T]`, `Vec<T>`, `&Vec<T>`, `[T; N]`, `&[T; N]` | [`list`] classes | empty or not | each element |
@@ -28,8 +29,10 @@ pub(crate) mod list;
 pub(crate) mod record;
 mod sea;
 mod tuple;
+mod variant;
 pub use sea::SeaShape;
 pub use tuple::Tup;
+pub use variant::{ByVariant, VariantArg, VariantKey};
 
 use std::any::Any;
 use std::borrow::Cow;

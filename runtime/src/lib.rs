@@ -49,6 +49,7 @@
 //! | `bool` | its value | nothing |
 //! | `&[T]`, `Vec<T>`, `&Vec<T>`, `[T; N]`, `&[T; N]` | empty or not | each element |
 //! | argument marked `#[shape]` | its value (`Hash + Eq + Clone + 'static`) | nothing |
+//! | an enum the body only matches on its variants (patterns that bind nothing) | its variant | nothing |
 //! | any other `T` (`Into<Value>` + [`Probe`]) | nothing | its value |
 //!
 //! Classes compose (`Option<bool>` keys presence and value). `Vec<u8>` and `&[u8]` are

@@ -7,7 +7,10 @@ pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, 
 pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
 };
-pub use crate::class::{Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant, shape_count};
+pub use crate::class::{
+    ByVariant, Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant, VariantArg, VariantKey,
+    shape_count,
+};
 pub use crate::derived::{Derivable, Lift, LiftOf, derived, derived_value};
 pub use crate::family::{ArgsOf, BodyOf, FnSpec};
 pub use crate::handle::bind;
@@ -40,6 +43,12 @@ pub const fn assert_statement<T: crate::statement::Statement>() -> usize {
 /// Compile-time check that `T` can be an argument whose class its type names: a struct
 /// deriving `Args`, or a type bound by value.
 pub const fn assert_arg<T: ArgClass>() -> usize {
+    0
+}
+
+/// Compile-time check that `T` can be an argument the body matches on its variant: the
+/// value of the argument's check constant (see [`Checked`]).
+pub const fn assert_variant<T: VariantArg>() -> usize {
     0
 }
 

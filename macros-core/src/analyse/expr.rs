@@ -18,6 +18,7 @@ impl Analysis {
                 self.condition(&b.left);
                 self.condition(&b.right);
             }
+            Expr::Let(l) if self.variant_test(&l.pat, &l.expr) => {}
             Expr::Let(l) => self.bind_expr(&l.pat, &l.expr, Context::Refutable),
             other => {
                 if let Some(taint) = self.expr(other) {
@@ -36,6 +37,7 @@ impl Analysis {
             Expr::Lit(_) | Expr::Infer(_) | Expr::Continue(_) => None,
             Expr::Path(p) => match p.path.get_ident() {
                 Some(ident) if p.qself.is_none() => {
+                    self.note_root_use(p);
                     self.lookup(&ident.to_string()).cloned().flatten()
                 }
                 _ => None,
@@ -394,6 +396,9 @@ impl Analysis {
     }
 
     pub(super) fn match_expr(&mut self, m: &syn::ExprMatch) -> Flow {
+        if let Some(flow) = self.variant_match(m) {
+            return flow;
+        }
         let parts = self.scrutinee(&m.expr);
         let mut out = None;
         for arm in &m.arms {

@@ -43,6 +43,9 @@ impl Analysis {
             }
             "matches" => {
                 if let Ok((scrutinee, pat, guard)) = parse_matches(mac.tokens.clone()) {
+                    if guard.is_none() && self.variant_test(&pat, &scrutinee) {
+                        return None;
+                    }
                     return self.scoped(|this| {
                         this.bind_expr(&pat, &scrutinee, Context::Refutable);
                         if let Some(guard) = &guard {

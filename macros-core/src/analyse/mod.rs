@@ -32,8 +32,9 @@ mod report;
 mod stmt;
 #[cfg(test)]
 mod tests;
+mod variant;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use proc_macro2::{Span, TokenTree};
@@ -112,6 +113,9 @@ pub(crate) struct Findings {
     pub(crate) lifted: Vec<Lifted>,
     /// The body as analysed, when it derives values: [`rewrite`] marks them in it.
     pub(crate) body: Option<Block>,
+    /// The arguments the body matches on their variant only (see `variant.rs`), with the
+    /// paths its patterns name.
+    pub(crate) variants: Vec<(usize, Vec<syn::Path>)>,
 }
 
 /// The taint of an expression: `None` is clean (made only from the key and constants).
@@ -173,6 +177,8 @@ fn of_class(class: &Class) -> Option<Kind> {
         Class::Ref(inner, _) => of_class(inner),
         // Its parts are bound values until the body decides on one (`Analysis::assumed`).
         Class::Record(_) | Class::Tuple(_) => Some(Kind::Value),
+        // Only after the analysis; its variant is in the key.
+        Class::Variant(_) => None,
     }
 }
 
@@ -235,12 +241,15 @@ pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Findings {
                 })
                 .collect();
             assumptions.sort_by(|a, b| (a.arg, &a.path).cmp(&(b.arg, &b.path)));
+            let names: Vec<String> = args.iter().map(|a| a.ident.to_string()).collect();
+            let variants = analysis.variants(&names);
             let lifted = analysis.lifted;
             return Findings {
                 errors: analysis.errors,
                 assumptions,
                 body: (!lifted.is_empty()).then_some(block),
                 lifted,
+                variants,
             };
         }
         for (path, span, message) in analysis.flips {
@@ -274,9 +283,15 @@ impl Analysis {
             trial: 0,
             trial_findings: 0,
             in_macro: 0,
+            records: HashMap::new(),
+            variant_uses: BTreeMap::new(),
+            root_uses: HashMap::new(),
         };
         for (n, arg) in args.iter().enumerate() {
             let name = arg.ident.to_string();
+            if let Class::Record(_) = arg.class.unref() {
+                analysis.records.insert(name.clone(), n);
+            }
             // An argument declared `mut` may change before a derived value reads it.
             match arg.mutability.is_some() {
                 true => analysis.binding_recipe = None,
@@ -374,6 +389,12 @@ struct Analysis {
     /// While above zero, the walk is inside expressions parsed from a macro's tokens,
     /// which the expansion cannot mark: nothing is lifted there.
     in_macro: usize,
+    /// Arguments whose type names its own class (by value or reference), by name.
+    records: HashMap<String, usize>,
+    /// Arguments matched on their variant, with the paths of the patterns.
+    variant_uses: BTreeMap<usize, Vec<syn::Path>>,
+    /// Arguments of `records` read as a whole value elsewhere, with the first such read.
+    root_uses: HashMap<usize, Span>,
 }
 
 fn unparen(mut e: &Expr) -> &Expr {

@@ -556,3 +556,66 @@ fn lint_false_turns_it_off() {
     );
     assert!(!out.to_string().contains("compile_error"));
 }
+
+/// The expansion of `item`, and the analysis' findings in it.
+fn expand(item: TokenStream) -> (String, Vec<String>) {
+    let out = crate::pipeline::cached_query(quote!(), item.clone()).to_string();
+    (out, findings(item))
+}
+
+#[test]
+fn enums_matched_on_their_variant() {
+    // By value and by reference; `match`, `matches!`, `if let`; or-patterns, data ignored.
+    let (out, found) = expand(quote! {
+        fn f(sort: Sort, kind: &Kind, limit: u64) -> SelectStatement {
+            let mut q = Query::select();
+            let column = match sort { Sort::Name | Sort::Title => "name", Sort::Date => "date" };
+            if matches!(kind, Kind::Tagged(_) | Kind::Range { .. }) { q.limit(limit); }
+            if let Kind::Plain = *kind { q.offset(1); }
+            q.order_by(Alias::new(column), Order::Asc);
+            q
+        }
+    });
+    assert!(found.is_empty(), "{found:?}");
+    assert!(
+        out.contains("ByVariant < :: cached_query :: __private :: Checked < Sort"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Ref < :: cached_query :: __private :: ByVariant"),
+        "{out}"
+    );
+    // Every path is checked to be a variant.
+    assert!(out.contains("Kind :: Range { .. } => { }"), "{out}");
+    // A binding, a comparison: not by variant alone. The argument stays a type naming its
+    // own class, and the decision an assumption the compiler checks (`expect`).
+    for body in [
+        quote! { match kind { Kind::Tagged(t) => { q.and_where(Expr::col(C).eq(t)); } _ => {} } },
+        quote! { if kind == Kind::Plain { q.limit(1); } },
+    ] {
+        let (out, _) = expand(quote! {
+            fn f(kind: Kind) -> SelectStatement {
+                let mut q = Query::select();
+                #body
+                q
+            }
+        });
+        assert!(!out.contains("ByVariant"), "{out}");
+        assert!(out.contains("__private :: expect"), "{out}");
+    }
+    // Matched on its variant and read as a value.
+    let (_, found) = expand(quote! {
+        fn f(kind: Kind) -> SelectStatement {
+            let mut q = Query::select();
+            if let Kind::Plain = kind { q.limit(1); }
+            q.and_where(Expr::col(C).eq(kind));
+            q
+        }
+    });
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("matched on its variant, and used as a value")),
+        "{found:?}"
+    );
+}

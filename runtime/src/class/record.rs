@@ -57,7 +57,7 @@ pub enum Want {
     label = "neither a struct deriving `cached_query::Args` nor a value type",
     note = "derive `cached_query::Args` on a struct whose fields are the arguments it stands for",
     note = "or, for a value bound as one parameter, implement `Clone`, `Into<sea_query::Value>` and `cached_query::Probe`",
-    note = "or, for a value that chooses the SQL (a sort order, an enum), mark the argument `#[shape]`"
+    note = "or, for a value that chooses the SQL (a sort order, an enum), match on its variants only (patterns that bind nothing) or mark the argument `#[shape]`"
 )]
 pub trait ArgClass: 'static {
     /// Its class.

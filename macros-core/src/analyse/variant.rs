@@ -1,0 +1,144 @@
+//! Arguments matched on their variant: `match sort { Sort::Newest => .., Sort::Best => .. }`
+//! on an argument whose type names its own class (an enum of the user's, by value or by
+//! reference), `matches!(sort, Sort::A | Sort::B)`, `if let Sort::A = sort`.
+//!
+//! Where every pattern names a variant and binds nothing (a path, `Variant(..)` or
+//! `Variant { .. }` of wildcards, `_`, or-patterns of those) and the argument is used in no
+//! other way, the body decides only on the argument's variant: the expansion puts the
+//! variant in the key (`ByVariant<T>`), with no derive and no `Hash` on the enum. A path in
+//! a pattern could also name a constant, which would compare the whole value: the
+//! expansion checks each one is a variant (`Path { .. }` is a pattern of variants and
+//! structs only).
+
+use syn::spanned::Spanned;
+use syn::{Expr, Pat};
+
+use super::{Analysis, Flow, join, unparen};
+
+/// Whether `pat` names variants and binds nothing; the paths it names are pushed to
+/// `paths`.
+fn variant_pat(pat: &Pat, paths: &mut Vec<syn::Path>) -> bool {
+    let wild = |p: &Pat| matches!(p, Pat::Wild(_) | Pat::Rest(_));
+    match pat {
+        Pat::Wild(_) => true,
+        Pat::Paren(p) => variant_pat(&p.pat, paths),
+        Pat::Reference(r) => variant_pat(&r.pat, paths),
+        Pat::Or(o) => o.cases.iter().all(|case| variant_pat(case, paths)),
+        Pat::Path(p) if p.qself.is_none() && p.path.segments.len() > 1 => {
+            paths.push(p.path.clone());
+            true
+        }
+        Pat::TupleStruct(t) if t.qself.is_none() && t.elems.iter().all(wild) => {
+            paths.push(t.path.clone());
+            true
+        }
+        Pat::Struct(s)
+            if s.qself.is_none() && s.fields.iter().all(|f| matches!(&*f.pat, Pat::Wild(_))) =>
+        {
+            paths.push(s.path.clone());
+            true
+        }
+        _ => false,
+    }
+}
+
+impl Analysis {
+    /// The argument `e` is, read whole (through parentheses, `*` and `&`), if its type
+    /// names its own class.
+    fn variant_root(&self, e: &Expr) -> Option<usize> {
+        let mut e = unparen(e);
+        loop {
+            match e {
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => e = unparen(&u.expr),
+                Expr::Reference(r) => e = unparen(&r.expr),
+                _ => break,
+            }
+        }
+        let Expr::Path(p) = e else { return None };
+        let name = p.path.get_ident()?.to_string();
+        let arg = *self.records.get(&name)?;
+        // The argument itself, not a local that shadows it.
+        match self.lookup(&name) {
+            Some(Some(taint)) if taint.path.as_deref() == Some(name.as_str()) => Some(arg),
+            _ => None,
+        }
+    }
+
+    /// `match e { .. }` on an argument matched on its variant: its guards and arms
+    /// analysed, and `None` if it is not one.
+    pub(super) fn variant_match(&mut self, m: &syn::ExprMatch) -> Option<Flow> {
+        let arg = self.variant_root(&m.expr)?;
+        let mut paths = Vec::new();
+        let arms: Vec<(&Pat, Option<&Expr>)> = m
+            .arms
+            .iter()
+            .map(|arm| match &arm.pat {
+                Pat::Guard(g) => (&*g.pat, Some(&*g.guard)),
+                other => (other, None),
+            })
+            .collect();
+        if !arms.iter().all(|(pat, _)| variant_pat(pat, &mut paths)) {
+            return None;
+        }
+        self.variant_uses.entry(arg).or_default().extend(paths);
+        let mut out = None;
+        for ((_, guard), arm) in arms.iter().zip(&m.arms) {
+            let flow = self.scoped(|this| {
+                if let Some(guard) = guard {
+                    this.condition(guard);
+                }
+                this.expr(&arm.body)
+            });
+            out = join(out, flow);
+        }
+        Some(out)
+    }
+
+    /// `if let pat = e`, `matches!(e, pat)`: whether it tests an argument's variant (then
+    /// noted, and nothing is bound).
+    pub(super) fn variant_test(&mut self, pat: &Pat, e: &Expr) -> bool {
+        let Some(arg) = self.variant_root(e) else {
+            return false;
+        };
+        let mut paths = Vec::new();
+        if !variant_pat(pat, &mut paths) {
+            return false;
+        }
+        self.variant_uses.entry(arg).or_default().extend(paths);
+        true
+    }
+
+    /// A read of argument `name` as a whole value, outside a match on its variant.
+    pub(super) fn note_root_use(&mut self, e: &syn::ExprPath) {
+        if let Some(ident) = e.path.get_ident()
+            && let Some(&arg) = self.records.get(&ident.to_string())
+            && matches!(self.lookup(&ident.to_string()), Some(Some(t)) if t.path.as_deref() == Some(ident.to_string().as_str()))
+        {
+            self.root_uses.entry(arg).or_insert_with(|| e.span());
+        }
+    }
+
+    /// The arguments matched on their variant, with the paths their patterns name; an
+    /// error for one also used otherwise.
+    pub(super) fn variants(&mut self, names: &[String]) -> Vec<(usize, Vec<syn::Path>)> {
+        let mut out = Vec::new();
+        for (arg, paths) in std::mem::take(&mut self.variant_uses) {
+            match self.root_uses.get(&arg) {
+                None => out.push((arg, paths)),
+                Some(span) => {
+                    let name = &names[arg];
+                    self.report(
+                        *span,
+                        format!(
+                            "`{name}` is matched on its variant, and used as a value here: the cache key holds only its variant"
+                        ),
+                        &format!(
+                            "use `{name}` only in `match`, `matches!` or `if let` with patterns that name its variants and bind nothing, or mark it `#[shape]` to put its whole value in the key (it needs `Hash + Eq + Clone`)"
+                        ),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
