@@ -184,7 +184,7 @@ fn statement(rng: &mut Rng) -> String {
     let c = col(rng);
     let cmp = rng.pick(COMPARE);
     let ab = rng.pick(&["a", "b"][..]);
-    match rng.below(16) {
+    match rng.below(19) {
         0 | 1 => format!("q.and_where({c}.{cmp}({}));", int(rng, ab)),
         2 => format!("q.and_where({c}.eq({}));", text(rng, "s")),
         3 => format!(
@@ -225,6 +225,16 @@ fn statement(rng: &mut Rng) -> String {
             "match o {{ Some(x) => {{ q.and_where({c}.eq({})); }} None => {{ q.and_where({c}.is_null()); }} }}",
             int(rng, "x")
         ),
+        // Derived values through a chain of bindings, shadowing and `if let`; a capped
+        // page size reused; a `mut` local changed in a branch (never lifted).
+        15 => format!(
+            "if let Some(t) = os {{ let t = t.trim(); let p = format!(\"%{{}}%\", t); q.and_where({c}.like(p)); }}"
+        ),
+        16 => format!(
+            "let n = Ord::min(limit, 50); q.limit(n * 2).offset(n.saturating_sub(1) * {});",
+            rng.pick(&["10", "limit"][..])
+        ),
+        17 => format!("let mut m = {ab}; if flag {{ m = b; }} q.and_where({c}.eq(m * 2));"),
         _ => format!(
             "q.order_by(Alias::new(\"{}\"), if flag {{ Order::Desc }} else {{ Order::Asc }});",
             rng.pick(COLUMNS)
