@@ -299,19 +299,7 @@ impl Analysis {
         }
         let left = self.expr(&b.left);
         let right = self.expr(&b.right);
-        let assigning = matches!(
-            b.op,
-            BinOp::AddAssign(_)
-                | BinOp::SubAssign(_)
-                | BinOp::MulAssign(_)
-                | BinOp::DivAssign(_)
-                | BinOp::RemAssign(_)
-                | BinOp::BitXorAssign(_)
-                | BinOp::BitAndAssign(_)
-                | BinOp::BitOrAssign(_)
-                | BinOp::ShlAssign(_)
-                | BinOp::ShrAssign(_)
-        );
+        let assigning = super::lift::is_assignment(&b.op);
         if assigning && let Some(root) = root_name(&b.left) {
             // `x += 1`: nothing tainted flows, unless it runs once per element of a list.
             let root = root.clone();

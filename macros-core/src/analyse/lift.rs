@@ -134,7 +134,8 @@ const ITERATING: &[&str] = &[
     "drain",
 ];
 
-fn is_assignment(op: &BinOp) -> bool {
+/// Whether `op` is a compound assignment (`+=`, `<<=`, ...).
+pub(super) fn is_assignment(op: &BinOp) -> bool {
     matches!(
         op,
         BinOp::AddAssign(_)
