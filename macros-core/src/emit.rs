@@ -36,20 +36,8 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
     let spec = local("__CQ_FN");
     let args = local("__cq_args");
     let body_fn = local("__cq_body");
+    let (ret_check, ret_checked) = return_check(&f.ret, &p);
     let ret = &f.ret;
-    // sea-query's statements by name need no check; any other type goes through one, so
-    // that a type that is not a statement is reported once, at the return type.
-    let (ret_check, ret_checked) = if is_statement_name(ret) {
-        (quote!(), quote!(#ret))
-    } else {
-        let constant = local("__CQ_RET");
-        (
-            quote_spanned!(ret.span()=>
-                const #constant: ::core::primitive::usize = #p::assert_statement::<#ret>();
-            ),
-            quote_spanned!(ret.span()=> #p::Checked<#ret, { #constant }>),
-        )
-    };
     let ret = quote_spanned!(ret.span()=> #ret);
     let crate::input::RawFn { attrs, vis, .. } = &f.raw;
     // A body that derives values has each marked (by the pipeline), to yield sentinels
@@ -80,15 +68,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
             })
             .collect(),
     );
-    let call = tuple(
-        f.args
-            .iter()
-            .map(|a| {
-                let ident = &a.ident;
-                quote!(#ident)
-            })
-            .collect(),
-    );
+    let call = tuple(f.args.iter().map(|a| a.ident.to_token_stream()).collect());
 
     let meta = meta(f, options, &p);
     let shape_values = shape_values(f, &p);
@@ -144,6 +124,22 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
             #p::bind::<#class_name, #ret_checked>(#call, #body_fn, &#spec)
         }
     }
+}
+
+/// The return type's check constant and the type as the spec names it: sea-query's
+/// statements by name need no check; any other type goes through one, so that a type that
+/// is not a statement is reported once, at the return type.
+fn return_check(ret: &syn::Type, p: &TokenStream) -> (TokenStream, TokenStream) {
+    if is_statement_name(ret) {
+        return (quote!(), quote!(#ret));
+    }
+    let constant = local("__CQ_RET");
+    (
+        quote_spanned!(ret.span()=>
+            const #constant: ::core::primitive::usize = #p::assert_statement::<#ret>();
+        ),
+        quote_spanned!(ret.span()=> #p::Checked<#ret, { #constant }>),
+    )
 }
 
 /// For each argument matched on its variant, a function that compiles only if every path
