@@ -14,7 +14,9 @@
 //! and compares it with the real call's statement: a lift that computed something else
 //! leaves the shape uncached.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
+// `OnceLock`, not `OnceCell`: a call stays `Sync`, as its arguments are.
+use std::sync::OnceLock;
 
 use sea_query::Value;
 
@@ -156,8 +158,17 @@ pub(crate) struct Derived<C: Class> {
     /// continues the one that made the call's arguments); in a real call, `None`: values
     /// are computed by the lift when first read.
     probe: Option<Prober>,
-    /// Per derived value, once read or made.
-    cells: OnceCell<Box<[OnceCell<Option<Value>>]>>,
+    /// Per derived value, once read or made (empty, and no allocation, for a function that
+    /// derives nothing).
+    cells: Box<[OnceLock<Option<Value>>]>,
+}
+
+/// One empty cell per derived value of `lift`.
+fn cells<C: Class>(lift: Option<&'static Lift<C>>) -> Box<[OnceLock<Option<Value>>]> {
+    match lift {
+        Some(lift) => lift.names.iter().map(|_| OnceLock::new()).collect(),
+        None => Box::default(),
+    }
 }
 
 impl<C: Class> Derived<C> {
@@ -167,7 +178,7 @@ impl<C: Class> Derived<C> {
         Derived {
             lift,
             probe: None,
-            cells: OnceCell::new(),
+            cells: cells(lift),
         }
     }
 
@@ -177,7 +188,7 @@ impl<C: Class> Derived<C> {
         Derived {
             lift,
             probe: lift.map(|_| prober.clone()),
-            cells: OnceCell::new(),
+            cells: cells(lift),
         }
     }
 
@@ -186,17 +197,12 @@ impl<C: Class> Derived<C> {
         self.lift
     }
 
-    fn cells(&self, lift: &Lift<C>) -> &[OnceCell<Option<Value>>] {
-        self.cells
-            .get_or_init(|| lift.names.iter().map(|_| OnceCell::new()).collect())
-    }
-
     /// Derived value `index` of `args`, as a template reads it.
     #[cold]
     #[inline(never)]
     pub(crate) fn value<'r>(&'r self, args: &'r C::At<'_>, index: u16) -> Option<ValueRef<'r>> {
         let lift = self.lift?;
-        let cell = self.cells(lift).get(usize::from(index))?;
+        let cell = self.cells.get(usize::from(index))?;
         let value = match self.probe {
             None => cell.get_or_init(|| (lift.lift)(args, index)),
             Some(_) => cell.get()?,
@@ -207,9 +213,9 @@ impl<C: Class> Derived<C> {
     /// Runs `body`: in a probe, the derived expressions yield the probe's values, which
     /// the call then reads; otherwise they are evaluated as written.
     pub(crate) fn run<R>(&self, body: impl FnOnce() -> R) -> R {
-        let Some(lift) = self.lift else {
+        if self.lift.is_none() {
             return body();
-        };
+        }
         let probing = self.probe.as_ref().map(|prober| Probing {
             prober: prober.clone(),
             made: Vec::new(),
@@ -227,7 +233,7 @@ impl<C: Class> Derived<C> {
         let mine = PROBING.with(|p| p.borrow_mut().take());
         drop(restore);
         if let (Some(_), Some(mine)) = (&self.probe, mine) {
-            for (cell, made) in self.cells(lift).iter().zip(mine.made) {
+            for (cell, made) in self.cells.iter().zip(mine.made) {
                 if let Some((_, value)) = made {
                     // A body run twice on one probe call makes the same values again.
                     let _ = cell.set(Some(value));

@@ -146,3 +146,17 @@ fn issue_19_reproductions_are_lifted_and_correct() {
     assert_clean("r2", 3);
     assert_clean("r3", 3);
 }
+
+/// A handle of a function with derived values is `Send` and `Sync`, as its arguments are.
+#[test]
+fn handles_with_derived_values_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    let h = search(Some("a"), None, 1, 2, 3);
+    send_sync(&h);
+    let filter = Filter {
+        search: None,
+        tag: String::new(),
+        page: 0,
+    };
+    send_sync(&by_filter(&filter));
+}
