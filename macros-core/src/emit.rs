@@ -9,7 +9,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Pat, parse_quote};
 
-use crate::analyse::{Assumption, Findings, Lifted, Source, Want};
+use crate::analyse::{Assumption, Decided, Findings, Lifted, Outcome, Source, Want};
 use crate::classify::{Class, Leaf, ListKind};
 use crate::input::Function;
 use crate::options::Options;
@@ -96,17 +96,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
         )
     };
 
-    let (lift_item, spec_value) = match findings.lifted.is_empty() {
-        true => (quote!(), spec_value),
-        false => {
-            let names = findings.lifted.iter().map(|l| &l.name);
-            let lift_fn = local("__cq_lift");
-            (
-                lift(f, &p, &class_name, &findings.lifted),
-                quote!(#spec_value.with_derived(#p::Lift::<#class_name>::new(#lift_fn, &[#(#names),*]))),
-            )
-        }
-    };
+    let (lift_item, spec_value) = lifted(f, &p, &class_name, findings, spec_value);
 
     quote! {
         #(#attrs)*
@@ -165,6 +155,128 @@ fn variant_checks(f: &Function, variants: &[(usize, Vec<syn::Path>)]) -> TokenSt
     quote!(#(#fns)*)
 }
 
+/// The lift of a body that derives values or makes lifted decisions (nothing otherwise),
+/// and the spec declaring it.
+fn lifted(
+    f: &Function,
+    p: &TokenStream,
+    class_name: &Ident,
+    findings: &Findings,
+    spec_value: TokenStream,
+) -> (TokenStream, TokenStream) {
+    if findings.lifted.is_empty() && findings.decided.is_empty() {
+        return (quote!(), spec_value);
+    }
+    let names = findings.lifted.iter().map(|l| &l.name);
+    let lift_fn = local("__cq_lift");
+    let mut lift_value = quote!(#p::Lift::<#class_name>::new(#lift_fn, &[#(#names),*]));
+    let mut items = lift(f, p, class_name, &findings.lifted);
+    if !findings.decided.is_empty() {
+        let decide_fn = local("__cq_decide");
+        let bits: Vec<TokenStream> = findings
+            .decided
+            .iter()
+            .flat_map(|d| {
+                let name = &d.name;
+                (0..d.width).map(move |bit| match d.outcome {
+                    Outcome::If(_) => quote!((#name, "true", "false")),
+                    Outcome::Match { .. } => {
+                        let (set, clear) =
+                            (format!("arm bit {bit}: 1"), format!("arm bit {bit}: 0"));
+                        quote!((#name, #set, #clear))
+                    }
+                })
+            })
+            .collect();
+        let total = bits.len() as u32;
+        lift_value = quote!(#lift_value.with_decisions(#decide_fn, &[#(#bits),*]));
+        let decide = decide(f, p, class_name, &findings.decided);
+        items = quote! {
+            #items
+            #decide
+            const _: () = ::core::assert!(
+                64u32.saturating_sub(<#class_name as #p::Class>::BITS) >= #total,
+                "a #[cached_query] function's arguments and the outcomes of its decisions use more than 64 key bits"
+            );
+        };
+    }
+    (items, quote!(#spec_value.with_derived(#lift_value)))
+}
+
+/// The function's decisions: each lifted decision's outcome (a bool, or the index of the
+/// arm that matches) computed from the arguments, at its key bits; 0 where the bindings
+/// leading to it do not match (the body would not reach it).
+fn decide(f: &Function, p: &TokenStream, class_name: &Ident, decided: &[Decided]) -> TokenStream {
+    let args = local("__cq_args");
+    let bits = local("__cq_bits");
+    let outcomes = decided.iter().map(|d| {
+        let (pattern, steps) = replay(f, &d.chain);
+        let outcome = match &d.outcome {
+            Outcome::If(test) => quote!(::core::primitive::u64::from(#test)),
+            Outcome::Match { scrutinee, pats } => {
+                let indices = 0..pats.len() as u64;
+                quote!(match #scrutinee { #(#pats => #indices,)* })
+            }
+        };
+        let offset = d.offset;
+        quote! {
+            #bits |= (|| -> ::core::option::Option<::core::primitive::u64> {
+                let #pattern = #args;
+                #(#steps)*
+                ::core::option::Option::Some(#outcome)
+            })()
+            .unwrap_or(0)
+                << #offset;
+        }
+    });
+    let decide_fn = local("__cq_decide");
+    quote! {
+        #[allow(unused_variables, irrefutable_let_patterns, clippy::all)]
+        fn #decide_fn(#args: &#p::ArgsOf<'_, #class_name>) -> ::core::primitive::u64 {
+            let mut #bits: ::core::primitive::u64 = 0;
+            #(#outcomes)*
+            #bits
+        }
+    }
+}
+
+/// The arguments pattern (`_` for those not read) and the replayed bindings of a chain.
+fn replay(
+    f: &Function,
+    chain: &[std::rc::Rc<crate::analyse::Recipe>],
+) -> (TokenStream, Vec<TokenStream>) {
+    let reads: Vec<usize> = chain
+        .iter()
+        .filter_map(|r| match r.source {
+            Source::Arg(n) => Some(n),
+            Source::Let { .. } => None,
+        })
+        .collect();
+    let pattern = tuple(
+        f.args
+            .iter()
+            .enumerate()
+            .map(|(n, a)| match reads.contains(&n) {
+                true => a.ident.to_token_stream(),
+                false => quote!(_),
+            })
+            .collect(),
+    );
+    let steps = chain
+        .iter()
+        .map(|r| match &r.source {
+            Source::Arg(n) => {
+                let ident = &f.args[*n].ident;
+                quote!(let #ident = ::core::clone::Clone::clone(#ident);)
+            }
+            Source::Let { pat, init } => {
+                quote!(let #pat = (#init) else { return ::core::option::Option::None; };)
+            }
+        })
+        .collect();
+    (pattern, steps)
+}
+
 /// The function's lift: derived value `index` recomputed from the arguments (see
 /// `analyse/lift.rs`): the arguments it reads, the bindings that lead to it, replayed in
 /// the body's order (a pattern that does not match leaves it absent), then the expression.
@@ -173,33 +285,7 @@ fn lift(f: &Function, p: &TokenStream, class_name: &Ident, lifted: &[Lifted]) ->
     let (lift_fn, index) = (local("__cq_lift"), local("__cq_index"));
     let arms = lifted.iter().enumerate().map(|(index, l)| {
         let index = index as u16;
-        let reads: Vec<usize> = l
-            .chain
-            .iter()
-            .filter_map(|r| match r.source {
-                Source::Arg(n) => Some(n),
-                Source::Let { .. } => None,
-            })
-            .collect();
-        let pattern = tuple(
-            f.args
-                .iter()
-                .enumerate()
-                .map(|(n, a)| match reads.contains(&n) {
-                    true => a.ident.to_token_stream(),
-                    false => quote!(_),
-                })
-                .collect(),
-        );
-        let steps = l.chain.iter().map(|r| match &r.source {
-            Source::Arg(n) => {
-                let ident = &f.args[*n].ident;
-                quote!(let #ident = ::core::clone::Clone::clone(#ident);)
-            }
-            Source::Let { pat, init } => {
-                quote!(let #pat = (#init) else { return ::core::option::Option::None; };)
-            }
-        });
+        let (pattern, steps) = replay(f, &l.chain);
         let expr = &l.expr;
         let value = quote_spanned!(expr.span()=> #p::derived_value(#expr));
         quote! {

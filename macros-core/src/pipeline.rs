@@ -50,7 +50,8 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
     // Derived values are marked in the body the analysis walked (it finds them by place).
     if let Some(block) = &mut findings.body {
         let krate = options.krate();
-        crate::analyse::rewrite(block, &findings.lifted, &quote!(#krate::__private));
+        let private = quote!(#krate::__private);
+        crate::analyse::rewrite(block, &findings.lifted, &findings.decided, &private);
     }
     let expanded = crate::emit::emit(&function, &options, &findings);
     // The expansion stays next to the findings, so callers still type-check.
@@ -183,25 +184,26 @@ mod tests {
                 fn page(number: u64, size: u64) -> SelectStatement {
                     let mut q = Query::select();
                     q.column(Post::Id).from(Post::Table).limit(size);
-                    if number > 0 {
-                        q.offset(number * size);
-                    }
+                    q.and_where(Expr::cust(format!("score > {number}")));
                     q
                 }
             },
         ));
     }
 
-    /// Values the body computes from the arguments: each marked in the body, and
-    /// recomputed by the lift (the arguments it reads, the bindings leading to it).
+    /// Values the body computes from the arguments and a decision on one: each marked in
+    /// the body, and recomputed by the lift (the arguments it reads, the bindings leading to
+    /// it) or its outcome computed into the key.
     #[test]
     fn snapshot_derived() {
         insta::assert_snapshot!(snapshot(
             quote!(),
             quote! {
-                fn search(text: Option<&str>, page: u64, size: u64) -> SelectStatement {
+                fn search(text: Option<&str>, order: &str, page: u64, size: u64) -> SelectStatement {
                     let mut q = Query::select();
                     q.column(Post::Id).from(Post::Table);
+                    let order = if order.eq_ignore_ascii_case("desc") { Order::Desc } else { Order::Asc };
+                    q.order_by(Post::Id, order);
                     if let Some(text) = text {
                         let pattern = format!("%{}%", text.replace('%', "\\%"));
                         q.and_where(Expr::col(Post::Title).like(LikeExpr::new(pattern).escape('\\')));

@@ -85,8 +85,8 @@ use proc_macro::TokenStream;
 /// `.is_in(list.iter().copied())`, `.limit(x)`, `Expr::val(x)`, `.values_panic([..])`). The
 /// macro follows every bound argument through the body (through `let`, patterns, tuples,
 /// closures and borrows) and rejects anything else with an error at the use and a hint: a
-/// decision on a bound value (`if`, `match`, a comparison), a call of your own helper with
-/// the statement. What is in the key may be used freely: `Option` presence, list emptiness,
+/// decision on a bound value it cannot lift (below), a call of your own helper with the
+/// statement. What is in the key may be used freely: `Option` presence, list emptiness,
 /// flags and `#[shape]` values.
 ///
 /// A value computed from the arguments and then bound (a *derived value*: `format!("%{s}%")`,
@@ -118,11 +118,11 @@ use proc_macro::TokenStream;
 /// # use cached_query::cached_query;
 /// # use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 /// #[cached_query]
-/// fn top(limit: u64) -> SelectStatement {
+/// fn posts(role: Option<&str>, limit: u64) -> SelectStatement {
 ///     let mut q = Query::select();
 ///     q.column(Alias::new("id")).from(Alias::new("post")).limit(limit);
-///     if limit > 100 { // error: a comparison on `limit` decides on a value not in the key
-///         q.and_where(Expr::col(Alias::new("score")).gt(0));
+///     if matches!(role, Some("admin")) { // error: `role` decides control flow here, but its value is not part of the cache key
+///         q.and_where(Expr::col(Alias::new("hidden")).eq(true));
 ///     }
 ///     q
 /// }

@@ -263,6 +263,14 @@ impl Described {
         label
     }
 
+    /// The key bits of a body's lifted decisions, after the arguments' (see
+    /// `crate::derived`).
+    pub(crate) fn decided(&mut self, bits: &[(&'static str, &'static str, &'static str)]) {
+        for &(name, set, clear) in bits {
+            self.dim(name, "", set, clear);
+        }
+    }
+
     fn dim(&mut self, name: &'static str, within: &str, set: &str, clear: &str) {
         self.dims
             .push((name, format!("{within}{set}"), format!("{within}{clear}")));

@@ -30,12 +30,23 @@ use crate::value_ref::ValueRef;
 #[doc(hidden)]
 pub type LiftOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>, u16) -> Option<Value>;
 
-/// A function's derived values, as its spec declares them.
+/// The decisions of a function whose arguments have class `C`: the outcome of every
+/// decision the body makes on values computed from the arguments, as key bits (each
+/// decision at its own offset).
+#[doc(hidden)]
+pub type DecideOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>) -> u64;
+
+/// A function's derived values and lifted decisions, as its spec declares them.
 #[doc(hidden)]
 pub struct Lift<C: Class> {
     pub(crate) lift: LiftOf<C>,
     /// How messages and the inventory name each value: its expression.
     pub(crate) names: &'static [&'static str],
+    /// The decisions' outcomes, if the body makes any.
+    pub(crate) decide: Option<DecideOf<C>>,
+    /// Per key bit of the decisions: the decision (its condition or scrutinee), and what a
+    /// set and a clear bit mean.
+    pub(crate) decisions: &'static [(&'static str, &'static str, &'static str)],
 }
 
 impl<C: Class> std::fmt::Debug for Lift<C> {
@@ -49,7 +60,33 @@ impl<C: Class> std::fmt::Debug for Lift<C> {
 impl<C: Class> Lift<C> {
     /// The derived values `names` (their expressions), computed by `lift`.
     pub const fn new(lift: LiftOf<C>, names: &'static [&'static str]) -> Self {
-        Lift { lift, names }
+        Lift {
+            lift,
+            names,
+            decide: None,
+            decisions: &[],
+        }
+    }
+
+    /// The same, for a body that also decides on values computed from the arguments:
+    /// `decide` computes the outcomes, `decisions` names their key bits.
+    pub const fn with_decisions(
+        mut self,
+        decide: DecideOf<C>,
+        decisions: &'static [(&'static str, &'static str, &'static str)],
+    ) -> Self {
+        self.decide = Some(decide);
+        self.decisions = decisions;
+        self
+    }
+
+    /// The key bits of the decisions' outcomes for `args`.
+    #[inline(always)]
+    pub(crate) fn outcomes(&self, args: &C::At<'_>) -> u64 {
+        match self.decide {
+            Some(decide) => decide(args),
+            None => 0,
+        }
     }
 }
 
@@ -57,8 +94,9 @@ impl<C: Class> Lift<C> {
 /// it.
 #[diagnostic::on_unimplemented(
     message = "a value computed from the arguments has type `{Self}`, which `#[cached_query]` cannot probe",
-    label = "computed here, and bound on every hit",
-    note = "a derived value must be a type the cache makes sentinels of: a number, `char`, `String`, `&str`, `Vec<u8>`, `sea_query::Value`, or a date, time, uuid, decimal or json value of sea-query's features; convert it (`.to_string()`, `as i64`), or compute it in the caller and pass it as an argument"
+    label = "computed from the arguments here",
+    note = "a derived value must be a type the cache makes sentinels of: a number, `char`, `String`, `&str`, `Vec<u8>`, `sea_query::Value`, or a date, time, uuid, decimal or json value of sea-query's features; convert it (`.to_string()`, `as i64`), or compute it in the caller and pass it as an argument",
+    note = "a condition (`bool`) kept in a `let` cannot be: write it where it decides (`if is_big(x) {{ .. }}`), and its outcome joins the cache key"
 )]
 pub trait Derivable: Into<Value> + Sized {
     /// A sentinel (or in a check round, a check value) from `prober`.
@@ -105,6 +143,8 @@ impl<'s> Derivable for &'s str {
 /// probe round's prober, and the same value each time an expression is evaluated again.
 struct Probing {
     prober: Prober,
+    /// The decisions' outcomes of the probed shape (the key bits above the arguments').
+    outcomes: u64,
     /// Per derived value: the prober as it was when the value was made (to make it again),
     /// and the value.
     made: Vec<Option<(Prober, Value)>>,
@@ -145,6 +185,28 @@ pub fn derived<T: Derivable>(index: u16, compute: impl FnOnce() -> T) -> T {
     }
 }
 
+/// A lifted decision in a body: `decide()` when the body runs for real; while the cache
+/// probes it, the outcome the probed shape's key holds (bits `offset..offset + width`), so
+/// the probe takes the real call's branch whatever its sentinels are.
+#[inline]
+pub fn decided(offset: u32, width: u32, decide: impl FnOnce() -> u64) -> u64 {
+    let probed = PROBING.with(|probing| {
+        let probing = probing.borrow();
+        let outcomes = probing.as_ref()?.outcomes;
+        Some(outcomes >> offset & ((1u64 << width) - 1))
+    });
+    match probed {
+        Some(outcome) => outcome,
+        None => decide(),
+    }
+}
+
+/// [`decided`] for a condition: one key bit.
+#[inline]
+pub fn decided_if(offset: u32, condition: impl FnOnce() -> bool) -> bool {
+    decided(offset, 1, || u64::from(condition())) == 1
+}
+
 /// What a lifted expression evaluates to, as the template binds it.
 #[inline]
 pub fn derived_value<T: Derivable>(value: T) -> Value {
@@ -155,9 +217,10 @@ pub fn derived_value<T: Derivable>(value: T) -> Value {
 pub(crate) struct Derived<C: Class> {
     lift: Option<&'static Lift<C>>,
     /// In a probe call, the prober the derived expressions take their values from (it
-    /// continues the one that made the call's arguments); in a real call, `None`: values
-    /// are computed by the lift when first read.
-    probe: Option<Prober>,
+    /// continues the one that made the call's arguments) and the decisions' outcomes of the
+    /// probed shape; in a real call, `None`: values are computed by the lift when first
+    /// read, outcomes from the arguments.
+    probe: Option<(Prober, u64)>,
     /// Per derived value, once read or made (empty, and no allocation, for a function that
     /// derives nothing).
     cells: Box<[OnceLock<Option<Value>>]>,
@@ -183,12 +246,23 @@ impl<C: Class> Derived<C> {
     }
 
     /// The derived values of a probe call of a function with `lift`: sentinels from
-    /// `prober`.
-    pub(crate) fn probe(lift: Option<&'static Lift<C>>, prober: &Prober) -> Self {
+    /// `prober`, and `outcomes` for its decisions (the probed key's bits above the
+    /// arguments').
+    pub(crate) fn probe(lift: Option<&'static Lift<C>>, prober: &Prober, outcomes: u64) -> Self {
         Derived {
             lift,
-            probe: lift.map(|_| prober.clone()),
+            probe: lift.map(|_| (prober.clone(), outcomes)),
             cells: cells(lift),
+        }
+    }
+
+    /// The decisions' outcomes for `args`, as key bits from bit 0.
+    #[inline(always)]
+    pub(crate) fn outcomes(&self, args: &C::At<'_>) -> u64 {
+        match (self.lift, &self.probe) {
+            (None, _) => 0,
+            (Some(_), Some((_, outcomes))) => *outcomes,
+            (Some(lift), None) => lift.outcomes(args),
         }
     }
 
@@ -216,8 +290,9 @@ impl<C: Class> Derived<C> {
         if self.lift.is_none() {
             return body();
         }
-        let probing = self.probe.as_ref().map(|prober| Probing {
+        let probing = self.probe.as_ref().map(|(prober, outcomes)| Probing {
             prober: prober.clone(),
+            outcomes: *outcomes,
             made: Vec::new(),
         });
         /// Puts back the outer state however the body ends (a probe catches panics).

@@ -98,7 +98,7 @@ impl<C: Class, S> FnSpec<C, S> {
     #[inline]
     pub(crate) fn cache(&'static self) -> &'static CacheOf<C> {
         self.cache
-            .get_or_init(|| new_cache::<C>(&self.meta, self.lift.as_ref().map(|l| l.names)))
+            .get_or_init(|| new_cache::<C>(&self.meta, self.lift.as_ref()))
     }
 
     /// The values the body computes from the arguments, if any.
@@ -209,7 +209,9 @@ impl<C: Class, S: Statement> Call<'_, C, S> {
     /// The call's shape key.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn key(&self) -> (u64, C::Shape) {
-        C::key(&self.args)
+        let (bits, shape) = C::key(&self.args);
+        // The outcomes of the body's lifted decisions, above the arguments' own bits.
+        (bits | self.derived.outcomes(&self.args) << C::BITS, shape)
     }
 
     /// Runs the original body.
@@ -338,7 +340,7 @@ impl<C: Class, S: Statement> Call<'_, C, S> {
 
 /// An empty cache for a function of `meta` whose arguments have class `C`.
 #[inline(never)]
-fn new_cache<C: Class>(meta: &'static FnMeta, derived: Option<&[&'static str]>) -> CacheOf<C> {
+fn new_cache<C: Class>(meta: &'static FnMeta, lift: Option<&Lift<C>>) -> CacheOf<C> {
     // A function's key bits are a `u64`; a struct argument's fields count toward them.
     const {
         assert!(
@@ -348,7 +350,10 @@ fn new_cache<C: Class>(meta: &'static FnMeta, derived: Option<&[&'static str]>) 
     };
     let mut described = Described::default();
     C::describe(meta.args, "", &mut described);
-    described.sources.extend(derived.unwrap_or_default());
+    if let Some(lift) = lift {
+        described.sources.extend(lift.names);
+        described.decided(lift.decisions);
+    }
     FnCache::with(meta, described)
 }
 
@@ -366,7 +371,7 @@ fn probe_with<C: Class, S: Statement>(
         args: C::view(&store),
         body: fun.body,
         cache: fun.cache,
-        derived: Derived::probe(fun.lift, prober),
+        derived: Derived::probe(fun.lift, prober, bits >> C::BITS),
     });
 }
 

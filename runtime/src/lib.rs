@@ -65,8 +65,10 @@
 //! `.like(x)`, `.limit(x)`, `Expr::val(x)`, `.values_panic([..])`). The macro follows every
 //! bound argument through the body when you compile (through `let`, patterns, tuples,
 //! closures, assignments and borrows), allows exactly those steps, and rejects anything else
-//! with a span and a hint: a decision (`if`, `match`, `matches!`, a comparison, `?`), a call
-//! of your own helper with the statement. A value computed from arguments and then bound
+//! with a span and a hint: a decision it cannot lift (in a `matches!`, on a closure's
+//! parameter, per element of a list), a call of your own helper with the statement. A
+//! decision on bound values that the macro can recompute (`if limit > 100`,
+//! `order.eq_ignore_ascii_case("desc")`) has its outcome in the key. A value computed from arguments and then bound
 //! (arithmetic, casts, `format!`, `.to_string()`, `std::cmp::min(x, 100)`) is a *derived
 //! value*, recomputed from the arguments on every hit. `Option` arguments may be tested for
 //! presence, lists for emptiness, flags and `#[shape]` arguments freely:
@@ -75,11 +77,11 @@
 //! # use cached_query::cached_query;
 //! # use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 //! #[cached_query]
-//! fn posts(limit: u64) -> SelectStatement {
+//! fn posts(role: Option<&str>, limit: u64) -> SelectStatement {
 //!     let mut q = Query::select();
 //!     q.column(Alias::new("id")).from(Alias::new("post")).limit(limit);
-//!     if limit > 100 { // error: a comparison on `limit` decides on a value that is not part of the cache key
-//!         q.and_where(Expr::col(Alias::new("score")).gt(0));
+//!     if matches!(role, Some("admin")) { // error: `role` decides control flow here, but its value is not part of the cache key
+//!         q.and_where(Expr::col(Alias::new("hidden")).eq(true));
 //!     }
 //!     q
 //! }

@@ -11,7 +11,9 @@ pub use crate::class::{
     ByVariant, Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant, VariantArg, VariantKey,
     shape_count,
 };
-pub use crate::derived::{Derivable, Lift, LiftOf, derived, derived_value};
+pub use crate::derived::{
+    DecideOf, Derivable, Lift, LiftOf, decided, decided_if, derived, derived_value,
+};
 pub use crate::family::{ArgsOf, BodyOf, FnSpec};
 pub use crate::handle::bind;
 pub use crate::handle::{Cached, QueryArgs};

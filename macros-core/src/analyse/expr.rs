@@ -13,13 +13,21 @@ use super::{
 impl Analysis {
     /// A deciding position (`if`, `while`, a guard, `&&`/`||`): must be clean.
     pub(super) fn condition(&mut self, e: &Expr) {
-        match unparen(e) {
+        let e = unparen(e);
+        let at = e as *const Expr as usize;
+        match e {
             Expr::Binary(b) if matches!(b.op, BinOp::And(_) | BinOp::Or(_)) => {
                 self.condition(&b.left);
                 self.condition(&b.right);
             }
             Expr::Let(l) if self.variant_test(&l.pat, &l.expr) => {}
+            // A pattern that tests a value computed from the arguments: lifted if it can be.
+            Expr::Let(l)
+                if self
+                    .would_report(|this| this.bind_expr(&l.pat, &l.expr, Context::Refutable))
+                    && self.decide_let(l, at) => {}
             Expr::Let(l) => self.bind_expr(&l.pat, &l.expr, Context::Refutable),
+            other if self.decide_if(other) => {}
             other => {
                 if let Some(taint) = self.expr(other) {
                     self.decides(other, &taint);
@@ -387,6 +395,12 @@ impl Analysis {
         if let Some(flow) = self.variant_match(m) {
             return flow;
         }
+        let at = m as *const syn::ExprMatch as usize;
+        if self.would_report(|this| this.match_patterns(m))
+            && let Some(flow) = self.decide_match(m, at)
+        {
+            return flow;
+        }
         let parts = self.scrutinee(&m.expr);
         let mut out = None;
         for arm in &m.arms {
@@ -404,6 +418,19 @@ impl Analysis {
             out = join(out, flow);
         }
         out
+    }
+
+    /// The patterns of `m` matched against its scrutinee, each in a scope (the arms not
+    /// walked): for a trial of whether they test more than the key holds.
+    fn match_patterns(&mut self, m: &syn::ExprMatch) {
+        let parts = self.scrutinee(&m.expr);
+        for arm in &m.arms {
+            let pat = match &arm.pat {
+                Pat::Guard(g) => &*g.pat,
+                other => other,
+            };
+            self.scoped(|this| this.bind_parts(pat, &m.expr, &parts, Context::Refutable));
+        }
     }
 
     /// A closure: its parameters are clean unless `params` gives their taint; it evaluates

@@ -236,7 +236,7 @@ fn free_names(e: &Expr, out: &mut Vec<String>) {
 }
 
 /// The names `pat` binds, and whether any is `mut` (or `ref mut`).
-fn bound_names(pat: &Pat) -> (Vec<String>, bool) {
+pub(super) fn bound_names(pat: &Pat) -> (Vec<String>, bool) {
     struct Names(Vec<String>, bool);
     impl<'ast> syn::visit::Visit<'ast> for Names {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
@@ -260,7 +260,7 @@ fn holds_list(kind: &Kind) -> bool {
 }
 
 /// Whether `tokens` name `Self` or `self`: a lift is an item of its own and cannot.
-fn names_self(tokens: TokenStream) -> bool {
+pub(super) fn names_self(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|tree| match tree {
         TokenTree::Ident(i) => i == "Self" || i == "self",
         TokenTree::Group(g) => names_self(g.stream()),
@@ -296,7 +296,7 @@ impl Analysis {
     }
 
     /// The locals `e` reads, each with its recipe; `None` if one has none.
-    fn uses(&self, e: &Expr) -> Option<Vec<(String, Option<Rc<Recipe>>)>> {
+    pub(super) fn uses(&self, e: &Expr) -> Option<Vec<(String, Option<Rc<Recipe>>)>> {
         let mut names = Vec::new();
         free_names(e, &mut names);
         names.sort();
@@ -314,7 +314,7 @@ impl Analysis {
 
     /// The recipes to replay before an expression that reads `uses`, in the body's order;
     /// `None` if replaying them would resolve a name other than the body did.
-    fn chain(&self, uses: &[(String, Option<Rc<Recipe>>)]) -> Option<Vec<Rc<Recipe>>> {
+    pub(super) fn chain(&self, uses: &[(String, Option<Rc<Recipe>>)]) -> Option<Vec<Rc<Recipe>>> {
         let mut all: BTreeMap<usize, Rc<Recipe>> = BTreeMap::new();
         let mut todo: Vec<Rc<Recipe>> = uses.iter().filter_map(|(_, r)| r.clone()).collect();
         while let Some(recipe) = todo.pop() {
@@ -429,39 +429,96 @@ impl Analysis {
     }
 }
 
-/// Wraps each lifted expression of `block` (the block the analysis walked) in
-/// `derived(index, || expr)`.
-pub(crate) fn rewrite(block: &mut syn::Block, lifted: &[Lifted], private: &TokenStream) {
-    struct Wrap<'a> {
-        at: HashMap<usize, u16>,
+/// Marks, in `block` (the block the analysis walked), each lifted expression as
+/// `derived(index, || expr)` and each lifted decision as `decided_if(offset, || condition)`
+/// or a `match` over `decided(offset, width, || match scrutinee { pattern => arm, .. })`.
+pub(crate) fn rewrite(
+    block: &mut syn::Block,
+    lifted: &[Lifted],
+    decided: &[super::decide::Decided],
+    private: &TokenStream,
+) {
+    struct Mark<'a> {
+        lifted: HashMap<usize, u16>,
+        decided: HashMap<usize, &'a super::decide::Decided>,
         private: &'a TokenStream,
     }
-    impl VisitMut for Wrap<'_> {
+    impl Mark<'_> {
+        /// The runtime's path, spanned at `span`: an error of the marked code is reported
+        /// at the user's expression.
+        fn private(&self, span: proc_macro2::Span) -> TokenStream {
+            self.private
+                .clone()
+                .into_iter()
+                .map(|mut t| {
+                    t.set_span(span);
+                    t
+                })
+                .collect()
+        }
+    }
+    impl VisitMut for Mark<'_> {
         fn visit_expr_mut(&mut self, e: &mut Expr) {
             let at = e as *const Expr as usize;
-            if let Some(index) = self.at.get(&at) {
+            let match_at = match &*e {
+                Expr::Match(m) => Some(m as *const syn::ExprMatch as usize),
+                _ => None,
+            };
+            if let Some(index) = self.lifted.get(&at) {
                 let inner = e.clone();
-                // Spanned at the expression: a type the cache cannot probe is reported there.
                 let span = inner.span();
-                let p: TokenStream = self
-                    .private
-                    .clone()
-                    .into_iter()
-                    .map(|mut t| {
-                        t.set_span(span);
-                        t
-                    })
-                    .collect();
+                let p = self.private(span);
                 *e = syn::parse_quote_spanned!(span=> #p::derived(#index, || #inner));
                 return;
             }
+            // The arms first: they may hold marks of their own.
             syn::visit_mut::visit_expr_mut(self, e);
+            let decision = self
+                .decided
+                .get(&at)
+                .or_else(|| match_at.and_then(|m| self.decided.get(&m)))
+                .copied();
+            let Some(d) = decision else { return };
+            let span = e.span();
+            let p = self.private(span);
+            let offset = d.offset;
+            match (&d.outcome, &*e) {
+                (super::decide::Outcome::Match { .. }, Expr::Match(m)) => {
+                    let width = d.width;
+                    let scrutinee = &m.expr;
+                    let pats = m.arms.iter().map(|a| &a.pat);
+                    let indices = (0..m.arms.len() as u64).collect::<Vec<_>>();
+                    let last = m.arms.len().saturating_sub(1) as u64;
+                    let arms = m.arms.iter().zip(&indices).map(|(arm, &i)| {
+                        let body = &arm.body;
+                        match i == last {
+                            true => quote::quote!(_ => #body,),
+                            false => quote::quote!(#i => #body,),
+                        }
+                    });
+                    *e = syn::parse_quote_spanned!(span=>
+                        match #p::decided(#offset, #width, || match #scrutinee { #(#pats => #indices,)* }) {
+                            #(#arms)*
+                        }
+                    );
+                }
+                (super::decide::Outcome::If(test), _) => {
+                    *e = syn::parse_quote_spanned!(span=> #p::decided_if(#offset, || #test));
+                }
+                _ => {}
+            }
         }
     }
-    let at = lifted
+    let lifted = lifted
         .iter()
         .enumerate()
         .map(|(n, l)| (l.at, n as u16))
         .collect();
-    Wrap { at, private }.visit_block_mut(block);
+    let decided = decided.iter().map(|d| (d.at, d)).collect();
+    Mark {
+        lifted,
+        decided,
+        private,
+    }
+    .visit_block_mut(block);
 }

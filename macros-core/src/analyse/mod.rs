@@ -25,6 +25,7 @@
 //! (macros); `report.rs` words the findings.
 
 mod call;
+mod decide;
 mod expr;
 mod lift;
 mod mac;
@@ -42,6 +43,8 @@ use syn::{Block, Expr, Ident, Pat};
 
 use crate::classify::Class;
 use crate::input::Arg;
+pub(crate) use decide::{Decided, Outcome};
+
 pub(crate) use lift::{Lifted, Recipe, Source, rewrite};
 
 /// What a tainted value is.
@@ -116,6 +119,8 @@ pub(crate) struct Findings {
     /// The arguments the body matches on their variant only (see `variant.rs`), with the
     /// paths its patterns name.
     pub(crate) variants: Vec<(usize, Vec<syn::Path>)>,
+    /// The decisions whose outcomes join the key (see `decide.rs`).
+    pub(crate) decided: Vec<Decided>,
 }
 
 /// The taint of an expression: `None` is clean (made only from the key and constants).
@@ -243,13 +248,14 @@ pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Findings {
             assumptions.sort_by(|a, b| (a.arg, &a.path).cmp(&(b.arg, &b.path)));
             let names: Vec<String> = args.iter().map(|a| a.ident.to_string()).collect();
             let variants = analysis.variants(&names);
-            let lifted = analysis.lifted;
+            let (lifted, decided) = (analysis.lifted, analysis.decided);
             return Findings {
                 errors: analysis.errors,
                 assumptions,
-                body: (!lifted.is_empty()).then_some(block),
+                body: (!lifted.is_empty() || !decided.is_empty()).then_some(block),
                 lifted,
                 variants,
+                decided,
             };
         }
         for (path, span, message) in analysis.flips {
@@ -284,6 +290,7 @@ impl Analysis {
             trial_findings: 0,
             in_macro: 0,
             records: HashMap::new(),
+            decided: Vec::new(),
             variant_uses: BTreeMap::new(),
             root_uses: HashMap::new(),
         };
@@ -391,6 +398,8 @@ struct Analysis {
     in_macro: usize,
     /// Arguments whose type names its own class (by value or reference), by name.
     records: HashMap<String, usize>,
+    /// The decisions lifted so far, in order (their key bits in that order).
+    decided: Vec<Decided>,
     /// Arguments matched on their variant, with the paths of the patterns.
     variant_uses: BTreeMap<usize, Vec<syn::Path>>,
     /// Arguments of `records` read as a whole value elsewhere, with the first such read.
@@ -553,6 +562,15 @@ impl Analysis {
 
     /// Runs a loop body twice, the first time without reporting: a value assigned late in
     /// one iteration is seen by the next.
+    /// Whether `f` makes a finding, run without reporting it (and in a scope of its own).
+    fn would_report(&mut self, f: impl FnOnce(&mut Self)) -> bool {
+        let before = self.trial_findings;
+        self.trial += 1;
+        self.scoped(f);
+        self.trial -= 1;
+        self.trial_findings > before
+    }
+
     fn looped(&mut self, mut f: impl FnMut(&mut Self)) {
         self.quiet += 1;
         f(self);

@@ -95,8 +95,8 @@ fn every_step_passes_a_value_on() {
     for step in allow::VALUE_STEPS {
         let m = format_ident!("{}", step);
         accepted(quote! { q.and_where(Expr::col(C).eq(s.#m())); });
-        // A step is not a decision: the value it gives may not decide.
-        rejected(quote! { if s.#m() == "x" { q.limit(1); } }, "comparison");
+        // A decision on the value a step gives is a decision on the argument: lifted.
+        decided(quote! { if s.#m() == "x" { q.limit(1); } });
     }
     for step in allow::LIST_STEPS {
         let m = format_ident!("{}", step);
@@ -209,15 +209,8 @@ fn rejects_the_reproductions() {
         "decides control flow",
     );
     // r5: taint through a tuple, and through a helper stored in a `let`.
-    rejected(
-        quote! { let (lim, _) = (limit, 0); if lim > 100 { q.limit(1); } },
-        "comparison",
-    );
-    // (The helper's result is a derived value; deciding on it is still a decision.)
-    rejected(
-        quote! { let big = is_big(limit); if big { q.limit(1); } },
-        "`big` taken from argument `limit` decides",
-    );
+    // (r5's decision through a tuple is lifted now: `lifts_decisions`.)
+    // (A decision on a helper's result is lifted now: `lifts_decisions`.)
     // r6: sorting and deduplicating a copy of the list.
     rejected(
         quote! { let mut v = ids.to_vec(); v.sort_unstable(); v.dedup(); q.and_where(Expr::col(C).is_in(v)); },
@@ -236,28 +229,9 @@ fn rejects_the_reproductions() {
 
 #[test]
 fn rejects_decisions() {
-    rejected(quote! { if a > 3 { q.limit(1); } }, "comparison");
-    rejected(
-        quote! { match a { 0 => { q.limit(1); } _ => {} } },
-        "decides control flow",
-    );
-    rejected(
-        quote! { match o { Some(x) if x > 3 => { q.limit(1); } _ => {} } },
-        "comparison",
-    );
-    rejected(quote! { while a > 0 { q.limit(1); } }, "comparison");
-    rejected(
-        quote! { if let Some(5) = o { q.limit(1); } },
-        "decides control flow",
-    );
-    rejected(
-        quote! { if flag && s.is_empty() { q.limit(1); } },
-        "`.is_empty()`",
-    );
     rejected(quote! { assert!(a > 0); }, "`assert!`");
     rejected(quote! { debug_assert_eq!(a, 1); }, "`debug_assert_eq!`");
     rejected(quote! { let x = r; let y = x?; }, "decides control flow");
-    rejected(quote! { if o == Some(3) { q.limit(1); } }, "comparison");
     rejected(
         quote! { if os.is_some_and(|s| s.is_empty()) { q.limit(1); } },
         "beyond its presence",
@@ -282,10 +256,47 @@ fn rejects_decisions() {
         quote! { let t = Wrapper { v: a }; if t.v > 3 { q.limit(1); } },
         "comparison",
     );
+    // Inside a loop over a list, on a closure's parameter, on what the builder made.
     rejected(
-        quote! { let t = [a, b]; let [x, _] = t; if x == 1 { q.limit(1); } },
+        quote! { for x in ids { if *x > 3 { q.limit(1); } } },
         "comparison",
     );
+    rejected(
+        quote! { q.apply_if(o, |q, v| { if v > 3 { q.limit(1); } }); },
+        "comparison",
+    );
+}
+
+/// A decision lifted into the key: accepted, and marked in the body.
+fn decided(stmts: TokenStream) {
+    let item = quote! {
+        fn f(a: i64, b: i64, s: &str, o: Option<i64>, os: Option<&str>, ids: &[i64],
+             flag: bool, #[shape] k: u8, limit: u64, r: Result<i64, String>) -> SelectStatement {
+            let mut q = Query::select();
+            #stmts
+            q
+        }
+    };
+    let out = crate::pipeline::cached_query(quote!(), item).to_string();
+    assert!(!out.contains("compile_error"), "{stmts}\n{out}");
+    assert!(out.contains(":: decided"), "{stmts}: not lifted\n{out}");
+    assert!(out.contains("with_decisions"), "{stmts}\n{out}");
+}
+
+#[test]
+fn lifts_decisions() {
+    decided(quote! { if a > 3 { q.limit(1); } });
+    decided(quote! { match a { 0 => { q.limit(1); } _ => {} } });
+    decided(quote! { match o { Some(x) if x > 3 => { q.limit(1); } _ => {} } });
+    decided(quote! { if let Some(5) = o { q.limit(1); } });
+    decided(quote! { if flag && s.is_empty() { q.limit(1); } });
+    decided(quote! { if o == Some(3) { q.limit(1); } });
+    decided(quote! { if s.eq_ignore_ascii_case("desc") { q.limit(1); } });
+    decided(quote! { match s.to_lowercase().as_str() { "a" | "b" => { q.limit(1); } _ => {} } });
+    decided(quote! { let t = [a, b]; let [x, _] = t; if x == 1 { q.limit(1); } });
+    decided(quote! { let (lim, _) = (limit, 0); if lim > 100 { q.limit(1); } });
+    decided(quote! { if is_big(limit) { q.limit(1); } });
+    decided(quote! { if a * 2 > 5 { q.limit(1); } });
 }
 
 /// Values computed from bound arguments and bound: lifted, not rejected; `expected` is
@@ -365,11 +376,6 @@ fn rejects_computations() {
     rejected(
         quote! { for id in ids { q.and_where(Expr::col(C).eq(*id * 2)); } },
         "arithmetic",
-    );
-    rejected(quote! { if a * 2 > 5 { q.limit(1); } }, "arithmetic on `a`");
-    rejected(
-        quote! { let n = a * 2; if n > 5 { q.limit(1); } },
-        "decides",
     );
     rejected(quote! { q.and_where(Expr::cust(s)); }, "`Expr::cust`");
     rejected(quote! { q.column(Alias::new(s)); }, "`Alias::new`");

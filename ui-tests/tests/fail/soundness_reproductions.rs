@@ -1,6 +1,8 @@
 //! The bodies of issue 19 that compiled and then returned SQL or values other than
 //! sea-query's: each is now a compile error at the use that made it wrong, or (r2, r3)
-//! a derived value the cache recomputes.
+//! a derived value the cache recomputes. r5's decision on `lim` is lifted into the key;
+//! its `let big = is_big(other)` is a `bool` computed from an argument, which the cache
+//! cannot probe.
 
 use std::collections::BTreeSet;
 

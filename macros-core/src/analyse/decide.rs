@@ -1,0 +1,208 @@
+//! Lifted decisions: a decision on values computed from the arguments (an `if` on
+//! `order.eq_ignore_ascii_case("desc")`, `limit > 100`, a `match` of
+//! `order_by.as_str()` against literals, `if let Some("admin") = role`) whose outcome joins
+//! the cache key.
+//!
+//! A decision is lifted where everything it reads can be recomputed from the arguments,
+//! under the rules of derived values (`lift.rs`: the allow-list of [`pure`] forms, a recipe
+//! for every local, the replay resolving names as the body did), it reads no part of a
+//! struct argument (those are assumed into the key instead: see `mod.rs`), no list and no
+//! sea-query expression, and a `match` binds nothing and has no guard. Then:
+//!
+//! - the expansion adds a function of the arguments that computes every lifted decision's
+//!   outcome (a bool, or which arm matches) into key bits above the arguments' own, on every
+//!   call, before the cache is looked up (a decision whose bindings do not match counts as
+//!   0, as the body would not reach it);
+//! - the body keeps the decision, wrapped: `decided_if(offset, || condition)`, or the
+//!   `match` over `decided(offset, width, || match scrutinee { pattern => arm, .. })`. Run
+//!   for real it evaluates the decision as written; while the cache probes it, it takes the
+//!   outcome the probed key holds, so the probe follows the real call's branches whatever
+//!   its sentinels are.
+
+use std::rc::Rc;
+
+use quote::ToTokens;
+use syn::{Expr, Pat};
+
+use super::lift::{bound_names, names_self, pure};
+use super::{Analysis, Kind, Recipe, Source, holds_fragment, unparen};
+
+/// What a lifted decision decides.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// A condition: one key bit.
+    If(Box<Expr>),
+    /// A `match` of the scrutinee against the arms' patterns: the index of the arm.
+    Match {
+        scrutinee: Box<Expr>,
+        pats: Vec<Pat>,
+    },
+}
+
+/// One lifted decision of the body.
+#[derive(Debug)]
+pub(crate) struct Decided {
+    pub(crate) outcome: Outcome,
+    /// How the key's description names it.
+    pub(crate) name: String,
+    /// The recipes to replay before it (see `lift.rs`).
+    pub(crate) chain: Vec<Rc<Recipe>>,
+    /// Its key bits: the first, relative to the arguments' bits, and how many.
+    pub(crate) offset: u32,
+    pub(crate) width: u32,
+    /// Where it is in the analysed body: the condition, or the `match` expression.
+    pub(crate) at: usize,
+}
+
+/// Whether `e` calls a sea-query method or constructor that binds a value (`Expr::val(a)`,
+/// `.eq(a)`): what it makes holds a parameter, not a value to decide on.
+fn makes_fragment(e: &Expr) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.0 |= crate::allow::method_sink(&m.method.to_string()).is_some();
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let Expr::Path(p) = unparen(&c.func) {
+                self.0 |= crate::allow::path_sink(&p.path).is_some();
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_expr(&mut finder, e);
+    finder.0
+}
+
+/// The key bits a `match` of `arms` arms needs for the arm's index.
+fn width(arms: usize) -> u32 {
+    usize::BITS - arms.saturating_sub(1).leading_zeros()
+}
+
+/// A readable name for a decision: its source text, shortened.
+fn name_of(tokens: &impl ToTokens) -> String {
+    let text = tokens.to_token_stream().to_string();
+    match text.chars().count() > 60 {
+        true => format!("{}...", text.chars().take(57).collect::<String>()),
+        false => text,
+    }
+}
+
+impl Analysis {
+    /// The recipes of everything `e` reads, if a decision on it can be lifted.
+    fn decision_chain(&mut self, e: &Expr) -> Option<Vec<Rc<Recipe>>> {
+        if self.in_macro > 0 || !self.per_element.is_empty() || !pure(e) {
+            return None;
+        }
+        // A decision on what the builder made from bound values (a sea-query expression, a
+        // statement) is not lifted: decide on the arguments themselves.
+        if names_self(e.to_token_stream()) || makes_fragment(e) {
+            return None;
+        }
+        // A decision on bound values at all? (Quietly: no finding and no assumption.)
+        let before = self.trial_findings;
+        self.trial += 1;
+        let flow = self.expr(e);
+        self.trial -= 1;
+        if self.trial_findings == before && flow.is_none() {
+            return None;
+        }
+        let uses = self.uses(e)?;
+        let mut tainted = false;
+        for (name, _) in &uses {
+            if let Some(Some(t)) = self.lookup(name) {
+                if t.path.is_some() || holds_fragment(&t.kind) || t.kind == Kind::List {
+                    return None;
+                }
+                tainted = true;
+            }
+        }
+        if !tainted {
+            return None;
+        }
+        let chain = self.chain(&uses)?;
+        let replays_self = chain.iter().any(|r| match &r.source {
+            Source::Let { pat, init } => {
+                names_self(pat.to_token_stream()) || names_self(init.to_token_stream())
+            }
+            Source::Arg(_) => false,
+        });
+        (!replays_self).then_some(chain)
+    }
+
+    /// Records decision `outcome` at `at`, once (a loop is walked twice).
+    fn record(&mut self, at: usize, outcome: Outcome, name: String, chain: Vec<Rc<Recipe>>) {
+        if self.trial > 0 || self.decided.iter().any(|d| d.at == at) {
+            return;
+        }
+        let width = match &outcome {
+            Outcome::If(_) => 1,
+            Outcome::Match { pats, .. } => width(pats.len()),
+        };
+        let offset = self.decided.iter().map(|d| d.width).sum();
+        self.decided.push(Decided {
+            outcome,
+            name,
+            chain,
+            offset,
+            width,
+            at,
+        });
+    }
+
+    /// A condition (`if`, `while`, a guard, a side of `&&`/`||`) on values computed from
+    /// the arguments: lifted if it can be; `false` to analyse it as usual.
+    pub(super) fn decide_if(&mut self, e: &Expr) -> bool {
+        let Some(chain) = self.decision_chain(e) else {
+            return false;
+        };
+        let at = e as *const Expr as usize;
+        self.record(at, Outcome::If(Box::new(e.clone())), name_of(e), chain);
+        true
+    }
+
+    /// `if let pattern = e` where the pattern tests the value and binds nothing (`if let
+    /// Some("admin") = role`): lifted as the condition `matches!(e, pattern)`.
+    pub(super) fn decide_let(&mut self, l: &syn::ExprLet, at: usize) -> bool {
+        if !bound_names(&l.pat).0.is_empty() {
+            return false;
+        }
+        let Some(chain) = self.decision_chain(&l.expr) else {
+            return false;
+        };
+        let (pat, scrutinee) = (&l.pat, &l.expr);
+        let test: Expr = syn::parse_quote!(::core::matches!(#scrutinee, #pat));
+        self.record(at, Outcome::If(Box::new(test)), name_of(l), chain);
+        true
+    }
+
+    /// A `match` on values computed from the arguments whose arms bind nothing and have
+    /// no guard: lifted if it can be, the arms analysed; `None` to analyse it as usual.
+    pub(super) fn decide_match(&mut self, m: &syn::ExprMatch, at: usize) -> Option<super::Flow> {
+        let pats: Vec<Pat> = m
+            .arms
+            .iter()
+            .map(|arm| match &arm.pat {
+                Pat::Guard(_) => None,
+                pat if bound_names(pat).0.is_empty() => Some(pat.clone()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        if pats.len() < 2 {
+            return None;
+        }
+        let chain = self.decision_chain(unparen(&m.expr))?;
+        let outcome = Outcome::Match {
+            scrutinee: m.expr.clone(),
+            pats,
+        };
+        self.record(at, outcome, name_of(&m.expr), chain);
+        let mut out = None;
+        for arm in &m.arms {
+            let flow = self.scoped(|this| this.expr(&arm.body));
+            out = super::join(out, flow);
+        }
+        Some(out)
+    }
+}
