@@ -2,7 +2,7 @@
 //! a `match` of `sort.as_str()` against literals, `limit > 100`, `if let Some("admin") =
 //! role`): the outcome joins the key, computed from the arguments before the lookup.
 
-use cached_query::cached_query;
+use cached_query::{Args, cached_query};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 
 #[cached_query]
@@ -141,6 +141,48 @@ fn r5(a: i64, limit: i64, other: i64) -> SelectStatement {
     q
 }
 
+/// A filter struct whose fields the body decides on: each decision is lifted into the key.
+#[derive(Args, Debug)]
+pub struct Filter {
+    pub status: String,
+    pub authors: Vec<i64>,
+    pub limit: Option<u64>,
+}
+
+#[cached_query]
+fn by_status(filter: &Filter) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("post"));
+    if filter.status == "any" {
+        return q;
+    }
+    q.and_where(Expr::col(Alias::new("status")).eq(filter.status.clone()));
+    q
+}
+
+#[cached_query]
+fn by_count(filter: &Filter) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("post"));
+    if filter.authors.len() > 2 {
+        q.and_where(Expr::col(Alias::new("author")).is_in(filter.authors.iter().copied()));
+    }
+    q
+}
+
+#[cached_query]
+fn by_limit(filter: &Filter) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("post"));
+    let Filter { limit, .. } = filter;
+    if let Some(limit) = limit
+        && *limit > 100
+    {
+        q.limit(100);
+    }
+    q
+}
+
 fn check<Q: cached_query::QueryArgs>(h: &cached_query::Cached<Q>, name: &str) {
     if let Err(mismatch) = cached_query_tests::check_all(h, name) {
         panic!("{mismatch}");
@@ -166,6 +208,21 @@ fn the_former_lint_cases_are_cached_and_correct() {
         for age in [None, Some(17), Some(18), Some(-1), Some(99)] {
             check(&option_value_compared(age), "option_value_compared");
         }
+        for (status, authors, limit) in [
+            ("any", vec![], None),
+            ("live", vec![1, 2, 3], Some(101)),
+            ("ANY", vec![4], Some(100)),
+            ("", vec![1, 2], Some(5000)),
+        ] {
+            let filter = Filter {
+                status: status.into(),
+                authors,
+                limit,
+            };
+            check(&by_status(&filter), "by_status");
+            check(&by_count(&filter), "by_count");
+            check(&by_limit(&filter), "by_limit");
+        }
         for limit in [100, 101, -5, 1000] {
             check(&r5(round as i64, limit, 200 - limit), "r5");
         }
@@ -179,6 +236,9 @@ fn the_former_lint_cases_are_cached_and_correct() {
         "match_then_bind",
         "option_value_compared",
         "r5",
+        "by_status",
+        "by_count",
+        "by_limit",
     ] {
         let row = stats
             .functions

@@ -5,9 +5,10 @@
 //!
 //! A decision is lifted where everything it reads can be recomputed from the arguments,
 //! under the rules of derived values (`lift.rs`: the allow-list of [`pure`] forms, a recipe
-//! for every local, the replay resolving names as the body did), it reads no part of a
-//! struct argument (those are assumed into the key instead: see `mod.rs`), no list and no
-//! sea-query expression, and a `match` binds nothing and has no guard. Then:
+//! for every local, the replay resolving names as the body did), it reads no sea-query
+//! expression, and a `match` binds nothing and has no guard. It may read a list
+//! (`ids.len() > 10`) and a part of a struct argument
+//! (`filter.order.eq_ignore_ascii_case("desc")`): the outcome is computed from them. Then:
 //!
 //! - the expansion adds a function of the arguments that computes every lifted decision's
 //!   outcome (a bool, or which arm matches) into key bits above the arguments' own, on every
@@ -25,7 +26,7 @@ use quote::ToTokens;
 use syn::{Expr, Pat};
 
 use super::lift::{bound_names, names_self, pure};
-use super::{Analysis, Kind, Recipe, Source, holds_fragment, unparen};
+use super::{Analysis, Recipe, Source, holds_fragment, unparen};
 
 /// What a lifted decision decides.
 #[derive(Debug)]
@@ -75,6 +76,40 @@ fn makes_fragment(e: &Expr) -> bool {
     finder.0
 }
 
+/// Whether `e` reads a value as it is (a local, a field, through `&`, `*` or parentheses).
+fn bare(e: &Expr) -> bool {
+    match unparen(e) {
+        Expr::Path(p) => p.path.get_ident().is_some(),
+        Expr::Field(f) => bare(&f.base),
+        Expr::Reference(r) => bare(&r.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => bare(&u.expr),
+        _ => false,
+    }
+}
+
+/// Whether `e` tests only what the key of an argument's class holds: a flag's value, an
+/// `Option`'s presence, a list's emptiness (`x`, `x.is_some()`, `!x.is_empty()`, `x == None`).
+/// On a part of a struct argument, such a test is not lifted: the analysis assumes the part
+/// is a flag, an `Option` or a list (the expansion checks it), and its state is in the key
+/// from the class, where warm-up can enumerate it.
+fn key_test(e: &Expr) -> bool {
+    match unparen(e) {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => key_test(&u.expr),
+        Expr::MethodCall(m) => {
+            let method = m.method.to_string();
+            m.args.is_empty()
+                && (crate::allow::OPTION_TESTS.contains(&method.as_str())
+                    || crate::allow::LIST_TESTS.contains(&method.as_str()))
+                && bare(&m.receiver)
+        }
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
+            let none = |e: &Expr| matches!(unparen(e), Expr::Path(p) if p.path.is_ident("None"));
+            (none(&b.left) && bare(&b.right)) || (none(&b.right) && bare(&b.left))
+        }
+        other => bare(other),
+    }
+}
+
 /// The key bits a `match` of `arms` arms needs for the arm's index.
 fn width(arms: usize) -> u32 {
     usize::BITS - arms.saturating_sub(1).leading_zeros()
@@ -112,7 +147,7 @@ impl Analysis {
         let mut tainted = false;
         for (name, _) in &uses {
             if let Some(Some(t)) = self.lookup(name) {
-                if t.path.is_some() || holds_fragment(&t.kind) || t.kind == Kind::List {
+                if holds_fragment(&t.kind) {
                     return None;
                 }
                 tainted = true;
@@ -129,6 +164,14 @@ impl Analysis {
             Source::Arg(_) => false,
         });
         (!replays_self).then_some(chain)
+    }
+
+    /// Whether `e` reads a part of a struct argument.
+    fn reads_part(&self, e: &Expr) -> bool {
+        self.uses(e).is_none_or(|uses| {
+            uses.iter()
+                .any(|(name, _)| matches!(self.lookup(name), Some(Some(t)) if t.path.is_some()))
+        })
     }
 
     /// Records decision `outcome` at `at`, once (a loop is walked twice).
@@ -154,6 +197,9 @@ impl Analysis {
     /// A condition (`if`, `while`, a guard, a side of `&&`/`||`) on values computed from
     /// the arguments: lifted if it can be; `false` to analyse it as usual.
     pub(super) fn decide_if(&mut self, e: &Expr) -> bool {
+        if key_test(e) && self.reads_part(e) {
+            return false;
+        }
         let Some(chain) = self.decision_chain(e) else {
             return false;
         };
@@ -189,7 +235,9 @@ impl Analysis {
                 _ => None,
             })
             .collect::<Option<_>>()?;
-        if pats.len() < 2 {
+        // A `match` on a part as it is (`match filter.sort`): its state is in the key by its
+        // class (a `#[shape]` field), as the analysis assumes.
+        if pats.len() < 2 || (bare(&m.expr) && self.reads_part(&m.expr)) {
             return None;
         }
         let chain = self.decision_chain(unparen(&m.expr))?;

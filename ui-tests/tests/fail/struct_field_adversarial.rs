@@ -8,16 +8,8 @@ pub struct Filter {
     pub limit: Option<u64>,
 }
 
-// The length of a list field is not in the key, only whether it is empty.
-#[cached_query]
-fn by_count(filter: &Filter) -> SelectStatement {
-    let mut q = Query::select();
-    q.column(Alias::new("id")).from(Alias::new("post"));
-    if filter.authors.len() > 2 {
-        q.and_where(Expr::col(Alias::new("author")).is_in(filter.authors.iter().copied()));
-    }
-    q
-}
+// (A decision on a list field's length, `filter.authors.len() > 2`, and on the value inside
+// an optional field, `*limit > 100`, are lifted into the key now: tests/tests/decisions.rs.)
 
 // A match on a bound field's text, through a copy and `as_str`.
 #[cached_query]
@@ -30,20 +22,6 @@ fn by_match(filter: &Filter) -> SelectStatement {
         other => {
             q.and_where(Expr::col(Alias::new("status")).eq(other));
         }
-    }
-    q
-}
-
-// The value inside an optional field decides, after destructuring the struct.
-#[cached_query]
-fn by_limit(filter: &Filter) -> SelectStatement {
-    let mut q = Query::select();
-    q.column(Alias::new("id")).from(Alias::new("post"));
-    let Filter { limit, .. } = filter;
-    if let Some(limit) = limit
-        && *limit > 100
-    {
-        q.limit(100);
     }
     q
 }
