@@ -193,7 +193,8 @@ pub fn decided(offset: u32, width: u32, decide: impl FnOnce() -> u64) -> u64 {
     let probed = PROBING.with(|probing| {
         let probing = probing.borrow();
         let outcomes = probing.as_ref()?.outcomes;
-        Some(outcomes >> offset & ((1u64 << width) - 1))
+        let mask = 1u64.checked_shl(width).map_or(u64::MAX, |bit| bit - 1);
+        Some(outcomes.checked_shr(offset).unwrap_or(0) & mask)
     });
     match probed {
         Some(outcome) => outcome,

@@ -210,8 +210,12 @@ impl<C: Class, S: Statement> Call<'_, C, S> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn key(&self) -> (u64, C::Shape) {
         let (bits, shape) = C::key(&self.args);
-        // The outcomes of the body's lifted decisions, above the arguments' own bits.
-        (bits | self.derived.outcomes(&self.args) << C::BITS, shape)
+        // The outcomes of the body's lifted decisions, above the arguments' own bits (a
+        // function with decisions has at most 63 bits of its own; one with 64 has none).
+        match self.derived.outcomes(&self.args) {
+            0 => (bits, shape),
+            outcomes => (bits | outcomes.checked_shl(C::BITS).unwrap_or(0), shape),
+        }
     }
 
     /// Runs the original body.
@@ -371,7 +375,7 @@ fn probe_with<C: Class, S: Statement>(
         args: C::view(&store),
         body: fun.body,
         cache: fun.cache,
-        derived: Derived::probe(fun.lift, prober, bits >> C::BITS),
+        derived: Derived::probe(fun.lift, prober, bits.checked_shr(C::BITS).unwrap_or(0)),
     });
 }
 

@@ -276,3 +276,342 @@ fn decisions_on_computed_values_key_the_cache() {
     assert_eq!(row.uncacheable_keys, 0, "{row:?}");
     assert!(row.hits > 500, "{row:?}");
 }
+
+/// 64 key bits of its own (no room for decisions): the key is the flags', unshifted.
+#[cached_query]
+#[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
+fn sixty_four_flags(
+    b0: bool,
+    b1: bool,
+    b2: bool,
+    b3: bool,
+    b4: bool,
+    b5: bool,
+    b6: bool,
+    b7: bool,
+    b8: bool,
+    b9: bool,
+    b10: bool,
+    b11: bool,
+    b12: bool,
+    b13: bool,
+    b14: bool,
+    b15: bool,
+    b16: bool,
+    b17: bool,
+    b18: bool,
+    b19: bool,
+    b20: bool,
+    b21: bool,
+    b22: bool,
+    b23: bool,
+    b24: bool,
+    b25: bool,
+    b26: bool,
+    b27: bool,
+    b28: bool,
+    b29: bool,
+    b30: bool,
+    b31: bool,
+    b32: bool,
+    b33: bool,
+    b34: bool,
+    b35: bool,
+    b36: bool,
+    b37: bool,
+    b38: bool,
+    b39: bool,
+    b40: bool,
+    b41: bool,
+    b42: bool,
+    b43: bool,
+    b44: bool,
+    b45: bool,
+    b46: bool,
+    b47: bool,
+    b48: bool,
+    b49: bool,
+    b50: bool,
+    b51: bool,
+    b52: bool,
+    b53: bool,
+    b54: bool,
+    b55: bool,
+    b56: bool,
+    b57: bool,
+    b58: bool,
+    b59: bool,
+    b60: bool,
+    b61: bool,
+    b62: bool,
+    b63: bool,
+) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("t"));
+    if b0 {
+        q.and_where(Expr::col(Alias::new("c0")).eq(0));
+    }
+    if b1 {
+        q.and_where(Expr::col(Alias::new("c1")).eq(1));
+    }
+    if b2 {
+        q.and_where(Expr::col(Alias::new("c2")).eq(2));
+    }
+    if b3 {
+        q.and_where(Expr::col(Alias::new("c3")).eq(3));
+    }
+    if b4 {
+        q.and_where(Expr::col(Alias::new("c4")).eq(4));
+    }
+    if b5 {
+        q.and_where(Expr::col(Alias::new("c5")).eq(5));
+    }
+    if b6 {
+        q.and_where(Expr::col(Alias::new("c6")).eq(6));
+    }
+    if b7 {
+        q.and_where(Expr::col(Alias::new("c7")).eq(7));
+    }
+    if b8 {
+        q.and_where(Expr::col(Alias::new("c8")).eq(8));
+    }
+    if b9 {
+        q.and_where(Expr::col(Alias::new("c9")).eq(9));
+    }
+    if b10 {
+        q.and_where(Expr::col(Alias::new("c10")).eq(10));
+    }
+    if b11 {
+        q.and_where(Expr::col(Alias::new("c11")).eq(11));
+    }
+    if b12 {
+        q.and_where(Expr::col(Alias::new("c12")).eq(12));
+    }
+    if b13 {
+        q.and_where(Expr::col(Alias::new("c13")).eq(13));
+    }
+    if b14 {
+        q.and_where(Expr::col(Alias::new("c14")).eq(14));
+    }
+    if b15 {
+        q.and_where(Expr::col(Alias::new("c15")).eq(15));
+    }
+    if b16 {
+        q.and_where(Expr::col(Alias::new("c16")).eq(16));
+    }
+    if b17 {
+        q.and_where(Expr::col(Alias::new("c17")).eq(17));
+    }
+    if b18 {
+        q.and_where(Expr::col(Alias::new("c18")).eq(18));
+    }
+    if b19 {
+        q.and_where(Expr::col(Alias::new("c19")).eq(19));
+    }
+    if b20 {
+        q.and_where(Expr::col(Alias::new("c20")).eq(20));
+    }
+    if b21 {
+        q.and_where(Expr::col(Alias::new("c21")).eq(21));
+    }
+    if b22 {
+        q.and_where(Expr::col(Alias::new("c22")).eq(22));
+    }
+    if b23 {
+        q.and_where(Expr::col(Alias::new("c23")).eq(23));
+    }
+    if b24 {
+        q.and_where(Expr::col(Alias::new("c24")).eq(24));
+    }
+    if b25 {
+        q.and_where(Expr::col(Alias::new("c25")).eq(25));
+    }
+    if b26 {
+        q.and_where(Expr::col(Alias::new("c26")).eq(26));
+    }
+    if b27 {
+        q.and_where(Expr::col(Alias::new("c27")).eq(27));
+    }
+    if b28 {
+        q.and_where(Expr::col(Alias::new("c28")).eq(28));
+    }
+    if b29 {
+        q.and_where(Expr::col(Alias::new("c29")).eq(29));
+    }
+    if b30 {
+        q.and_where(Expr::col(Alias::new("c30")).eq(30));
+    }
+    if b31 {
+        q.and_where(Expr::col(Alias::new("c31")).eq(31));
+    }
+    if b32 {
+        q.and_where(Expr::col(Alias::new("c32")).eq(32));
+    }
+    if b33 {
+        q.and_where(Expr::col(Alias::new("c33")).eq(33));
+    }
+    if b34 {
+        q.and_where(Expr::col(Alias::new("c34")).eq(34));
+    }
+    if b35 {
+        q.and_where(Expr::col(Alias::new("c35")).eq(35));
+    }
+    if b36 {
+        q.and_where(Expr::col(Alias::new("c36")).eq(36));
+    }
+    if b37 {
+        q.and_where(Expr::col(Alias::new("c37")).eq(37));
+    }
+    if b38 {
+        q.and_where(Expr::col(Alias::new("c38")).eq(38));
+    }
+    if b39 {
+        q.and_where(Expr::col(Alias::new("c39")).eq(39));
+    }
+    if b40 {
+        q.and_where(Expr::col(Alias::new("c40")).eq(40));
+    }
+    if b41 {
+        q.and_where(Expr::col(Alias::new("c41")).eq(41));
+    }
+    if b42 {
+        q.and_where(Expr::col(Alias::new("c42")).eq(42));
+    }
+    if b43 {
+        q.and_where(Expr::col(Alias::new("c43")).eq(43));
+    }
+    if b44 {
+        q.and_where(Expr::col(Alias::new("c44")).eq(44));
+    }
+    if b45 {
+        q.and_where(Expr::col(Alias::new("c45")).eq(45));
+    }
+    if b46 {
+        q.and_where(Expr::col(Alias::new("c46")).eq(46));
+    }
+    if b47 {
+        q.and_where(Expr::col(Alias::new("c47")).eq(47));
+    }
+    if b48 {
+        q.and_where(Expr::col(Alias::new("c48")).eq(48));
+    }
+    if b49 {
+        q.and_where(Expr::col(Alias::new("c49")).eq(49));
+    }
+    if b50 {
+        q.and_where(Expr::col(Alias::new("c50")).eq(50));
+    }
+    if b51 {
+        q.and_where(Expr::col(Alias::new("c51")).eq(51));
+    }
+    if b52 {
+        q.and_where(Expr::col(Alias::new("c52")).eq(52));
+    }
+    if b53 {
+        q.and_where(Expr::col(Alias::new("c53")).eq(53));
+    }
+    if b54 {
+        q.and_where(Expr::col(Alias::new("c54")).eq(54));
+    }
+    if b55 {
+        q.and_where(Expr::col(Alias::new("c55")).eq(55));
+    }
+    if b56 {
+        q.and_where(Expr::col(Alias::new("c56")).eq(56));
+    }
+    if b57 {
+        q.and_where(Expr::col(Alias::new("c57")).eq(57));
+    }
+    if b58 {
+        q.and_where(Expr::col(Alias::new("c58")).eq(58));
+    }
+    if b59 {
+        q.and_where(Expr::col(Alias::new("c59")).eq(59));
+    }
+    if b60 {
+        q.and_where(Expr::col(Alias::new("c60")).eq(60));
+    }
+    if b61 {
+        q.and_where(Expr::col(Alias::new("c61")).eq(61));
+    }
+    if b62 {
+        q.and_where(Expr::col(Alias::new("c62")).eq(62));
+    }
+    if b63 {
+        q.and_where(Expr::col(Alias::new("c63")).eq(63));
+    }
+    q
+}
+
+#[test]
+fn a_function_with_64_key_bits_is_cached() {
+    for i in 0..4u32 {
+        let h = sixty_four_flags(
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+            i % 2 == 0,
+            i % 3 == 0,
+        );
+        check(&h, "sixty_four_flags");
+    }
+}
