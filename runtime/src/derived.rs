@@ -214,24 +214,29 @@ pub fn derived_value<T: Derivable>(value: T) -> Value {
     value.into()
 }
 
-/// The derived values of one call.
-pub(crate) struct Derived<C: Class> {
-    lift: Option<&'static Lift<C>>,
+/// The derived values of one call: one null pointer for a function that derives nothing
+/// and decides nothing, so that its hit carries and drops no more than before.
+pub(crate) struct Derived<C: Class>(Option<Box<Lifted<C>>>);
+
+/// The derived values and decisions of one call of a function that has a lift.
+struct Lifted<C: Class> {
+    lift: &'static Lift<C>,
     /// In a probe call, the prober the derived expressions take their values from (it
     /// continues the one that made the call's arguments) and the decisions' outcomes of the
     /// probed shape; in a real call, `None`: values are computed by the lift when first
     /// read, outcomes from the arguments.
     probe: Option<(Prober, u64)>,
-    /// Per derived value, once read or made (empty, and no allocation, for a function that
-    /// derives nothing).
+    /// Per derived value, once read or made.
     cells: Box<[OnceLock<Option<Value>>]>,
 }
 
-/// One empty cell per derived value of `lift`.
-fn cells<C: Class>(lift: Option<&'static Lift<C>>) -> Box<[OnceLock<Option<Value>>]> {
-    match lift {
-        Some(lift) => lift.names.iter().map(|_| OnceLock::new()).collect(),
-        None => Box::default(),
+impl<C: Class> Lifted<C> {
+    fn new(lift: &'static Lift<C>, probe: Option<(Prober, u64)>) -> Box<Self> {
+        Box::new(Lifted {
+            lift,
+            probe,
+            cells: lift.names.iter().map(|_| OnceLock::new()).collect(),
+        })
     }
 }
 
@@ -239,47 +244,48 @@ impl<C: Class> Derived<C> {
     /// The derived values of a real call of a function with `lift` (if any).
     #[inline(always)]
     pub(crate) fn real(lift: Option<&'static Lift<C>>) -> Self {
-        Derived {
-            lift,
-            probe: None,
-            cells: cells(lift),
-        }
+        Derived(lift.map(|lift| Lifted::new(lift, None)))
     }
 
     /// The derived values of a probe call of a function with `lift`: sentinels from
     /// `prober`, and `outcomes` for its decisions (the probed key's bits above the
     /// arguments').
     pub(crate) fn probe(lift: Option<&'static Lift<C>>, prober: &Prober, outcomes: u64) -> Self {
-        Derived {
-            lift,
-            probe: lift.map(|_| (prober.clone(), outcomes)),
-            cells: cells(lift),
-        }
+        Derived(lift.map(|lift| Lifted::new(lift, Some((prober.clone(), outcomes)))))
     }
 
     /// The decisions' outcomes for `args`, as key bits from bit 0.
     #[inline(always)]
     pub(crate) fn outcomes(&self, args: &C::At<'_>) -> u64 {
-        match (self.lift, &self.probe) {
-            (None, _) => 0,
-            (Some(_), Some((_, outcomes))) => *outcomes,
-            (Some(lift), None) => lift.outcomes(args),
+        match &self.0 {
+            None => 0,
+            Some(lifted) => match &lifted.probe {
+                Some((_, outcomes)) => *outcomes,
+                None => lifted.lift.outcomes(args),
+            },
         }
+    }
+
+    /// Whether the function has no lift (derives nothing, decides nothing lifted).
+    #[inline(always)]
+    #[cfg_attr(debug_assertions, allow(dead_code))]
+    pub(crate) fn is_none(&self) -> bool {
+        self.0.is_none()
     }
 
     /// The function's lift, if it derives values.
     pub(crate) fn lift(&self) -> Option<&'static Lift<C>> {
-        self.lift
+        self.0.as_ref().map(|lifted| lifted.lift)
     }
 
     /// Derived value `index` of `args`, as a template reads it.
     #[cold]
     #[inline(never)]
     pub(crate) fn value<'r>(&'r self, args: &'r C::At<'_>, index: u16) -> Option<ValueRef<'r>> {
-        let lift = self.lift?;
-        let cell = self.cells.get(usize::from(index))?;
-        let value = match self.probe {
-            None => cell.get_or_init(|| (lift.lift)(args, index)),
+        let lifted = self.0.as_ref()?;
+        let cell = lifted.cells.get(usize::from(index))?;
+        let value = match lifted.probe {
+            None => cell.get_or_init(|| (lifted.lift.lift)(args, index)),
             Some(_) => cell.get()?,
         };
         value.clone().map(ValueRef::from_value)
@@ -288,10 +294,10 @@ impl<C: Class> Derived<C> {
     /// Runs `body`: in a probe, the derived expressions yield the probe's values, which
     /// the call then reads; otherwise they are evaluated as written.
     pub(crate) fn run<R>(&self, body: impl FnOnce() -> R) -> R {
-        if self.lift.is_none() {
+        let Some(lifted) = &self.0 else {
             return body();
-        }
-        let probing = self.probe.as_ref().map(|(prober, outcomes)| Probing {
+        };
+        let probing = lifted.probe.as_ref().map(|(prober, outcomes)| Probing {
             prober: prober.clone(),
             outcomes: *outcomes,
             made: Vec::new(),
@@ -308,8 +314,8 @@ impl<C: Class> Derived<C> {
         let out = body();
         let mine = PROBING.with(|p| p.borrow_mut().take());
         drop(restore);
-        if let (Some(_), Some(mine)) = (&self.probe, mine) {
-            for (cell, made) in self.cells.iter().zip(mine.made) {
+        if let (Some(_), Some(mine)) = (&lifted.probe, mine) {
+            for (cell, made) in lifted.cells.iter().zip(mine.made) {
                 if let Some((_, value)) = made {
                     // A body run twice on one probe call makes the same values again.
                     let _ = cell.set(Some(value));

@@ -234,10 +234,14 @@ impl<C: Class, S: Statement> Source for Call<'_, C, S> {
         // unoptimised (debug builds), through the shared code for `dyn Source`: a class
         // then compiles no hit loop of its own.
         #[cfg(debug_assertions)]
-        let src = self.as_dyn();
+        return template.fast_values_of(self.as_dyn());
+        // A function without derived values reads its arguments only: no branch for
+        // derived sources in the hit's loop.
         #[cfg(not(debug_assertions))]
-        let src = self;
-        template.fast_values_of(src)
+        match self.derived.is_none() {
+            true => template.fast_values_of(&ArgsOnly(self)),
+            false => template.fast_values_of(self),
+        }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
@@ -255,6 +259,32 @@ impl<C: Class, S: Statement> Source for Call<'_, C, S> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
         C::elem(&self.args, list, index)
+    }
+}
+
+/// A call of a function without derived values, read by the hit's loop: its sources are
+/// its arguments' only. (Debug builds read every call through `dyn Source`.)
+#[cfg_attr(debug_assertions, allow(dead_code))]
+struct ArgsOnly<'c, 'a, C: Class, S>(&'c Call<'a, C, S>);
+
+impl<C: Class, S: Statement> Source for ArgsOnly<'_, '_, C, S> {
+    fn as_dyn(&self) -> &dyn Source {
+        self.0
+    }
+    fn fast_values(&self, template: &crate::template::Template) -> Option<Vec<sea_query::Value>> {
+        template.fast_values_of(self)
+    }
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn value_ref(&self, source: u16) -> Option<ValueRef<'_>> {
+        C::value(&self.0.args, source)
+    }
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn len(&self, list: u16) -> usize {
+        C::len(&self.0.args, list)
+    }
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn elem_ref(&self, list: u16, index: usize) -> Option<ValueRef<'_>> {
+        C::elem(&self.0.args, list, index)
     }
 }
 
