@@ -11,7 +11,7 @@ use syn::{FnArg, GenericParam, Pat, parse_quote};
 
 use crate::analyse::{Assumption, Decided, Findings, Lifted, Outcome, Source, Want};
 use crate::classify::{Class, Leaf, ListKind};
-use crate::input::Function;
+use crate::input::{Arg, Function};
 use crate::options::Options;
 use crate::types::{args_lifetime, has_lifetimes, name_lifetimes};
 
@@ -58,7 +58,8 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
     let class = tuple(classes);
     let check_items = &checks.items;
     let variant_checks = variant_checks(f, &findings.variants);
-    let expects = assumptions.iter().filter_map(|a| expect(f, &p, a));
+    let expects = assumptions.iter().filter_map(|a| expect(&f.args, &p, a));
+    let part_checks = crate::part::checks(&f.args, &p, &findings.parts);
     let pattern = tuple(
         f.args
             .iter()
@@ -105,6 +106,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
             #(#check_items)*
             #variant_checks
             #(#expects)*
+            #part_checks
             type #class_name = #class;
             #shape_values
             static #spec: #p::FnSpec<#class_name, #ret_checked> = #spec_value;
@@ -554,8 +556,8 @@ fn mentions_self(tokens: TokenStream) -> bool {
 /// The compile-time check of what the body analysis assumed of a part of argument
 /// `a.arg`: that the struct's field is an `Option`, a list, or a value in the key, as the
 /// body needs. Spanned at the body's use, with the message the analysis would have given.
-fn expect(f: &Function, p: &TokenStream, a: &Assumption) -> Option<TokenStream> {
-    let arg = f.args.get(a.arg)?;
+pub(crate) fn expect(args: &[Arg], p: &TokenStream, a: &Assumption) -> Option<TokenStream> {
+    let arg = args.get(a.arg)?;
     let kind = arg_kind(p, &arg.class);
     let full = match a.path.is_empty() {
         true => arg.ident.to_string(),

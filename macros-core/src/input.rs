@@ -52,6 +52,7 @@ impl ToTokens for RawFn {
 }
 
 /// One argument of the function.
+#[derive(Clone)]
 pub(crate) struct Arg {
     pub(crate) ident: Ident,
     pub(crate) mutability: Option<syn::Token![mut]>,

@@ -25,6 +25,7 @@ mod emit;
 mod fuzz;
 mod input;
 mod options;
+mod part;
 mod pipeline;
 mod types;
 mod validate;
@@ -65,4 +66,27 @@ pub fn signature(item: TokenStream) -> syn::Result<syn::Signature> {
 /// ```
 pub fn derive_args(item: TokenStream) -> TokenStream {
     derive::derive_args(item)
+}
+
+/// `#[cached_query::part]` on the helper function `item`: the helper unchanged, its body
+/// checked with the rules of a cached body for its own parameters, and the hidden type a
+/// cached function's expansion checks a call against; or `compile_error!`s next to the
+/// helper.
+///
+/// ```
+/// let out = cached_query_macros_core::part(
+///     quote::quote!(),
+///     quote::quote! {
+///         fn visible(q: &mut SelectStatement, viewer: Option<i64>) {
+///             if let Some(id) = viewer {
+///                 q.and_where(Expr::col(Post::Author).eq(id));
+///             }
+///         }
+///     },
+/// );
+/// assert!(out.to_string().contains("Part for visible"));
+/// assert!(!out.to_string().contains("compile_error"));
+/// ```
+pub fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
+    part::part(attr, item)
 }

@@ -98,7 +98,7 @@ fn check_header(sig: &syn::Signature, errors: &mut Errors) {
 }
 
 /// One argument, classified; `None` (and an error) when it cannot be one.
-fn argument(input: &FnArg, shape: bool, errors: &mut Errors) -> Option<Arg> {
+pub(crate) fn argument(input: &FnArg, shape: bool, errors: &mut Errors) -> Option<Arg> {
     let pat = match input {
         FnArg::Receiver(receiver) => {
             errors.push(

@@ -238,6 +238,63 @@ pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// let h = posts(&filter, 10);
 /// assert_eq!(h.build(PostgresQueryBuilder), h.statement().build(PostgresQueryBuilder));
 /// ```
+/// Marks a helper function that a `#[cached_query]` function may pass bound values to.
+///
+/// A helper that adds conditions to a statement (a permission check, a filter shared by
+/// several queries) takes the statement as `&mut` and the values it needs. Its body is
+/// checked with the rules of a cached body, for its own parameters, each read from its
+/// type: an `Option` may decide by its presence, a list by its emptiness, a `bool` or a
+/// parameter marked `#[shape]` by its value, a struct deriving [`Args`](macro@Args) by its
+/// fields' classes; every other value may only be bound. A `&mut` parameter, or one of a
+/// sea-query expression type, is built on and may not decide. The helper may return what it
+/// builds (a condition, an expression), never a parameter itself.
+///
+/// Where a cached function passes a bound value to a helper, its expansion checks at compile
+/// time that the helper is marked and that everything the helper may decide on is in the
+/// cached function's key. A helper that is not marked is an error at the call: *expected
+/// type, found function*.
+///
+/// ```
+/// use cached_query::{Args, cached_query};
+/// use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query, SelectStatement};
+///
+/// #[derive(Args)]
+/// pub struct Viewer {
+///     pub id: i64,
+///     pub admin: bool,
+/// }
+///
+/// /// What a viewer may see: everything for an admin, else published posts and their own.
+/// #[cached_query::part]
+/// fn visible_to(q: &mut SelectStatement, viewer: &Viewer) {
+///     if !viewer.admin {
+///         q.and_where(
+///             Expr::col(Alias::new("published"))
+///                 .eq(true)
+///                 .or(Expr::col(Alias::new("author")).eq(viewer.id)),
+///         );
+///     }
+/// }
+///
+/// #[cached_query]
+/// fn posts(viewer: &Viewer, status: Option<&str>) -> SelectStatement {
+///     let mut q = Query::select();
+///     q.column(Alias::new("id")).from(Alias::new("post"));
+///     visible_to(&mut q, viewer);
+///     if let Some(s) = status {
+///         q.and_where(Expr::col(Alias::new("status")).eq(s));
+///     }
+///     q
+/// }
+///
+/// let h = posts(&Viewer { id: 7, admin: false }, Some("live"));
+/// assert_eq!(h.build(PostgresQueryBuilder), h.statement().build(PostgresQueryBuilder));
+/// ```
+#[proc_macro_attribute]
+pub fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
+    cached_query_macros_core::part(attr.into(), item.into()).into()
+}
+
 #[proc_macro_derive(Args, attributes(shape))]
 pub fn derive_args(item: TokenStream) -> TokenStream {
     cached_query_macros_core::derive_args(item.into()).into()

@@ -26,6 +26,7 @@
 
 pub(crate) mod intern;
 pub(crate) mod list;
+pub(crate) mod part;
 pub(crate) mod record;
 mod sea;
 mod tuple;

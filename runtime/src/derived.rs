@@ -96,7 +96,8 @@ impl<C: Class> Lift<C> {
     message = "a value computed from the arguments has type `{Self}`, which `#[cached_query]` cannot probe",
     label = "computed from the arguments here",
     note = "a derived value must be a type the cache makes sentinels of: a number, `char`, `String`, `&str`, `Vec<u8>`, `sea_query::Value`, or a date, time, uuid, decimal or json value of sea-query's features; convert it (`.to_string()`, `as i64`), or compute it in the caller and pass it as an argument",
-    note = "a condition (`bool`) kept in a `let` cannot be: write it where it decides (`if is_big(x) {{ .. }}`), and its outcome joins the cache key"
+    note = "a condition (`bool`) kept in a `let` may only decide: type it (`let big: bool = ..`) or write it where it decides (`if is_big(x) {{ .. }}`), and its outcome joins the cache key",
+    note = "a sea-query expression made by a helper of yours: mark the helper `#[cached_query::part]` and call it where the expression is used (`q.and_where(helper(..))`)"
 )]
 pub trait Derivable: Into<Value> + Sized {
     /// A sentinel (or in a check round, a check value) from `prober`.

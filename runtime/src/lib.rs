@@ -293,7 +293,7 @@ mod warm;
 
 pub use backend::{Backend, BackendId};
 pub use bind::BindError;
-pub use cached_query_macros::{Args, cached_query};
+pub use cached_query_macros::{Args, cached_query, part};
 pub use error::Uncacheable;
 pub use handle::{Cached, QueryArgs};
 pub use probe::{Probe, Prober};

@@ -3,6 +3,7 @@
 //! type at the argument, and the crates it needs (`inventory`).
 
 pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
+pub use crate::class::part::{Part, PartParam, Passed, accepts, part_kind};
 pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, field_name};
 pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,

@@ -81,3 +81,25 @@ pub fn check_all<Q: QueryArgs>(h: &Cached<Q>, name: &str) -> Result<(), Box<Mism
     check_one::<Q, MysqlQueryBuilder>(h, name)?;
     check_one::<Q, SqliteQueryBuilder>(h, name)
 }
+
+/// Panics with the mismatch when [`check_all`] finds one.
+pub fn assert_same<Q: QueryArgs>(h: &Cached<Q>, name: &str) {
+    if let Err(mismatch) = check_all(h, name) {
+        panic!("{mismatch}");
+    }
+}
+
+/// Asserts that each function in `names` ran, was served from the cache at least
+/// `min_hits` times, and turned no shape away as uncacheable.
+pub fn assert_served(names: &[&str], min_hits: u64) {
+    let stats = cached_query::stats();
+    for name in names {
+        let row = stats
+            .functions
+            .iter()
+            .find(|f| f.name == *name)
+            .unwrap_or_else(|| panic!("`{name}` never ran"));
+        assert_eq!(row.uncacheable_keys, 0, "{row:?}");
+        assert!(row.hits >= min_hits, "{row:?}");
+    }
+}

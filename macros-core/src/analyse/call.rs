@@ -75,6 +75,11 @@ impl Analysis {
                 (_, None) => None,
             };
         }
+        if sink.is_none()
+            && let Some(flow) = self.part_call(c, path, &args)
+        {
+            return flow;
+        }
         let mut out = None;
         for (n, (arg, flow)) in c.args.iter().zip(args).enumerate() {
             let Some(taint) = flow else { continue };
@@ -184,7 +189,7 @@ impl Analysis {
     /// A method on a tainted value (not a fragment): only the listed steps.
     fn step(&mut self, m: &syn::ExprMethodCall, method: &str, span: Span, taint: &Taint) -> Flow {
         match &taint.kind {
-            Kind::Value => {
+            Kind::Value | Kind::Test => {
                 if allow::VALUE_STEPS.contains(&method) {
                     self.clean_args(m, method);
                     return Some(taint.clone());

@@ -197,6 +197,9 @@ impl Analysis {
     /// A condition (`if`, `while`, a guard, a side of `&&`/`||`) on values computed from
     /// the arguments: lifted if it can be; `false` to analyse it as usual.
     pub(super) fn decide_if(&mut self, e: &Expr) -> bool {
+        if self.part {
+            return false;
+        }
         if key_test(e) && self.reads_part(e) {
             return false;
         }
@@ -211,6 +214,9 @@ impl Analysis {
     /// `if let pattern = e` where the pattern tests the value and binds nothing (`if let
     /// Some("admin") = role`): lifted as the condition `matches!(e, pattern)`.
     pub(super) fn decide_let(&mut self, l: &syn::ExprLet, at: usize) -> bool {
+        if self.part {
+            return false;
+        }
         if !bound_names(&l.pat).0.is_empty() {
             return false;
         }
@@ -226,6 +232,9 @@ impl Analysis {
     /// A `match` on values computed from the arguments whose arms bind nothing and have
     /// no guard: lifted if it can be, the arms analysed; `None` to analyse it as usual.
     pub(super) fn decide_match(&mut self, m: &syn::ExprMatch, at: usize) -> Option<super::Flow> {
+        if self.part {
+            return None;
+        }
         let pats: Vec<Pat> = m
             .arms
             .iter()
@@ -252,5 +261,104 @@ impl Analysis {
             out = super::join(out, flow);
         }
         Some(out)
+    }
+}
+
+/// Whether `e` is, by its form, a test (a `bool`): a comparison, `!`, `&&`/`||`,
+/// `matches!`, or a call of a predicate (`eq_ignore_ascii_case`, `starts_with`, `is_*`,
+/// `has_*`, `can_*`).
+fn is_test(e: &Expr) -> bool {
+    let predicate = |name: &str| {
+        ["is_", "has_", "can_", "should_", "starts_with", "ends_with"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || [
+                "eq",
+                "ne",
+                "lt",
+                "le",
+                "gt",
+                "ge",
+                "eq_ignore_ascii_case",
+                "contains",
+            ]
+            .contains(&name)
+    };
+    match unparen(e) {
+        Expr::Binary(b) => matches!(
+            b.op,
+            syn::BinOp::Eq(_)
+                | syn::BinOp::Ne(_)
+                | syn::BinOp::Lt(_)
+                | syn::BinOp::Le(_)
+                | syn::BinOp::Gt(_)
+                | syn::BinOp::Ge(_)
+                | syn::BinOp::And(_)
+                | syn::BinOp::Or(_)
+        ),
+        Expr::Unary(u) => matches!(u.op, syn::UnOp::Not(_)),
+        Expr::MethodCall(m) => predicate(&m.method.to_string()),
+        Expr::Call(c) => matches!(unparen(&c.func), Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| predicate(&s.ident.to_string()))),
+        Expr::Macro(m) => m.mac.path.is_ident("matches"),
+        _ => false,
+    }
+}
+
+impl Analysis {
+    /// `let admin = role == "admin";`, `let desc: bool = is_desc(order);`: a test on bound
+    /// values, bound to one name that may then only decide (its decisions are lifted with
+    /// the `let` replayed). `false` to analyse the `let` as usual.
+    pub(super) fn test_local(&mut self, pat: &Pat, init: &Expr) -> bool {
+        let Pat::Ident(ident) = super::strip_type(pat) else {
+            return false;
+        };
+        let typed_bool = matches!(pat, Pat::Type(t)
+            if matches!(&*t.ty, syn::Type::Path(p) if p.path.is_ident("bool")));
+        if self.part
+            || ident.mutability.is_some()
+            || ident.subpat.is_some()
+            || !(typed_bool || is_test(init))
+            || self.decision_chain(init).is_none()
+        {
+            return false;
+        }
+        let Some(origin) = self.uses(init).and_then(|uses| {
+            uses.iter().find_map(|(name, _)| match self.lookup(name) {
+                Some(Some(t)) => Some(t.origin.clone()),
+                _ => None,
+            })
+        }) else {
+            return false;
+        };
+        let recipe = self.recipe(pat, init);
+        if recipe.is_none() {
+            return false;
+        }
+        self.binding_recipe = recipe;
+        self.bind(
+            &ident.ident,
+            Some(super::Taint::new(super::Kind::Test, origin)),
+        );
+        self.binding_recipe = None;
+        true
+    }
+
+    /// A read of a test local (see [`test_local`](Self::test_local)) other than a decision
+    /// that could be lifted.
+    pub(super) fn test_read(
+        &mut self,
+        span: proc_macro2::Span,
+        ident: &syn::Ident,
+        taint: &super::Taint,
+    ) {
+        self.report(
+            span,
+            format!(
+                "`{ident}` is a test computed from argument `{}`: it may decide an `if` or a `match` (whose outcome then joins the cache key), and nothing else",
+                taint.origin
+            ),
+            "decide on it directly (`if {ident} {{ .. }}`), or write the test where the value is needed",
+        );
     }
 }

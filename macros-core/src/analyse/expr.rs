@@ -46,7 +46,14 @@ impl Analysis {
             Expr::Path(p) => match p.path.get_ident() {
                 Some(ident) if p.qself.is_none() => {
                     self.note_root_use(p);
-                    self.lookup(&ident.to_string()).cloned().flatten()
+                    let flow = self.lookup(&ident.to_string()).cloned().flatten();
+                    match flow {
+                        Some(taint) if taint.kind == Kind::Test => {
+                            self.test_read(p.span(), ident, &taint);
+                            Some(Taint::new(Kind::Value, taint.origin))
+                        }
+                        flow => flow,
+                    }
                 }
                 _ => None,
             },
@@ -102,7 +109,8 @@ impl Analysis {
             Expr::Return(syn::ExprReturn { expr, .. })
             | Expr::Yield(syn::ExprYield { expr, .. }) => {
                 if let Some(value) = expr {
-                    self.expr(value);
+                    let flow = self.expr(value);
+                    self.returned.push((value.span(), flow));
                 }
                 None
             }

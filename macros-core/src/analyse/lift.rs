@@ -255,7 +255,7 @@ fn holds_list(kind: &Kind) -> bool {
     match kind {
         Kind::List => true,
         Kind::Opt(inner) => holds_list(inner),
-        Kind::Value | Kind::Fragment => false,
+        Kind::Value | Kind::Fragment | Kind::Test => false,
     }
 }
 
@@ -354,7 +354,7 @@ impl Analysis {
         {
             return self.derive(&m.receiver);
         }
-        if self.in_macro > 0 || !self.per_element.is_empty() || !pure(e) {
+        if self.part || self.in_macro > 0 || !self.per_element.is_empty() || !pure(e) {
             return None;
         }
         // A value passed on as it is, or through a step or sink the analysis follows

@@ -29,6 +29,7 @@ mod decide;
 mod expr;
 mod lift;
 mod mac;
+mod part;
 mod report;
 mod stmt;
 #[cfg(test)]
@@ -46,6 +47,7 @@ use crate::input::Arg;
 pub(crate) use decide::{Decided, Outcome};
 
 pub(crate) use lift::{Lifted, Recipe, Source, rewrite};
+pub(crate) use part::{Has, PartCall};
 
 /// What a tainted value is.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +60,10 @@ enum Kind {
     Opt(Box<Kind>),
     /// A sea-query expression or statement holding bound values as parameters.
     Fragment,
+    /// A local bound to a test computed from bound values (`let admin = role == "admin"`):
+    /// it may only decide, and a decision on it is lifted (`decide.rs`). Any other read is
+    /// an error; a read yields a bound value.
+    Test,
 }
 
 /// A tainted value and the argument it comes from (for messages).
@@ -121,6 +127,9 @@ pub(crate) struct Findings {
     pub(crate) variants: Vec<(usize, Vec<syn::Path>)>,
     /// The decisions whose outcomes join the key (see `decide.rs`).
     pub(crate) decided: Vec<Decided>,
+    /// Bound values passed to helpers, each checked at compile time against what the
+    /// helper's `#[cached_query::part]` says it may decide on (see `part.rs`).
+    pub(crate) parts: Vec<PartCall>,
 }
 
 /// The taint of an expression: `None` is clean (made only from the key and constants).
@@ -222,6 +231,18 @@ const HELP_FRAGMENT: &str = "decide on the arguments themselves (flags, `Option`
 /// value in the key, until the body passes or no assumption is left; the assumptions made
 /// are returned for the expansion to check against the struct's fields.
 pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Findings {
+    check_with(args, &[], body, false)
+}
+
+/// Checks the body of a helper marked `#[cached_query::part]`: `args` its parameters that
+/// have a class, `builders` those it builds on (`&mut` references, sea-query expressions),
+/// which may hold bound values and may not decide. Nothing is lifted in a helper (it has
+/// no key of its own), and what it returns may not be a bound value.
+pub(crate) fn check_part(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group) -> Findings {
+    check_with(args, builders, body, true)
+}
+
+fn check_with(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group, part: bool) -> Findings {
     // A body that does not parse gets rustc's own errors from the emitted function.
     let Ok(block) = syn::parse2::<Block>(TokenTree::Group(body.clone()).into()) else {
         return Findings::default();
@@ -229,7 +250,14 @@ pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Findings {
     let mut assumed: HashMap<String, (Want, Span, String)> = HashMap::new();
     for pass in 0..MAX_PASSES {
         let mut analysis = Analysis::new(args, assumed.clone(), pass + 1 < MAX_PASSES);
-        analysis.block(&block);
+        analysis.part = part;
+        for ident in builders {
+            analysis.bind(ident, Some(Taint::new(Kind::Fragment, ident.clone())));
+        }
+        let tail = analysis.block(&block);
+        if part {
+            analysis.check_returns(&block, tail);
+        }
         if analysis.flips.is_empty() {
             let mut assumptions: Vec<Assumption> = assumed
                 .into_iter()
@@ -250,6 +278,7 @@ pub(crate) fn check(args: &[Arg], body: &proc_macro2::Group) -> Findings {
             let variants = analysis.variants(&names);
             let (lifted, decided) = (analysis.lifted, analysis.decided);
             return Findings {
+                parts: analysis.parts,
                 errors: analysis.errors,
                 assumptions,
                 body: (!lifted.is_empty() || !decided.is_empty()).then_some(block),
@@ -293,6 +322,10 @@ impl Analysis {
             decided: Vec::new(),
             variant_uses: BTreeMap::new(),
             root_uses: HashMap::new(),
+            part: false,
+            parts: Vec::new(),
+            returned: Vec::new(),
+            arg_names: args.iter().map(|a| a.ident.to_string()).collect(),
         };
         for (n, arg) in args.iter().enumerate() {
             let name = arg.ident.to_string();
@@ -404,6 +437,14 @@ struct Analysis {
     variant_uses: BTreeMap<usize, Vec<syn::Path>>,
     /// Arguments of `records` read as a whole value elsewhere, with the first such read.
     root_uses: HashMap<usize, Span>,
+    /// Whether the body is a helper's (`#[cached_query::part]`): nothing is lifted.
+    part: bool,
+    /// Bound values passed to helpers (see `part.rs`).
+    parts: Vec<PartCall>,
+    /// What `return` returns, with where (checked in a helper).
+    returned: Vec<(Span, Flow)>,
+    /// The arguments' names, in order.
+    arg_names: Vec<String>,
 }
 
 fn unparen(mut e: &Expr) -> &Expr {
@@ -436,7 +477,7 @@ fn holds_fragment(kind: &Kind) -> bool {
     match kind {
         Kind::Fragment => true,
         Kind::Opt(inner) => holds_fragment(inner),
-        Kind::Value | Kind::List => false,
+        Kind::Value | Kind::List | Kind::Test => false,
     }
 }
 

@@ -72,6 +72,9 @@ impl Analysis {
         if let Some((_, diverge)) = &init.diverge {
             self.expr(diverge);
         }
+        if init.diverge.is_none() && self.test_local(&local.pat, &init.expr) {
+            return;
+        }
         // What a `let` binds is a value: a computation on bound values may be lifted.
         let parts = match unparen(&init.expr) {
             Expr::Tuple(t) if !t.elems.is_empty() => {

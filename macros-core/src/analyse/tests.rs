@@ -268,7 +268,9 @@ fn rejects_decisions() {
 }
 
 /// A decision lifted into the key: accepted, and marked in the body.
-fn decided(stmts: TokenStream) {
+/// The expansion of `stmts` as the body of a function with arguments of every class,
+/// asserted free of errors.
+fn expand_clean(stmts: &TokenStream) -> String {
     let item = quote! {
         fn f(a: i64, b: i64, s: &str, o: Option<i64>, os: Option<&str>, ids: &[i64],
              flag: bool, #[shape] k: u8, limit: u64, r: Result<i64, String>) -> SelectStatement {
@@ -279,6 +281,11 @@ fn decided(stmts: TokenStream) {
     };
     let out = crate::pipeline::cached_query(quote!(), item).to_string();
     assert!(!out.contains("compile_error"), "{stmts}\n{out}");
+    out
+}
+
+fn decided(stmts: TokenStream) {
+    let out = expand_clean(&stmts);
     assert!(out.contains(":: decided"), "{stmts}: not lifted\n{out}");
     assert!(out.contains("with_decisions"), "{stmts}\n{out}");
 }
@@ -297,21 +304,18 @@ fn lifts_decisions() {
     decided(quote! { let (lim, _) = (limit, 0); if lim > 100 { q.limit(1); } });
     decided(quote! { if is_big(limit) { q.limit(1); } });
     decided(quote! { if a * 2 > 5 { q.limit(1); } });
+    // A test bound to a name, then decided on.
+    decided(quote! { let big = is_big(limit); if big { q.limit(1); } });
+    decided(quote! { let admin = os == Some("admin"); if !admin { q.limit(1); } });
+    decided(
+        quote! { let desc: bool = s.eq_ignore_ascii_case("desc"); let o = if desc { Order::Desc } else { Order::Asc }; q.order_by(C, o); },
+    );
 }
 
 /// Values computed from bound arguments and bound: lifted, not rejected; `expected` is
 /// the lifted expressions' names.
 fn lifted(stmts: TokenStream, expected: &[&str]) {
-    let item = quote! {
-        fn f(a: i64, b: i64, s: &str, o: Option<i64>, os: Option<&str>, ids: &[i64],
-             flag: bool, #[shape] k: u8, limit: u64, r: Result<i64, String>) -> SelectStatement {
-            let mut q = Query::select();
-            #stmts
-            q
-        }
-    };
-    let out = crate::pipeline::cached_query(quote!(), item).to_string();
-    assert!(!out.contains("compile_error"), "{stmts}\n{out}");
+    let out = expand_clean(&stmts);
     for name in expected {
         assert!(
             out.contains(&format!("{name:?}")),
@@ -361,6 +365,89 @@ fn lifts_values() {
     );
     // What a list holds beyond its emptiness is never lifted.
     rejected(quote! { q.limit(ids.len() as u64); }, "list `ids`");
+}
+
+#[test]
+fn a_test_bound_to_a_name_may_only_decide() {
+    rejected(
+        quote! { let big = a > 3; q.and_where(Expr::col(C).eq(big)); },
+        "`big` is a test computed from argument `a`",
+    );
+    rejected(
+        quote! { let big = is_big(a); for id in ids { if big { q.limit(1); } } },
+        "`big` is a test computed from argument `a`",
+    );
+}
+
+/// The findings of `#[cached_query::part]` on `item`.
+fn part_findings(item: TokenStream) -> String {
+    crate::part::part(quote!(), item).to_string()
+}
+
+#[test]
+fn a_part_is_checked_for_its_own_parameters() {
+    let clean = part_findings(quote! {
+        fn visible(q: &mut SelectStatement, viewer: Option<i64>, tags: &[i64], admin: bool,
+                   #[shape] order: Order) -> Condition {
+            if let Some(id) = viewer { q.and_where(Expr::col(C).eq(id)); }
+            if !tags.is_empty() && !admin { q.and_where(Expr::col(C).is_in(tags.iter().copied())); }
+            q.order_by(C, order);
+            Cond::all().add(Expr::col(C).eq(viewer))
+        }
+    });
+    assert!(!clean.contains("compile_error"), "{clean}");
+    assert!(
+        clean.contains("impl :: cached_query :: __private :: Part for visible"),
+        "{clean}"
+    );
+    for (item, expect) in [
+        (
+            quote! { fn f(q: &mut SelectStatement, s: &str) { if s == "x" { q.limit(1); } } },
+            "a comparison on `s`",
+        ),
+        (
+            quote! { fn f(q: &mut SelectStatement, n: u64) { q.limit(n + 1); } },
+            "arithmetic on `n`",
+        ),
+        (
+            quote! { fn f(q: &mut SelectStatement, n: u64) -> u64 { q.limit(1); n } },
+            "returns a value taken from its parameter `n`",
+        ),
+        (
+            quote! { fn f(q: &mut SelectStatement) { if q.is_empty() { q.limit(1); } } },
+            "statement",
+        ),
+        (
+            quote! { fn f<T>(q: &mut SelectStatement, t: T) {} },
+            "cannot be generic",
+        ),
+        (quote! { async fn f(q: &mut SelectStatement) {} }, "async"),
+    ] {
+        let out = part_findings(item.clone());
+        assert!(out.contains(expect), "{item}\nexpected {expect:?} in {out}");
+    }
+}
+
+#[test]
+fn a_bound_value_passed_to_a_helper_is_checked_at_the_call() {
+    let out = expand_clean(&quote! {
+        restrict(&mut q, a, os, ids, flag);
+        q.cond_where(by_author(a));
+    });
+    for check in [
+        "< restrict as :: cached_query :: __private :: Part > :: PARAMS , 1usize",
+        "< restrict as :: cached_query :: __private :: Part > :: PARAMS , 2usize",
+        "< restrict as :: cached_query :: __private :: Part > :: PARAMS , 3usize",
+        "< by_author as :: cached_query :: __private :: Part > :: PARAMS , 0usize",
+    ] {
+        assert!(out.contains(check), "{check}\n{out}");
+    }
+    // The flag is in the key: no check; a constructor is not a helper.
+    assert!(!out.contains("PARAMS , 4usize"), "{out}");
+    rejected(
+        quote! { q.and_where(Wrapper(a)); },
+        "is passed to `Wrapper`",
+    );
 }
 
 #[test]
@@ -500,9 +587,12 @@ fn fragments_are_not_decided_on() {
         },
         "decides control flow",
     );
-    rejected(
-        quote! { q.and_where(Expr::col(C).eq(a)); inspect(&q); },
-        "`inspect`",
+    // Passed to a helper: checked at compile time that the helper is marked
+    // `#[cached_query::part]` and builds on it (does not decide on it).
+    let out = expand_clean(&quote! { q.and_where(Expr::col(C).eq(a)); inspect(&q); });
+    assert!(
+        out.contains("< inspect as :: cached_query :: __private :: Part > :: PARAMS , 0usize , :: cached_query :: __private :: Passed :: Fragment"),
+        "{out}"
     );
     rejected(
         quote! { let e = Expr::col(C).eq(a); let text = format!("{e:?}"); },

@@ -67,6 +67,9 @@ impl Analysis {
     /// `match e { .. }` on an argument matched on its variant: its guards and arms
     /// analysed, and `None` if it is not one.
     pub(super) fn variant_match(&mut self, m: &syn::ExprMatch) -> Option<Flow> {
+        if self.part {
+            return None;
+        }
         let arg = self.variant_root(&m.expr)?;
         let mut paths = Vec::new();
         let arms: Vec<(&Pat, Option<&Expr>)> = m
@@ -97,6 +100,9 @@ impl Analysis {
     /// `if let pat = e`, `matches!(e, pat)`: whether it tests an argument's variant (then
     /// noted, and nothing is bound).
     pub(super) fn variant_test(&mut self, pat: &Pat, e: &Expr) -> bool {
+        if self.part {
+            return false;
+        }
         let Some(arg) = self.variant_root(e) else {
             return false;
         };

@@ -74,7 +74,7 @@ impl<T: 'static + Clone + Into<sea_query::Value> + for<'a> Probe<'a, Owned = T>>
 }
 
 /// Whether `a` and `b` are the same text (`==` is not `const`).
-const fn same(a: &str, b: &str) -> bool {
+pub(super) const fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
@@ -90,7 +90,7 @@ const fn same(a: &str, b: &str) -> bool {
 }
 
 /// The first `.`-separated segment of `path` and the rest (empty when none is left).
-const fn split(path: &str) -> (&str, &str) {
+pub(super) const fn split(path: &str) -> (&str, &str) {
     let bytes = path.as_bytes();
     let mut i = 0;
     while i < bytes.len() && bytes[i] != b'.' {

@@ -1,8 +1,6 @@
 //! The bodies of issue 19 that compiled and then returned SQL or values other than
 //! sea-query's: each is now a compile error at the use that made it wrong, or (r2, r3)
-//! a derived value the cache recomputes. r5's decision on `lim` is lifted into the key;
-//! its `let big = is_big(other)` is a `bool` computed from an argument, which the cache
-//! cannot probe.
+//! a derived value the cache recomputes, or (r5) a decision lifted into the key.
 
 use std::collections::BTreeSet;
 
@@ -40,27 +38,8 @@ fn r4(id: i64, role: Option<&str>) -> SelectStatement {
     q
 }
 
-fn is_big(limit: i64) -> bool {
-    limit > 100
-}
-
-#[cached_query]
-fn r5(a: i64, limit: i64, other: i64) -> SelectStatement {
-    let (lim, _) = (limit, 0);
-    let mut q = Query::select()
-        .column(Alias::new("id"))
-        .from(Alias::new("t"))
-        .and_where(Expr::col(Alias::new("a")).eq(a))
-        .to_owned();
-    if lim > 100 {
-        q.and_where(Expr::col(Alias::new("big")).is_not_null());
-    }
-    let big = is_big(other);
-    if big {
-        q.and_where(Expr::col(Alias::new("bigger")).is_not_null());
-    }
-    q
-}
+// r5 (a test kept in `let big = is_big(other);`, then decided on) is cached now: its
+// decision is lifted with the `let` replayed (`tests/tests/decisions.rs`, `r5_as_written`).
 
 #[cached_query]
 fn r6(a: u64, b: u64, ids: &[u64]) -> SelectStatement {

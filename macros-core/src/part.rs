@@ -1,0 +1,231 @@
+//! `#[cached_query::part]`: a helper function a cached function may pass bound values to.
+//!
+//! The helper's body is analysed with the rules of a cached body, for its own parameters:
+//! each parameter takes its class from its type, as an argument of a cached function would
+//! (an `Option` may decide by its presence, a list by its emptiness, a `bool` or a
+//! `#[shape]` parameter by its value, a struct deriving `Args` by its fields' classes);
+//! a `&mut` reference or a sea-query expression is what the helper builds on, and it may
+//! not decide on it. Nothing is lifted in a helper (it has no key of its own).
+//!
+//! The helper is emitted unchanged. Next to it goes a hidden type of the same name (types
+//! and functions have separate namespaces, so it travels with every `use` of the helper)
+//! whose `Part::PARAMS` lists what each parameter may decide on. A cached function that
+//! passes a bound value checks, through that type, that the helper is marked and that what
+//! it may decide on is in its own key ([`checks`]).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericParam, Type};
+
+use crate::analyse::{Has, PartCall};
+use crate::emit::{arg_kind, expect};
+use crate::input::{Arg, Errors, RawFn, strip_shape_attrs};
+use crate::options::Options;
+
+/// One parameter of a helper.
+enum Param {
+    /// Built on: a `&mut` reference or a sea-query expression.
+    Builder(Ident),
+    /// With a class, as an argument of a cached function.
+    Class(Box<Arg>),
+}
+
+/// The whole `#[cached_query::part]` attribute.
+pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut raw = match syn::parse2::<RawFn>(item.clone()) {
+        Ok(raw) => raw,
+        Err(_) => {
+            let error = syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "#[cached_query::part] goes on a helper function that a #[cached_query] function calls",
+            )
+            .to_compile_error();
+            return quote!(#error #item);
+        }
+    };
+    let mut errors = Errors::default();
+    let krate = match Options::parse(attr) {
+        Ok(options) => options.krate(),
+        Err(e) => {
+            errors.add(e);
+            quote!(::cached_query)
+        }
+    };
+    let p = quote!(#krate::__private);
+    let shapes = strip_shape_attrs(&mut raw.sig, &mut errors);
+    check_header(&raw.sig, &mut errors);
+    let params: Vec<Param> = raw
+        .sig
+        .inputs
+        .iter()
+        .zip(&shapes)
+        .filter_map(|(input, &shape)| param(input, shape, &mut errors))
+        .collect();
+    let function = raw.to_token_stream();
+    if let Err(e) = errors.finish(()) {
+        let e = e.to_compile_error();
+        return quote!(#e #function);
+    }
+
+    let args: Vec<Arg> = params
+        .iter()
+        .filter_map(|p| match p {
+            Param::Class(arg) => Some((**arg).clone()),
+            Param::Builder(_) => None,
+        })
+        .collect();
+    let builders: Vec<Ident> = params
+        .iter()
+        .filter_map(|p| match p {
+            Param::Builder(ident) => Some(ident.clone()),
+            Param::Class(_) => None,
+        })
+        .collect();
+    let findings = crate::analyse::check_part(&args, &builders, &raw.body);
+    let findings_errors = findings.errors.iter().map(syn::Error::to_compile_error);
+    let expects = findings
+        .assumptions
+        .iter()
+        .filter_map(|a| expect(&args, &p, a));
+    let part_checks = checks(&args, &p, &findings.parts);
+    let kinds = params.iter().map(|param| match param {
+        Param::Builder(_) => quote!(#p::PartParam::Builder),
+        Param::Class(arg) => {
+            let kind = arg_kind(&p, &arg.class);
+            quote!(#p::PartParam::Class(#kind))
+        }
+    });
+    let (vis, name) = (&raw.vis, &raw.sig.ident);
+    quote! {
+        #(#findings_errors)*
+        #function
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #name {}
+        impl #p::Part for #name {
+            const PARAMS: &'static [#p::PartParam] = &[#(#kinds),*];
+        }
+        const _: () = {
+            #(#expects)*
+            #part_checks
+        };
+    }
+}
+
+/// What a helper may not be: a method, generic over types, `async`.
+fn check_header(sig: &syn::Signature, errors: &mut Errors) {
+    if let Some(t) = &sig.asyncness {
+        errors.push(
+            t.span,
+            "#[cached_query::part] cannot be used on an `async fn`: a helper that builds a statement never awaits",
+        );
+    }
+    for param in &sig.generics.params {
+        if let GenericParam::Type(_) | GenericParam::Const(_) = param {
+            errors.push(
+                param.span(),
+                "#[cached_query::part] helpers cannot be generic: what a parameter may decide on is read from its type; write the concrete type",
+            );
+        }
+    }
+}
+
+/// One parameter, with its class or as a builder; `None` (and an error) when it can be
+/// neither.
+fn param(input: &FnArg, shape: bool, errors: &mut Errors) -> Option<Param> {
+    match input {
+        FnArg::Receiver(receiver) => {
+            errors.push(
+                receiver.self_token.span,
+                "#[cached_query::part] goes on a free function: a cached function calls it by its path; pass the value as a parameter",
+            );
+            None
+        }
+        FnArg::Typed(pat) if !shape && builds_on(&pat.ty) => match &*pat.pat {
+            syn::Pat::Ident(ident) => Some(Param::Builder(ident.ident.clone())),
+            other => {
+                errors.push(
+                    other.span(),
+                    "#[cached_query::part] needs a plain name for each parameter (no patterns)",
+                );
+                None
+            }
+        },
+        input => crate::validate::argument(input, shape, errors).map(|a| Param::Class(Box::new(a))),
+    }
+}
+
+/// Whether a parameter of type `ty` is what the helper builds on: a `&mut` reference or a
+/// sea-query expression, condition or statement.
+fn builds_on(ty: &Type) -> bool {
+    const NAMES: &[&str] = &[
+        "Expr",
+        "SimpleExpr",
+        "Condition",
+        "ConditionExpression",
+        "SelectStatement",
+        "InsertStatement",
+        "UpdateStatement",
+        "DeleteStatement",
+        "WithQuery",
+        "OnConflict",
+    ];
+    match ty {
+        Type::Reference(r) => r.mutability.is_some() || builds_on(&r.elem),
+        Type::Paren(p) => builds_on(&p.elem),
+        Type::Group(g) => builds_on(&g.elem),
+        Type::Path(p) if p.qself.is_none() => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| NAMES.iter().any(|name| last.ident == name)),
+        _ => false,
+    }
+}
+
+/// The compile-time checks of the bound values a function (cached, or a helper) passes to
+/// helpers: the helper is marked `#[cached_query::part]` (else its name is no type), and
+/// its parameter decides on nothing the value binds. `args` are the function's arguments
+/// with a class.
+pub(crate) fn checks(args: &[Arg], p: &TokenStream, parts: &[PartCall]) -> TokenStream {
+    let checks = parts.iter().map(|call| {
+        let passed = passed(args, p, &call.has);
+        let (callee, index, message) = (&call.callee, call.index, &call.message);
+        quote_spanned!(call.span=>
+            const _: () = if !#p::accepts(<#callee as #p::Part>::PARAMS, #index, #passed) {
+                ::core::panic!("{}", #message)
+            };
+        )
+    });
+    quote!(#(#checks)*)
+}
+
+fn passed(args: &[Arg], p: &TokenStream, has: &Has) -> TokenStream {
+    match has {
+        Has::Fragment => quote!(#p::Passed::Fragment),
+        other => {
+            let kind = kind(args, p, other);
+            quote!(#p::Passed::Kind(#kind))
+        }
+    }
+}
+
+fn kind(args: &[Arg], p: &TokenStream, has: &Has) -> TokenStream {
+    match has {
+        // Never inside an `Option` of a value: a fragment binds, and decides on nothing.
+        Has::Fragment | Has::Bound => quote!(#p::ArgKind::Bound),
+        Has::List => quote!(#p::ArgKind::List),
+        Has::Opt(inner) => {
+            let inner = kind(args, p, inner);
+            quote!(#p::ArgKind::Opt(&#inner))
+        }
+        Has::Part { arg, path } => match args.get(*arg) {
+            Some(arg) => {
+                let kind = arg_kind(p, &arg.class);
+                quote!(#p::part_kind(#kind, #path))
+            }
+            None => quote!(#p::ArgKind::Bound),
+        },
+    }
+}
