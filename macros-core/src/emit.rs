@@ -407,6 +407,14 @@ pub(crate) fn class_type(
 /// The leaf marker of a bound value's type.
 fn leaf(p: &TokenStream, leaf: &Leaf, n: usize, checks: &mut Checks) -> TokenStream {
     match leaf {
+        // sea-query has no `Value` of these: the runtime binds them widened.
+        Leaf::Own(ty)
+            if ["usize", "isize"]
+                .iter()
+                .any(|t| crate::types::is_ident(ty, t)) =>
+        {
+            quote!(#p::Wide<#ty>)
+        }
         // The runtime binds the primitive numbers and `String` itself: no check can fail.
         Leaf::Own(ty) if crate::classify::is_primitive_value(ty) => quote!(#p::Own<#ty>),
         Leaf::Own(ty) => {
@@ -458,7 +466,7 @@ fn shape_values(f: &Function, p: &TokenStream) -> TokenStream {
         .filter_map(|a| match &a.class {
             Class::Shape(ty) | Class::Variant(ty) => Some((**ty).clone()),
             Class::Ref(inner, _) => match &**inner {
-                Class::Variant(ty) => Some((**ty).clone()),
+                Class::Shape(ty) | Class::Variant(ty) => Some((**ty).clone()),
                 _ => None,
             },
             _ => None,

@@ -139,13 +139,7 @@ pub(crate) fn argument(input: &FnArg, shape: bool, errors: &mut Errors) -> Optio
         return None;
     }
     let class = if shape {
-        if has_lifetimes(&ty) {
-            errors.push(
-                    ty.span(),
-                    "a #[shape] argument is stored in the cache key, so its type must own its value (an enum, `String`, `&'static str`, ...): no borrowed types",
-                );
-        }
-        Class::Shape(Box::new(ty.clone()))
+        shape_class(&ty, errors)
     } else {
         match classify(&ty) {
             Ok(class) => class,
@@ -161,4 +155,24 @@ pub(crate) fn argument(input: &FnArg, shape: bool, errors: &mut Errors) -> Optio
         ty,
         class,
     })
+}
+
+/// The class of a `#[shape]` argument of type `ty`: its value in the key, kept owned. A
+/// shared reference to a type without lifetimes (`&Sort`) is read through, and the key
+/// keeps a clone of the value.
+fn shape_class(ty: &Type, errors: &mut Errors) -> Class {
+    if let Type::Reference(r) = ty
+        && r.mutability.is_none()
+        && !has_lifetimes(&r.elem)
+        && !matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str"))
+    {
+        return Class::Ref(Box::new(Class::Shape(r.elem.clone())), r.elem.clone());
+    }
+    if has_lifetimes(ty) {
+        errors.push(
+            ty.span(),
+            "a #[shape] argument is stored in the cache key, so its type must own its value (an enum, `String`, `&'static str`, `&T` of such a type, ...): no other borrowed types",
+        );
+    }
+    Class::Shape(Box::new(ty.clone()))
 }

@@ -134,6 +134,12 @@ pub enum Bytes {}
 #[derive(Debug)]
 pub enum CowStr {}
 
+/// A bound `usize` or `isize`, which sea-query has no `Value` of: bound as a `u64` or an
+/// `i64`. A body converts it before sea-query sees it (`limit as u64`), so its own value is
+/// rarely bound; the probe still gives it sentinels.
+#[derive(Debug)]
+pub struct Wide<T>(PhantomData<T>);
+
 /// The [`Leaf`] impl for a leaf type: `$at` its type at `'a`, `$stored` a kept sentinel,
 /// `$keep` how a probe value (`<$at as Probe>::Owned`) becomes one.
 macro_rules! leaf {
@@ -142,13 +148,22 @@ macro_rules! leaf {
         stored $stored:ty = |$o:ident| $keep:expr,
         view |$v:ident| $view:expr $(, where $($bounds:tt)*)?
     ) => {
+        leaf!([$($generics)*] $leaf => for<$a> $at, stored $stored = |$o| $keep,
+            view |$v| $view, value |x| x.value_ref() $(, where $($bounds)*)?);
+    };
+    (
+        [$($generics:tt)*] $leaf:ty => for<$a:lifetime> $at:ty,
+        stored $stored:ty = |$o:ident| $keep:expr,
+        view |$v:ident| $view:expr,
+        value |$x:ident| $value:expr $(, where $($bounds:tt)*)?
+    ) => {
         impl<$($generics)*> Leaf for $leaf $(where $($bounds)*)? {
             type At<$a> = $at;
             type Stored = $stored;
 
             #[cfg_attr(not(debug_assertions), inline(always))]
-            fn value<'r>(v: &'r Self::At<'_>) -> ValueRef<'r> {
-                v.value_ref()
+            fn value<'r>($x: &'r Self::At<'_>) -> ValueRef<'r> {
+                $value
             }
             fn sentinel(prober: &mut Prober) -> $stored {
                 let $o = prober.sentinel::<Self::At<'static>>();
@@ -196,6 +211,19 @@ leaf!(
     [] CowStr => for<'a> Cow<'a, str>,
     stored Cow<'static, str> = |o| Cow::Borrowed(intern::text(o)),
     view |v| v.clone()
+);
+
+leaf!(
+    [] Wide<usize> => for<'a> usize,
+    stored usize = |o| o,
+    view |v| *v,
+    value |x| ValueRef::from_value(sea_query::Value::BigUnsigned(Some(*x as u64)))
+);
+leaf!(
+    [] Wide<isize> => for<'a> isize,
+    stored isize = |o| o,
+    view |v| *v,
+    value |x| ValueRef::from_value(sea_query::Value::BigInt(Some(*x as i64)))
 );
 
 /// A bound value: read on every hit, a sentinel in the probe.

@@ -99,9 +99,12 @@ impl<C: Class> Lift<C> {
     note = "a condition (`bool`) kept in a `let` may only decide: type it (`let big: bool = ..`) or write it where it decides (`if is_big(x) {{ .. }}`), and its outcome joins the cache key",
     note = "a sea-query expression made by a helper of yours: mark the helper `#[cached_query::part]` and call it where the expression is used (`q.and_where(helper(..))`)"
 )]
-pub trait Derivable: Into<Value> + Sized {
+pub trait Derivable: Sized {
     /// A sentinel (or in a check round, a check value) from `prober`.
     fn probe(prober: &mut Prober) -> Self;
+
+    /// The value sea-query binds (`usize` and `isize`, which it has none of, widened).
+    fn into_value(self) -> Value;
 }
 
 /// The owned types the probe makes sentinels of (sea-query's optional value types are in
@@ -112,8 +115,31 @@ macro_rules! derivable {
             fn probe(prober: &mut Prober) -> $ty {
                 prober.sentinel::<$ty>()
             }
+            fn into_value(self) -> Value {
+                self.into()
+            }
         }
     )*};
+}
+
+/// `usize` and `isize`: a count or an offset computed before it is converted for sea-query
+/// (`let offset = page * per_page; q.offset(offset as u64)`).
+impl Derivable for usize {
+    fn probe(prober: &mut Prober) -> usize {
+        prober.sentinel::<usize>()
+    }
+    fn into_value(self) -> Value {
+        Value::BigUnsigned(Some(self as u64))
+    }
+}
+
+impl Derivable for isize {
+    fn probe(prober: &mut Prober) -> isize {
+        prober.sentinel::<isize>()
+    }
+    fn into_value(self) -> Value {
+        Value::BigInt(Some(self as i64))
+    }
 }
 
 derivable!(
@@ -137,6 +163,9 @@ derivable!(
 impl<'s> Derivable for &'s str {
     fn probe(prober: &mut Prober) -> &'s str {
         crate::class::intern::text(prober.sentinel::<&str>())
+    }
+    fn into_value(self) -> Value {
+        self.into()
     }
 }
 
@@ -174,7 +203,7 @@ pub fn derived<T: Derivable>(index: u16, compute: impl FnOnce() -> T) -> T {
             None => {
                 let before = probing.prober.clone();
                 let value = T::probe(&mut probing.prober);
-                let bound: Value = T::probe(&mut before.clone()).into();
+                let bound: Value = T::probe(&mut before.clone()).into_value();
                 probing.made[at] = Some((before, bound));
                 value
             }
@@ -212,7 +241,7 @@ pub fn decided_if(offset: u32, condition: impl FnOnce() -> bool) -> bool {
 /// What a lifted expression evaluates to, as the template binds it.
 #[inline]
 pub fn derived_value<T: Derivable>(value: T) -> Value {
-    value.into()
+    value.into_value()
 }
 
 /// The derived values of one call: one null pointer for a function that derives nothing

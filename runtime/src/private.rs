@@ -7,6 +7,7 @@ pub use crate::class::part::{Part, PartParam, Passed, accepts, part_kind};
 pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, field_name};
 pub use crate::class::{
     Array, Bound, Bytes, CowStr, Flag, Leaf, Opt, Own, RefArray, RefVec, Shape, Slice, Str, VecOf,
+    Wide,
 };
 pub use crate::class::{
     ByVariant, Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant, VariantArg, VariantKey,

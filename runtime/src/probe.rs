@@ -169,6 +169,33 @@ macro_rules! probe_owned {
 // Check classes, in two groups (one per check round; the large values are the learning
 // round's sentinels): negative (for an unsigned type: extreme and middling), then zero and
 // small. Each pair is `(v0, v1)` with `v0 > v1`.
+/// `usize` and `isize` (bound as `u64` and `i64`, see `class::Wide`): the sentinels and
+/// check values of `u32` and `i32`, which every target's `usize` holds.
+macro_rules! probe_wide {
+    ($($ty:ty => $via:ty;)*) => {$(
+        impl<'a> Probe<'a> for $ty {
+            type Owned = $ty;
+            fn sentinel(seed: u64) -> $ty {
+                <$ty>::try_from(<$via as Probe>::sentinel(seed)).unwrap_or(<$ty>::MAX)
+            }
+            fn edge(seed: u64) -> $ty {
+                <$ty>::try_from(<$via as Probe>::edge(seed)).unwrap_or(<$ty>::MAX)
+            }
+            fn class(round: u32, seed: u64) -> $ty {
+                <$ty>::try_from(<$via as Probe>::class(round, seed)).unwrap_or(<$ty>::MAX)
+            }
+            fn view(owned: &'a $ty) -> $ty {
+                *owned
+            }
+        }
+    )*};
+}
+
+probe_wide! {
+    usize => u32;
+    isize => i32;
+}
+
 probe_owned! {
     i8 => |seed| 37 + (seed % 90) as i8, edges [0, 1, -1, 2, i8::MAX, i8::MIN, 10, -10],
         classes [[(-1, i8::MIN), (-100, -101)], [(0, -3), (7, 1)]];

@@ -116,3 +116,52 @@ fn every_reference_form_matches_sea_query_and_is_served_from_the_cache() {
     );
     assert_eq!(refs.uncached_calls, 0, "{refs:?}");
 }
+
+/// A sort enum of the application's (`Hash` for `#[shape]`), and sea-query's `Order`
+/// (which is not `Hash`), both taken by reference and marked `#[shape]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Sort {
+    Name,
+    Age,
+    Custom(&'static str),
+}
+
+#[cached_query]
+fn shapes_by_ref(
+    #[shape] sort: &Sort,
+    #[shape] order: &sea_query::Order,
+    limit: u64,
+) -> SelectStatement {
+    let column = match sort {
+        Sort::Name => "name",
+        Sort::Age => "age",
+        Sort::Custom(column) => column,
+    };
+    let mut q = Query::select();
+    q.column(Alias::new("id"))
+        .from(Alias::new("users"))
+        .order_by(Alias::new(column), order.clone())
+        .limit(limit);
+    q
+}
+
+#[test]
+fn shape_arguments_by_reference_key_their_value() {
+    let sorts = [
+        Sort::Name,
+        Sort::Age,
+        Sort::Custom("city"),
+        Sort::Custom("zip"),
+    ];
+    for round in 0..3u64 {
+        for sort in &sorts {
+            for order in [sea_query::Order::Asc, sea_query::Order::Desc] {
+                let h = shapes_by_ref(sort, &order, round + 1);
+                if let Err(mismatch) = check_all(&h, "shapes_by_ref") {
+                    panic!("{mismatch}");
+                }
+            }
+        }
+    }
+    cached_query_tests::check::assert_served(&["shapes_by_ref"], 40);
+}

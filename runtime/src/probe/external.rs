@@ -26,6 +26,9 @@ macro_rules! probe_external {
             fn probe(prober: &mut crate::probe::Prober) -> $ty {
                 prober.sentinel::<$ty>()
             }
+            fn into_value(self) -> sea_query::Value {
+                self.into()
+            }
         }
     )*};
 }
