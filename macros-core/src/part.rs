@@ -23,6 +23,8 @@ use crate::emit::{arg_kind, expect};
 use crate::input::{Arg, Errors, RawFn, strip_shape_attrs};
 use crate::options::Options;
 
+const HELP_CALLER: &str = "\n\nnothing is computed or decided from a bound value inside a `#[cached_query::part]` helper (it has no cache key of its own): compute the value, or make the decision, in the cached function and pass the result to the helper";
+
 /// One parameter of a helper.
 enum Param {
     /// Built on: a `&mut` reference or a sea-query expression.
@@ -84,10 +86,15 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         .collect();
     let findings = crate::analyse::check_part(&args, &builders, &raw.body);
     let findings_errors = findings.errors.iter().map(syn::Error::to_compile_error);
-    let expects = findings
-        .assumptions
-        .iter()
-        .filter_map(|a| expect(&args, &p, a));
+    // A value computed or decided on in a helper: the fix is usually in the caller.
+    let assumptions = findings.assumptions.iter().map(|a| {
+        let mut a = a.clone();
+        if a.want == crate::analyse::Want::Key {
+            a.message.push_str(HELP_CALLER);
+        }
+        a
+    });
+    let expects: Vec<TokenStream> = assumptions.filter_map(|a| expect(&args, &p, &a)).collect();
     let part_checks = checks(&args, &p, &findings.parts);
     let kinds = params.iter().map(|param| match param {
         Param::Builder(_) => quote!(#p::PartParam::Builder),
