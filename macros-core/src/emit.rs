@@ -138,22 +138,25 @@ fn return_check(ret: &syn::Type, p: &TokenStream) -> (TokenStream, TokenStream) 
 /// its patterns name is a variant (`Path { .. }` matches variants and structs, never a
 /// constant, which would compare the whole value).
 fn variant_checks(f: &Function, variants: &[(usize, Vec<syn::Path>)]) -> TokenStream {
-    let fns = variants.iter().filter_map(|(arg, paths)| {
-        let Class::Variant(ty) = f.args.get(*arg)?.class.unref() else {
-            return None;
-        };
-        let name = format_ident!("__cq_variants_{}", arg, span = Span::mixed_site());
-        let value = local("__cq_value");
-        Some(quote! {
-            #[allow(unreachable_patterns, dead_code, clippy::all)]
-            fn #name(#value: &#ty) {
-                match #value {
-                    #(#paths { .. } => {})*
-                    _ => {}
+    let fns = variants
+        .iter()
+        .filter(|(_, paths)| !paths.is_empty())
+        .filter_map(|(arg, paths)| {
+            let Class::Variant(ty) = f.args.get(*arg)?.class.unref() else {
+                return None;
+            };
+            let name = format_ident!("__cq_variants_{}", arg, span = Span::mixed_site());
+            let value = local("__cq_value");
+            Some(quote! {
+                #[allow(unreachable_patterns, dead_code, clippy::all)]
+                fn #name(#value: &#ty) {
+                    match #value {
+                        #(#paths { .. } => {})*
+                        _ => {}
+                    }
                 }
-            }
-        })
-    });
+            })
+        });
     quote!(#(#fns)*)
 }
 

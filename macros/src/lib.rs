@@ -68,7 +68,7 @@ use proc_macro::TokenStream;
 /// | `&T`, `T` without lifetimes (`&u32`, `&bool`, `&String`, `&Option<String>`) | what `T` keys | what `T` binds |
 /// | a struct deriving [`Args`](macro@Args), by value or `&` | what its fields key | what its fields bind |
 /// | a tuple `(A, B, ..)` | what its elements key | what its elements bind |
-/// | an enum the body only matches on its variants (patterns that bind nothing) | its variant | nothing |
+/// | an enum the body only matches on its variants (patterns that bind nothing), or reads only in derived values and lifted decisions (`status.to_string()`, `status == Status::Shipped`) | its variant | nothing |
 /// | any other `T` (`Clone + Into<sea_query::Value>` + `cached_query::Probe`; `&str`, `&[u8]`, `Cow<str>` borrowed) | nothing | its value |
 ///
 /// Classes compose: `Option<bool>` keys presence and value, `Option<&[T]>` presence and

@@ -94,3 +94,62 @@ fn enums_matched_on_their_variant_key_the_cache() {
     assert_eq!(row.entries, 18 * 3, "{row:?}");
     assert!(row.hits > 100, "{row:?}");
 }
+
+/// An order status as applications write one: `Display` for the column's text, a method,
+/// `PartialEq`; no `Hash`, not a value sea-query binds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Status {
+    Pending,
+    Shipped,
+    Cancelled,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Pending => "pending",
+            Status::Shipped => "shipped",
+            Status::Cancelled => "cancelled",
+        })
+    }
+}
+
+impl Status {
+    fn is_final(self) -> bool {
+        matches!(self, Status::Shipped | Status::Cancelled)
+    }
+}
+
+/// The enum is read only where the expansion recomputes it on each call: `.to_string()`
+/// (a derived value), `==` and a method in conditions (lifted decisions).
+#[cached_query]
+fn set_status(id: i64, status: Status, tracking: Option<&str>) -> sea_query::UpdateStatement {
+    let mut q = Query::update();
+    q.table(Alias::new("orders"))
+        .value(Alias::new("status"), status.to_string())
+        .and_where(Expr::col(Alias::new("id")).eq(id));
+    if status == Status::Shipped
+        && let Some(tracking) = tracking
+    {
+        q.value(Alias::new("tracking"), tracking);
+    }
+    if status.is_final() {
+        q.value(Alias::new("closed"), true);
+    }
+    q
+}
+
+#[test]
+fn an_enum_read_only_by_lifts_is_keyed_by_its_variant() {
+    for round in 0..3 {
+        for status in [Status::Pending, Status::Shipped, Status::Cancelled] {
+            for tracking in [None, Some("1Z999"), Some("")] {
+                let h = set_status(round, status, tracking);
+                if let Err(mismatch) = cached_query_tests::check_all(&h, "set_status") {
+                    panic!("{mismatch}");
+                }
+            }
+        }
+    }
+    cached_query_tests::check::assert_served(&["set_status"], 20);
+}

@@ -70,7 +70,9 @@ impl Analysis {
             Expr::Index(i) => self.index(i),
             Expr::Range(r) => self.range(r),
             Expr::Field(f) => {
+                let outer = std::mem::replace(&mut self.field_base, true);
                 let flow = self.expr(&f.base);
+                self.field_base = outer;
                 flow.and_then(|t| self.member(&t, &member_name(&f.member)))
             }
             Expr::Tuple(t) => composite(self.args(&t.elems)),

@@ -322,6 +322,8 @@ impl Analysis {
             decided: Vec::new(),
             variant_uses: BTreeMap::new(),
             root_uses: HashMap::new(),
+            lifted_reads: std::collections::BTreeSet::new(),
+            field_base: false,
             part: false,
             parts: Vec::new(),
             returned: Vec::new(),
@@ -437,6 +439,11 @@ struct Analysis {
     variant_uses: BTreeMap<usize, Vec<syn::Path>>,
     /// Arguments of `records` read as a whole value elsewhere, with the first such read.
     root_uses: HashMap<usize, Span>,
+    /// Arguments of `records` read in an expression tried for a lift.
+    lifted_reads: std::collections::BTreeSet<usize>,
+    /// Whether the walk is at the base of a field access (`filter` in `filter.search`):
+    /// the argument is a struct read by its parts, whatever lifts them.
+    field_base: bool,
     /// Whether the body is a helper's (`#[cached_query::part]`): nothing is lifted.
     part: bool,
     /// Bound values passed to helpers (see `part.rs`).

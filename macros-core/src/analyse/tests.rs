@@ -683,11 +683,28 @@ fn enums_matched_on_their_variant() {
     );
     // Every path is checked to be a variant.
     assert!(out.contains("Kind :: Range { .. } => { }"), "{out}");
-    // A binding, a comparison: not by variant alone. The argument stays a type naming its
+    // Read only where a lift recomputes it (a comparison, a method in a condition, a
+    // value computed from it): keyed by its variant, the lifts recompute the rest.
+    for body in [
+        quote! { if kind == Kind::Plain { q.limit(1); } },
+        quote! { if kind.is_plain() { q.limit(1); } },
+        quote! { q.and_where(Expr::col(C).eq(kind.to_string())); },
+    ] {
+        let (out, found) = expand(quote! {
+            fn f(kind: Kind) -> SelectStatement {
+                let mut q = Query::select();
+                #body
+                q
+            }
+        });
+        assert!(found.is_empty(), "{found:?}");
+        assert!(out.contains("ByVariant"), "{out}");
+    }
+    // A binding, a field read: not by variant alone. The argument stays a type naming its
     // own class (the compiler then asks for `Args` or `Probe` on it).
     for body in [
         quote! { match kind { Kind::Tagged(t) => { q.and_where(Expr::col(C).eq(t)); } _ => {} } },
-        quote! { if kind == Kind::Plain { q.limit(1); } },
+        quote! { q.and_where(Expr::col(C).eq(format!("{}", kind.name))); },
     ] {
         let (out, _) = expand(quote! {
             fn f(kind: Kind) -> SelectStatement {

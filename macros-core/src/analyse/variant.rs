@@ -114,13 +114,22 @@ impl Analysis {
         true
     }
 
-    /// A read of argument `name` as a whole value, outside a match on its variant.
+    /// A read of argument `name` as a whole value, outside a match on its variant. A read
+    /// while an expression is tried for a lift is noted apart: if the expression is
+    /// lifted, the body only reads the argument where it is recomputed on each call.
     pub(super) fn note_root_use(&mut self, e: &syn::ExprPath) {
         if let Some(ident) = e.path.get_ident()
             && let Some(&arg) = self.records.get(&ident.to_string())
             && matches!(self.lookup(&ident.to_string()), Some(Some(t)) if t.path.as_deref() == Some(ident.to_string().as_str()))
         {
-            self.root_uses.entry(arg).or_insert_with(|| e.span());
+            match self.trial > 0 && !self.field_base {
+                true => {
+                    self.lifted_reads.insert(arg);
+                }
+                false => {
+                    self.root_uses.entry(arg).or_insert_with(|| e.span());
+                }
+            }
         }
     }
 
@@ -128,6 +137,14 @@ impl Analysis {
     /// error for one also used otherwise.
     pub(super) fn variants(&mut self, names: &[String]) -> Vec<(usize, Vec<syn::Path>)> {
         let mut out = Vec::new();
+        // Read only by lifts (`status.to_string()`, `if kind.is_open()`, `sort == Sort::A`):
+        // the lifts recompute from the call's value, so the key needs no more than the
+        // variant, and the probe gives the body the stored call's value.
+        for &arg in &self.lifted_reads {
+            if !self.root_uses.contains_key(&arg) && !self.variant_uses.contains_key(&arg) {
+                out.push((arg, Vec::new()));
+            }
+        }
         for (arg, paths) in std::mem::take(&mut self.variant_uses) {
             match self.root_uses.get(&arg) {
                 None => out.push((arg, paths)),
@@ -145,6 +162,7 @@ impl Analysis {
                 }
             }
         }
+        out.sort_by_key(|(arg, _)| *arg);
         out
     }
 }
