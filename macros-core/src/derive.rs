@@ -1,5 +1,5 @@
 //! `#[derive(cached_query::Args)]`: a struct whose fields take part in a call as arguments
-//! of their types would. Each field is classified exactly like a function argument
+//! of their types would, or an enum (a sort order, a status) keyed by its variant. Each field is classified exactly like a function argument
 //! (`classify`), marked `#[shape]` the same way, and checked the same way (a constant per
 //! field, spanned at its type); the runtime's `__args_struct!` writes the impls from the
 //! fields' classes and kinds.
@@ -31,13 +31,19 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     if !input.generics.params.is_empty() {
         errors.push(input.generics.span(), GENERIC_HINT);
     }
+    let krate = quote_spanned!(Span::call_site()=> ::cached_query);
+    let p = quote!(#krate::__private);
     let fields = match &input.data {
         Data::Struct(s) => &s.fields,
-        Data::Enum(e) => {
-            return Err(syn::Error::new(
-                e.enum_token.span,
-                "`cached_query::Args` is derived for a struct; an enum argument is a `#[shape]` argument (its value in the cache key)",
-            ));
+        Data::Enum(_) => {
+            // An enum (a sort order, a status) in a struct argument: its variant in the key.
+            let ident = &input.ident;
+            return errors.finish(quote! {
+                impl #p::ArgClass for #ident {
+                    type Class = #p::ByVariant<#ident>;
+                    const KIND: #p::ArgKind = #p::ArgKind::Variant;
+                }
+            });
         }
         Data::Union(u) => {
             return Err(syn::Error::new(
@@ -46,8 +52,6 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             ));
         }
     };
-    let krate = quote_spanned!(Span::call_site()=> ::cached_query);
-    let p = quote!(#krate::__private);
     let mut checks = Checks::default();
     let mut parts = Vec::new();
     let mut shape_types = Vec::new();

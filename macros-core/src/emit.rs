@@ -58,6 +58,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
     let class = tuple(classes);
     let check_items = &checks.items;
     let variant_checks = variant_checks(f, &findings.variants);
+    let part_variant_checks = part_variant_checks(&f.args, &findings.variant_parts);
     let expects = assumptions.iter().filter_map(|a| expect(&f.args, &p, a));
     let part_checks = crate::part::checks(&f.args, &p, &findings.parts);
     let pattern = tuple(
@@ -105,6 +106,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
             #ret_check
             #(#check_items)*
             #variant_checks
+            #part_variant_checks
             #(#expects)*
             #part_checks
             type #class_name = #class;
@@ -158,6 +160,48 @@ fn variant_checks(f: &Function, variants: &[(usize, Vec<syn::Path>)]) -> TokenSt
             })
         });
     quote!(#(#fns)*)
+}
+
+/// For each field of a struct argument matched on its variant, a function that compiles
+/// only if every path its patterns name is a variant (as `variant_checks`; with the
+/// struct's own type, the field's need not be named).
+pub(crate) fn part_variant_checks(
+    args: &[Arg],
+    parts: &[(usize, String, Vec<syn::Path>)],
+) -> TokenStream {
+    let checks = parts.iter().filter_map(|(arg, path, paths)| {
+        let arg = args.get(*arg)?;
+        let ty = match arg.class.unref() {
+            Class::Record(ty) => (**ty).clone(),
+            _ => {
+                let mut ty = &arg.ty;
+                while let syn::Type::Reference(r) = ty {
+                    ty = &r.elem;
+                }
+                ty.clone()
+            }
+        };
+        if has_lifetimes(&ty) {
+            let message = format!(
+                "#[cached_query] cannot check that the patterns on `{}.{path}` name variants: its type borrows; take the struct by `&` or by value",
+                arg.ident
+            );
+            return Some(quote_spanned!(arg.ty.span()=> ::core::compile_error!(#message);));
+        }
+        let value = local("__cq_value");
+        let members = path.split('.').map(|m| match m.parse::<u32>() {
+            Ok(index) => syn::Member::Unnamed(syn::Index::from(index as usize)),
+            Err(_) => syn::Member::Named(format_ident!("{}", m)),
+        });
+        Some(quote! {
+            #[allow(unreachable_patterns, dead_code, clippy::all)]
+            const _: fn(&#ty) = |#value| match &#value #(.#members)* {
+                #(#paths { .. } => {})*
+                _ => {}
+            };
+        })
+    });
+    quote!(#(#checks)*)
 }
 
 /// The lift of a body that derives values or makes lifted decisions (nothing otherwise),
@@ -586,6 +630,12 @@ pub(crate) fn expect(args: &[Arg], p: &TokenStream, a: &Assumption) -> Option<To
         Want::List => (
             quote!(List),
             format!("{shown} must be a list (`Vec<T>`, whose emptiness is part of the cache key)"),
+        ),
+        Want::Variant => (
+            quote!(Variant),
+            format!(
+                "{shown} must be an enum deriving `cached_query::Args` (whose variant is part of the cache key), a `bool` or a field marked `#[shape]`"
+            ),
         ),
         Want::Key => (
             quote!(Key),

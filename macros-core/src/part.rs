@@ -96,6 +96,7 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
     });
     let expects: Vec<TokenStream> = assumptions.filter_map(|a| expect(&args, &p, &a)).collect();
     let part_checks = checks(&args, &p, &findings.parts);
+    let variant_checks = crate::emit::part_variant_checks(&args, &findings.variant_parts);
     let kinds = params.iter().map(|param| match param {
         Param::Builder(_) => quote!(#p::PartParam::Builder),
         Param::Class(arg) => {
@@ -116,6 +117,7 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         const _: () = {
             #(#expects)*
             #part_checks
+            #variant_checks
         };
     }
 }

@@ -67,6 +67,7 @@ use proc_macro::TokenStream;
 /// | an argument marked `#[shape]` | its value (`Hash + Eq + Clone + Send + Sync + 'static`, or sea-query's `Order`, `NullOrdering`, `JoinType`, `UnionType`, `LockType`, `LockBehavior`) | nothing |
 /// | `&T`, `T` without lifetimes (`&u32`, `&bool`, `&String`, `&Option<String>`) | what `T` keys | what `T` binds |
 /// | a struct deriving [`Args`](macro@Args), by value or `&` | what its fields key | what its fields bind |
+/// | an enum deriving [`Args`](macro@Args) (needs `Clone`, no `Hash`) | its variant | nothing |
 /// | a tuple `(A, B, ..)` | what its elements key | what its elements bind |
 /// | an enum the body only matches on its variants (patterns that bind nothing), or reads only in derived values and lifted decisions (`status.to_string()`, `status == Status::Shipped`) | its variant | nothing |
 /// | any other `T` (`Clone + Into<sea_query::Value>` + `cached_query::Probe`; `&str`, `&[u8]`, `Cow<str>` borrowed) | nothing | its value |
@@ -205,6 +206,12 @@ pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// value bound on each call. A field may be another struct deriving `Args`, an `Option` of
 /// one, or a tuple. The struct has no generic parameters or lifetimes: its fields own their
 /// values.
+///
+/// On an enum (a sort order, a status kept in a filter struct), it keys the enum by its
+/// variant: the enum needs `Clone`, not `Hash`. A body may match such a field on its
+/// variants (patterns that bind nothing, checked at compile time to name variants) and read
+/// it where the expansion recomputes it (`filter.sort.to_string()`, `filter.sort ==
+/// Sort::Newest`); binding its data in a pattern is a compile error.
 ///
 /// ```
 /// use cached_query::{Args, cached_query};

@@ -634,3 +634,59 @@ fn a_function_with_64_key_bits_is_cached() {
         check(&h, "sixty_four_flags");
     }
 }
+
+/// A kind of document with an optional seal, as applications write one: a method that
+/// returns an `Option`, no `Hash`.
+#[derive(Clone, Copy, Debug)]
+pub enum DocKind {
+    Draft,
+    Signed,
+    Notarised,
+}
+
+impl DocKind {
+    fn seal(self) -> Option<&'static str> {
+        match self {
+            DocKind::Draft => None,
+            DocKind::Signed => Some("signature"),
+            DocKind::Notarised => Some("notary"),
+        }
+    }
+}
+
+/// `if let` patterns that bind what they test: the test joins the key, the bound names
+/// are recomputed where they are bound and decided on.
+#[cached_query]
+fn sealed(owner: i64, kind: DocKind, limit: Option<u64>) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id"))
+        .from(Alias::new("docs"))
+        .and_where(Expr::col(Alias::new("owner")).eq(owner));
+    if let Some(seal) = kind.seal() {
+        q.and_where(Expr::col(Alias::new("seal")).eq(seal));
+        if seal.len() > 6 {
+            q.and_where(Expr::col(Alias::new("long_seal")).eq(true));
+        }
+    }
+    if let Some(100..) = limit {
+        q.limit(100);
+    } else if let Some(n) = limit {
+        q.limit(n);
+    }
+    q
+}
+
+#[test]
+fn if_let_bindings_on_computed_values_are_lifted() {
+    for round in 0..3 {
+        for kind in [DocKind::Draft, DocKind::Signed, DocKind::Notarised] {
+            for limit in [None, Some(0), Some(1), Some(100), Some(101)] {
+                check(
+                    &sealed(round, kind, limit.map(|l| l + round as u64)),
+                    "sealed",
+                );
+            }
+        }
+    }
+    assert_served(&["sealed"], 20);
+}

@@ -153,3 +153,75 @@ fn an_enum_read_only_by_lifts_is_keyed_by_its_variant() {
     }
     cached_query_tests::check::assert_served(&["set_status"], 20);
 }
+
+/// A sort enum of a filter struct, as applications write one (`Clone`, `Debug`, no
+/// `Hash`): deriving `Args`, its variant is part of the key.
+#[derive(cached_query::Args, Clone, Copy, Debug, PartialEq)]
+pub enum ProductSort {
+    Newest,
+    Cheapest,
+    Custom(&'static str),
+}
+
+#[derive(cached_query::Args, Clone, Copy, Debug)]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+#[derive(cached_query::Args, Clone, Debug)]
+pub struct ProductFilter {
+    pub search: Option<String>,
+    pub sort: ProductSort,
+    pub order: SortOrder,
+}
+
+#[cached_query]
+fn products(filter: &ProductFilter, limit: u64) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("product"));
+    if let Some(search) = &filter.search {
+        q.and_where(Expr::col(Alias::new("name")).like(format!("%{search}%")));
+    }
+    let column = match filter.sort {
+        ProductSort::Newest => "created_at",
+        ProductSort::Cheapest => "price",
+        ProductSort::Custom(_) => "rank",
+    };
+    let order = match &filter.order {
+        SortOrder::Asc => Order::Asc,
+        SortOrder::Desc => Order::Desc,
+    };
+    if matches!(filter.sort, ProductSort::Cheapest) {
+        q.and_where(Expr::col(Alias::new("price")).gt(0));
+    }
+    q.order_by(Alias::new(column), order).limit(limit);
+    q
+}
+
+#[test]
+fn enum_fields_deriving_args_are_keyed_by_their_variant() {
+    for round in 0..3u64 {
+        for search in [None, Some("a%".to_owned())] {
+            for sort in [
+                ProductSort::Newest,
+                ProductSort::Cheapest,
+                ProductSort::Custom("x"),
+                ProductSort::Custom("y"),
+            ] {
+                for order in [SortOrder::Asc, SortOrder::Desc] {
+                    let filter = ProductFilter {
+                        search: search.clone(),
+                        sort,
+                        order,
+                    };
+                    let h = products(&filter, 10 + round);
+                    if let Err(mismatch) = cached_query_tests::check_all(&h, "products") {
+                        panic!("{mismatch}");
+                    }
+                }
+            }
+        }
+    }
+    cached_query_tests::check::assert_served(&["products"], 40);
+}

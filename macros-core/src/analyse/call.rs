@@ -189,7 +189,7 @@ impl Analysis {
     /// A method on a tainted value (not a fragment): only the listed steps.
     fn step(&mut self, m: &syn::ExprMethodCall, method: &str, span: Span, taint: &Taint) -> Flow {
         match &taint.kind {
-            Kind::Value | Kind::Test => {
+            Kind::Value | Kind::Computed => {
                 if allow::VALUE_STEPS.contains(&method) {
                     self.clean_args(m, method);
                     return Some(taint.clone());

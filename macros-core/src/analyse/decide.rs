@@ -23,6 +23,7 @@
 use std::rc::Rc;
 
 use quote::ToTokens;
+use syn::visit_mut::VisitMut as _;
 use syn::{Expr, Pat};
 
 use super::lift::{bound_names, names_self, pure};
@@ -53,6 +54,9 @@ pub(crate) struct Decided {
     pub(crate) width: u32,
     /// Where it is in the analysed body: the condition, or the `match` expression.
     pub(crate) at: usize,
+    /// Whether the body keeps the decision as written (an `if let` that binds names), not
+    /// wrapped to take the probed key's outcome.
+    pub(crate) kept: bool,
 }
 
 /// Whether `e` calls a sea-query method or constructor that binds a value (`Expr::val(a)`,
@@ -191,6 +195,7 @@ impl Analysis {
             offset,
             width,
             at,
+            kept: false,
         });
     }
 
@@ -229,6 +234,80 @@ impl Analysis {
         true
     }
 
+    /// `if let Some(seal) = kind.seal()`: a pattern that tests a value computed from the
+    /// arguments and binds names. The test (`matches!` with the names made wildcards) is
+    /// lifted; the body keeps the `if let` as written, and the names are computed locals,
+    /// recomputed (the `if let` replayed) where they are bound or decided on. The scrutinee
+    /// may read only whole arguments of enum types (see `reads_whole_records`), which the
+    /// probe gives the body as the real call's: the body's `if let` takes the key's branch.
+    pub(super) fn decide_let_binding(&mut self, l: &syn::ExprLet, at: usize) -> bool {
+        let (names, mutable) = bound_names(&l.pat);
+        if self.part || names.is_empty() || mutable || !self.reads_whole_records(&l.expr) {
+            return false;
+        }
+        let Some(chain) = self.decision_chain(&l.expr) else {
+            return false;
+        };
+        let Some(origin) = self.origin_of(&l.expr) else {
+            return false;
+        };
+        let Some(recipe) = self.recipe(&l.pat, &l.expr) else {
+            return false;
+        };
+        let mut wild = (*l.pat).clone();
+        Wildcards.visit_pat_mut(&mut wild);
+        let scrutinee = &l.expr;
+        let test: Expr = syn::parse_quote!(::core::matches!(#scrutinee, #wild));
+        self.record(at, Outcome::If(Box::new(test)), name_of(l), chain);
+        if let Some(d) = self.decided.iter_mut().find(|d| d.at == at) {
+            d.kept = true;
+        }
+        self.binding_recipe = Some(recipe);
+        for ident in pattern_idents(&l.pat) {
+            self.bind(
+                &ident,
+                Some(super::Taint::new(super::Kind::Computed, origin.clone())),
+            );
+        }
+        self.binding_recipe = None;
+        true
+    }
+
+    /// Whether every bound value `e` reads is a whole argument of a type that names its own
+    /// class (an enum of the user's): read only by lifts, the probe gives the body its real
+    /// value (`ByVariant`), so the body's `if let` takes the real call's branch. A bound
+    /// value the probe replaces by a sentinel would take another.
+    fn reads_whole_records(&self, e: &Expr) -> bool {
+        struct Fields(bool);
+        impl<'ast> syn::visit::Visit<'ast> for Fields {
+            fn visit_expr_field(&mut self, _: &'ast syn::ExprField) {
+                self.0 = true;
+            }
+        }
+        // A field of a struct argument (`filter.range`) is a part, with a class of its own.
+        let mut fields = Fields(false);
+        syn::visit::Visit::visit_expr(&mut fields, e);
+        !fields.0
+            && self.uses(e).is_some_and(|uses| {
+                uses.iter().all(|(name, _)| match self.lookup(name) {
+                    Some(Some(t)) => {
+                        self.records.contains_key(name) && t.path.as_deref() == Some(name.as_str())
+                    }
+                    _ => true,
+                })
+            })
+    }
+
+    /// The argument the first tainted local `e` reads comes from.
+    fn origin_of(&self, e: &Expr) -> Option<syn::Ident> {
+        self.uses(e)?
+            .iter()
+            .find_map(|(name, _)| match self.lookup(name) {
+                Some(Some(t)) => Some(t.origin.clone()),
+                _ => None,
+            })
+    }
+
     /// A `match` on values computed from the arguments whose arms bind nothing and have
     /// no guard: lifted if it can be, the arms analysed; `None` to analyse it as usual.
     pub(super) fn decide_match(&mut self, m: &syn::ExprMatch, at: usize) -> Option<super::Flow> {
@@ -262,6 +341,52 @@ impl Analysis {
         }
         Some(out)
     }
+}
+
+/// Bindings made wildcards (`Some(seal)` is `Some(_)`, `n @ 1..=5` is `1..=5`); a name
+/// that starts with a capital is a constant or a variant, and stays.
+struct Wildcards;
+
+impl syn::visit_mut::VisitMut for Wildcards {
+    fn visit_pat_mut(&mut self, pat: &mut Pat) {
+        if let Pat::Ident(p) = pat
+            && !is_constant(&p.ident)
+        {
+            *pat = match p.subpat.take() {
+                Some((_, sub)) => *sub,
+                None => Pat::Wild(syn::PatWild {
+                    attrs: Vec::new(),
+                    underscore_token: Default::default(),
+                }),
+            };
+        }
+        syn::visit_mut::visit_pat_mut(self, pat);
+    }
+}
+
+fn is_constant(ident: &syn::Ident) -> bool {
+    ident
+        .to_string()
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
+}
+
+/// The names `pat` binds (not the constants and variants it names).
+fn pattern_idents(pat: &Pat) -> Vec<syn::Ident> {
+    struct Idents(Vec<syn::Ident>);
+    impl<'ast> syn::visit::Visit<'ast> for Idents {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            if !is_constant(&p.ident) {
+                self.0.push(p.ident.clone());
+            }
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'ast Expr) {}
+    }
+    let mut idents = Idents(Vec::new());
+    syn::visit::Visit::visit_pat(&mut idents, pat);
+    idents.0
 }
 
 /// Whether `e` is, by its form, a test (a `bool`): a comparison, `!`, `&&`/`||`,
@@ -323,12 +448,7 @@ impl Analysis {
         {
             return false;
         }
-        let Some(origin) = self.uses(init).and_then(|uses| {
-            uses.iter().find_map(|(name, _)| match self.lookup(name) {
-                Some(Some(t)) => Some(t.origin.clone()),
-                _ => None,
-            })
-        }) else {
+        let Some(origin) = self.origin_of(init) else {
             return false;
         };
         let recipe = self.recipe(pat, init);
@@ -338,15 +458,15 @@ impl Analysis {
         self.binding_recipe = recipe;
         self.bind(
             &ident.ident,
-            Some(super::Taint::new(super::Kind::Test, origin)),
+            Some(super::Taint::new(super::Kind::Computed, origin)),
         );
         self.binding_recipe = None;
         true
     }
 
-    /// A read of a test local (see [`test_local`](Self::test_local)) other than a decision
-    /// that could be lifted.
-    pub(super) fn test_read(
+    /// A read of a computed local (a test kept in a `let`, a name a lifted `if let` binds)
+    /// where nothing is lifted.
+    pub(super) fn computed_read(
         &mut self,
         span: proc_macro2::Span,
         ident: &syn::Ident,
@@ -355,7 +475,7 @@ impl Analysis {
         self.report(
             span,
             format!(
-                "`{ident}` is a test computed from argument `{}`: it may decide an `if` or a `match` (whose outcome then joins the cache key), and nothing else",
+                "`{ident}` is computed from argument `{}`: it may decide an `if` or a `match` (whose outcome then joins the cache key) or be bound where the expansion recomputes it, and nothing else",
                 taint.origin
             ),
             "decide on it directly (`if {ident} {{ .. }}`), or write the test where the value is needed",

@@ -25,7 +25,7 @@ impl Analysis {
             Expr::Let(l)
                 if self
                     .would_report(|this| this.bind_expr(&l.pat, &l.expr, Context::Refutable))
-                    && self.decide_let(l, at) => {}
+                    && (self.decide_let(l, at) || self.decide_let_binding(l, at)) => {}
             Expr::Let(l) => self.bind_expr(&l.pat, &l.expr, Context::Refutable),
             other if self.decide_if(other) => {}
             other => {
@@ -48,8 +48,8 @@ impl Analysis {
                     self.note_root_use(p);
                     let flow = self.lookup(&ident.to_string()).cloned().flatten();
                     match flow {
-                        Some(taint) if taint.kind == Kind::Test => {
-                            self.test_read(p.span(), ident, &taint);
+                        Some(taint) if taint.kind == Kind::Computed => {
+                            self.computed_read(p.span(), ident, &taint);
                             Some(Taint::new(Kind::Value, taint.origin))
                         }
                         flow => flow,

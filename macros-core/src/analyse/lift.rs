@@ -255,7 +255,7 @@ fn holds_list(kind: &Kind) -> bool {
     match kind {
         Kind::List => true,
         Kind::Opt(inner) => holds_list(inner),
-        Kind::Value | Kind::Fragment | Kind::Test => false,
+        Kind::Value | Kind::Fragment | Kind::Computed => false,
     }
 }
 
@@ -359,8 +359,13 @@ impl Analysis {
         }
         // A value passed on as it is, or through a step or sink the analysis follows
         // (`Some(..)`, `LikeExpr::new(..).escape(..)`): what it follows into is lifted
-        // there, at its own value positions.
+        // there, at its own value positions. A computed local (a name a lifted `if let`
+        // binds) is lifted as it is read.
+        let computed = super::root_name(e).is_some_and(|root| {
+            matches!(self.lookup(&root.to_string()), Some(Some(t)) if t.kind == Kind::Computed)
+        });
         match unparen(e) {
+            _ if computed => {}
             Expr::Path(_) | Expr::Lit(_) | Expr::Field(_) => return None,
             Expr::MethodCall(m)
                 if crate::allow::VALUE_STEPS.contains(&m.method.to_string().as_str()) =>
@@ -478,7 +483,9 @@ pub(crate) fn rewrite(
                 .get(&at)
                 .or_else(|| match_at.and_then(|m| self.decided.get(&m)))
                 .copied();
-            let Some(d) = decision else { return };
+            let Some(d) = decision.filter(|d| !d.kept) else {
+                return;
+            };
             let span = e.span();
             let p = self.private(span);
             let offset = d.offset;

@@ -60,10 +60,12 @@ enum Kind {
     Opt(Box<Kind>),
     /// A sea-query expression or statement holding bound values as parameters.
     Fragment,
-    /// A local bound to a test computed from bound values (`let admin = role == "admin"`):
-    /// it may only decide, and a decision on it is lifted (`decide.rs`). Any other read is
-    /// an error; a read yields a bound value.
-    Test,
+    /// A local computed from bound values that the expansion can recompute: a test kept in
+    /// a `let` (`let admin = role == "admin"`), a name bound by a lifted `if let`
+    /// (`if let Some(seal) = kind.seal()`). It may decide (the decision is lifted) or be
+    /// bound where a derived value is (lifted, `lift.rs`); any other read is an error, and
+    /// yields a bound value.
+    Computed,
 }
 
 /// A tainted value and the argument it comes from (for messages).
@@ -97,6 +99,8 @@ pub(crate) enum Want {
     Opt,
     List,
     Key,
+    /// Matched on its variant only.
+    Variant,
 }
 
 /// A part of an argument the body decides on, and what it needs the part to be. The
@@ -127,6 +131,9 @@ pub(crate) struct Findings {
     pub(crate) variants: Vec<(usize, Vec<syn::Path>)>,
     /// The decisions whose outcomes join the key (see `decide.rs`).
     pub(crate) decided: Vec<Decided>,
+    /// Fields of struct arguments matched on their variant (argument, path, the paths the
+    /// patterns name): each path is checked to be a variant, as for `variants`.
+    pub(crate) variant_parts: Vec<(usize, String, Vec<syn::Path>)>,
     /// Bound values passed to helpers, each checked at compile time against what the
     /// helper's `#[cached_query::part]` says it may decide on (see `part.rs`).
     pub(crate) parts: Vec<PartCall>,
@@ -273,11 +280,30 @@ fn check_with(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group, part:
                     })
                 })
                 .collect();
+            for (arg, path, span, _) in &analysis.variant_parts {
+                if !assumptions.iter().any(|a| a.arg == *arg && a.path == *path) {
+                    assumptions.push(Assumption {
+                        arg: *arg,
+                        path: path.clone(),
+                        want: Want::Variant,
+                        span: *span,
+                        message: format!(
+                            "`{}.{path}` is matched on its variant: only its variant may be part of the cache key",
+                            args[*arg].ident
+                        ),
+                    });
+                }
+            }
             assumptions.sort_by(|a, b| (a.arg, &a.path).cmp(&(b.arg, &b.path)));
             let names: Vec<String> = args.iter().map(|a| a.ident.to_string()).collect();
             let variants = analysis.variants(&names);
             let (lifted, decided) = (analysis.lifted, analysis.decided);
+            let variant_parts = std::mem::take(&mut analysis.variant_parts)
+                .into_iter()
+                .map(|(arg, path, _, paths)| (arg, path, paths))
+                .collect();
             return Findings {
+                variant_parts,
                 parts: analysis.parts,
                 errors: analysis.errors,
                 assumptions,
@@ -291,7 +317,7 @@ fn check_with(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group, part:
             let next = match assumed.get(&path).map(|a| a.0) {
                 None => Want::Opt,
                 Some(Want::Opt) => Want::List,
-                Some(Want::List | Want::Key) => Want::Key,
+                Some(Want::List | Want::Key | Want::Variant) => Want::Key,
             };
             let entry = assumed.entry(path).or_insert((next, span, message));
             entry.0 = next;
@@ -323,6 +349,7 @@ impl Analysis {
             variant_uses: BTreeMap::new(),
             root_uses: HashMap::new(),
             lifted_reads: std::collections::BTreeSet::new(),
+            variant_parts: Vec::new(),
             field_base: false,
             part: false,
             parts: Vec::new(),
@@ -357,7 +384,7 @@ impl Analysis {
     /// the key.
     fn at_path(&self, taint: &Taint, path: String) -> Flow {
         let kind = match self.assumed.get(&path).map(|a| a.0) {
-            Some(Want::Key) => return None,
+            Some(Want::Key | Want::Variant) => return None,
             Some(Want::List) => Kind::List,
             Some(Want::Opt) => {
                 let inner = Taint::new(Kind::Value, taint.origin.clone());
@@ -439,6 +466,9 @@ struct Analysis {
     variant_uses: BTreeMap<usize, Vec<syn::Path>>,
     /// Arguments of `records` read as a whole value elsewhere, with the first such read.
     root_uses: HashMap<usize, Span>,
+    /// Fields of struct arguments matched on their variant: the argument, the path below
+    /// it, where, and the paths the patterns name.
+    variant_parts: Vec<(usize, String, Span, Vec<syn::Path>)>,
     /// Arguments of `records` read in an expression tried for a lift.
     lifted_reads: std::collections::BTreeSet<usize>,
     /// Whether the walk is at the base of a field access (`filter` in `filter.search`):
@@ -484,7 +514,7 @@ fn holds_fragment(kind: &Kind) -> bool {
     match kind {
         Kind::Fragment => true,
         Kind::Opt(inner) => holds_fragment(inner),
-        Kind::Value | Kind::List | Kind::Test => false,
+        Kind::Value | Kind::List | Kind::Computed => false,
     }
 }
 

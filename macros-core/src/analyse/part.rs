@@ -42,7 +42,7 @@ pub(crate) struct PartCall {
 fn has_of(kind: &Kind) -> Has {
     match kind {
         Kind::Fragment => Has::Fragment,
-        Kind::Value | Kind::Test => Has::Bound,
+        Kind::Value | Kind::Computed => Has::Bound,
         Kind::List => Has::List,
         Kind::Opt(inner) => Has::Opt(Box::new(has_of(inner))),
     }

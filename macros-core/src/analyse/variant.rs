@@ -15,6 +15,14 @@ use syn::{Expr, Pat};
 
 use super::{Analysis, Flow, join, unparen};
 
+/// What a match on variants reads.
+pub(super) enum Target {
+    /// An argument.
+    Root(usize),
+    /// A field of argument `.0` at path `.1` (`sort`, `options.sort`).
+    Part(usize, String),
+}
+
 /// Whether `pat` names variants and binds nothing; the paths it names are pushed to
 /// `paths`.
 fn variant_pat(pat: &Pat, paths: &mut Vec<syn::Path>) -> bool {
@@ -70,7 +78,7 @@ impl Analysis {
         if self.part {
             return None;
         }
-        let arg = self.variant_root(&m.expr)?;
+        let target = self.variant_target(&m.expr)?;
         let mut paths = Vec::new();
         let arms: Vec<(&Pat, Option<&Expr>)> = m
             .arms
@@ -83,7 +91,7 @@ impl Analysis {
         if !arms.iter().all(|(pat, _)| variant_pat(pat, &mut paths)) {
             return None;
         }
-        self.variant_uses.entry(arg).or_default().extend(paths);
+        self.note_variant(target, m.expr.span(), paths);
         let mut out = None;
         for ((_, guard), arm) in arms.iter().zip(&m.arms) {
             let flow = self.scoped(|this| {
@@ -100,18 +108,61 @@ impl Analysis {
     /// `if let pat = e`, `matches!(e, pat)`: whether it tests an argument's variant (then
     /// noted, and nothing is bound).
     pub(super) fn variant_test(&mut self, pat: &Pat, e: &Expr) -> bool {
-        if self.part {
-            return false;
-        }
-        let Some(arg) = self.variant_root(e) else {
+        let Some(target) = self.variant_target(e) else {
             return false;
         };
         let mut paths = Vec::new();
         if !variant_pat(pat, &mut paths) {
             return false;
         }
-        self.variant_uses.entry(arg).or_default().extend(paths);
+        self.note_variant(target, e.span(), paths);
         true
+    }
+
+    /// What `e` reads whole (through parentheses, `*` and `&`): an argument whose type names
+    /// its own class (not in a helper, whose parameters keep their classes), or a field of
+    /// a struct argument (`filter.sort`), which the expansion then checks is keyed by its
+    /// variant (an enum deriving `Args`) or by its value.
+    fn variant_target(&self, e: &Expr) -> Option<Target> {
+        if let Some(arg) = self.variant_root(e).filter(|_| !self.part) {
+            return Some(Target::Root(arg));
+        }
+        let mut e = unparen(e);
+        loop {
+            match e {
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => e = unparen(&u.expr),
+                Expr::Reference(r) => e = unparen(&r.expr),
+                _ => break,
+            }
+        }
+        let mut members = Vec::new();
+        while let Expr::Field(f) = e {
+            members.push(super::member_name(&f.member));
+            e = unparen(&f.base);
+        }
+        let Expr::Path(p) = e else { return None };
+        let name = p.path.get_ident()?.to_string();
+        let arg = self.arg_names.iter().position(|a| *a == name)?;
+        match self.lookup(&name) {
+            Some(Some(taint))
+                if !members.is_empty() && taint.path.as_deref() == Some(name.as_str()) =>
+            {
+                members.reverse();
+                Some(Target::Part(arg, members.join(".")))
+            }
+            _ => None,
+        }
+    }
+
+    fn note_variant(&mut self, target: Target, span: proc_macro2::Span, paths: Vec<syn::Path>) {
+        match target {
+            Target::Root(arg) => self.variant_uses.entry(arg).or_default().extend(paths),
+            Target::Part(arg, path) => {
+                if self.trial == 0 && self.quiet == 0 {
+                    self.variant_parts.push((arg, path, span, paths));
+                }
+            }
+        }
     }
 
     /// A read of argument `name` as a whole value, outside a match on its variant. A read

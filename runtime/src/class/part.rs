@@ -70,7 +70,7 @@ const fn covers(has: ArgKind, needs: ArgKind) -> bool {
     }
     match (has, needs) {
         (ArgKind::Opt(has), ArgKind::Opt(needs)) => covers(*has, *needs),
-        (ArgKind::List, ArgKind::List) => true,
+        (ArgKind::List, ArgKind::List) | (ArgKind::Variant, ArgKind::Variant) => true,
         (ArgKind::Record(has), ArgKind::Record(needs)) => {
             let mut i = 0;
             while i < needs.len() {
@@ -110,7 +110,7 @@ const fn keys_all(kind: ArgKind) -> bool {
             }
             true
         }
-        ArgKind::Bound | ArgKind::List => false,
+        ArgKind::Bound | ArgKind::List | ArgKind::Variant => false,
     }
 }
 
@@ -128,7 +128,9 @@ const fn keys_none(kind: ArgKind) -> bool {
             }
             true
         }
-        ArgKind::Flag | ArgKind::Shape | ArgKind::List | ArgKind::Opt(_) => false,
+        ArgKind::Flag | ArgKind::Shape | ArgKind::List | ArgKind::Opt(_) | ArgKind::Variant => {
+            false
+        }
     }
 }
 

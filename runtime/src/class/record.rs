@@ -35,6 +35,8 @@ pub enum ArgKind {
     Opt(&'static ArgKind),
     /// A struct deriving `Args`: its fields, by name (`"0"`, `"1"` for a tuple struct).
     Record(&'static [(&'static str, ArgKind)]),
+    /// An enum deriving `Args`: its variant is in the key, not its data.
+    Variant,
 }
 
 /// What a body assumes of a part of an argument ([`expect`]).
@@ -47,17 +49,21 @@ pub enum Want {
     List,
     /// Its value decides or is computed with: a flag or a `#[shape]` value.
     Key,
+    /// Its variant decides (patterns that name variants and bind nothing): an enum deriving
+    /// `Args`, or a value in the key.
+    Variant,
 }
 
 /// The class of an argument of type `Self`. A struct gets it from
-/// `#[derive(cached_query::Args)]`; a type bound by value (a type of yours that converts
+/// `#[derive(cached_query::Args)]`, and an enum (keyed by its variant) too; a type bound by value (a type of yours that converts
 /// into `sea_query::Value` and implements [`Probe`]) has it already.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an argument of a #[cached_query] function",
     label = "neither a struct deriving `cached_query::Args` nor a value type",
     note = "derive `cached_query::Args` on a struct whose fields are the arguments it stands for",
     note = "or, for a value bound as one parameter, implement `Clone`, `Into<sea_query::Value>` and `cached_query::Probe`",
-    note = "or, for a value that chooses the SQL (a sort order, an enum), match on its variants only (patterns that bind nothing) or mark the argument `#[shape]`"
+    note = "or, for a value that chooses the SQL (a sort order, an enum), match on its variants only (patterns that bind nothing) or mark the argument `#[shape]`",
+    note = "an enum in a struct argument (a sort order, a status): derive `cached_query::Args` on the enum (it needs `Clone`), and its variant is part of the cache key"
 )]
 pub trait ArgClass: 'static {
     /// Its class.
@@ -114,7 +120,8 @@ pub const fn expect(kind: ArgKind, path: &str, want: Want) -> bool {
         return match (kind, want) {
             (ArgKind::Opt(_), Want::Opt) => true,
             (ArgKind::List, Want::List) => true,
-            (ArgKind::Flag | ArgKind::Shape, Want::Key) => true,
+            (ArgKind::Flag | ArgKind::Shape, Want::Key | Want::Variant) => true,
+            (ArgKind::Variant, Want::Variant) => true,
             // `Option<bool>` and the like: the whole value is in the key.
             (ArgKind::Opt(inner), Want::Key) => expect(*inner, path, want),
             _ => false,

@@ -5,6 +5,7 @@ pub struct Borrowed<'a> {
     pub status: &'a str,
 }
 
+// An enum deriving `Args` is keyed by its variant, and kept: it must be `Clone`.
 #[derive(Args)]
 pub enum Sort {
     Newest,
