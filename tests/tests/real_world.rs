@@ -123,7 +123,10 @@ pub struct PriceRange {
     pub max: Option<i64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+// As written: `Clone, Copy, Debug` only, which does not compile as a field of a struct
+// argument ("`OrderSort` cannot be an argument of a #[cached_query] function"); the error's
+// note says to derive `Args` on the enum, which keys it by its variant.
+#[derive(Args, Clone, Copy, Debug)]
 pub enum OrderSort {
     Newest,
     Oldest,
@@ -136,10 +139,6 @@ pub struct OrderFilter {
     pub statuses: Vec<String>,
     pub total: Option<PriceRange>,
     pub placed_after: Option<i64>,
-    // As written: `pub sort: OrderSort` with `OrderSort: Clone + Debug` only, which does not
-    // compile ("`OrderSort` cannot be an argument of a #[cached_query] function"); a field
-    // is not matched on its variant as an argument is: `#[shape]` and `PartialEq, Eq, Hash`.
-    #[shape]
     pub sort: OrderSort,
 }
 
@@ -168,7 +167,7 @@ pub enum CustomerSort {
     Country,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub enum OrderKind {
     All,
     Open,
@@ -187,7 +186,7 @@ impl OrderKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum OrderStatus {
     Pending,
     Paid,
@@ -564,10 +563,9 @@ pub fn product_reviews(
 // 9. `if let Some(x) = kind.method()` on an enum argument
 // ---------------------------------------------------------------------------------------
 
-/// As written: `kind: &OrderKind` with `OrderKind: Clone + Debug`, which does not compile (a
-/// method call on it is not a match on its variant): `#[shape]`, with `PartialEq, Eq, Hash`.
+/// As written: `if let` on a method of an enum argument taken by reference.
 #[cached_query]
-pub fn orders_by_kind(customer_id: i64, #[shape] kind: &OrderKind, limit: u64) -> SelectStatement {
+pub fn orders_by_kind(customer_id: i64, kind: &OrderKind, limit: u64) -> SelectStatement {
     let mut q = Query::select();
     q.columns([Orders::Id, Orders::Status, Orders::Total, Orders::CreatedAt])
         .from(Orders::Table)
@@ -803,12 +801,11 @@ pub fn upsert_inventory(
 // 18. Status update: `.to_string()` of an enum, comparison with a variant
 // ---------------------------------------------------------------------------------------
 
-/// As written: `status: OrderStatus` (`Clone, Copy, Debug, PartialEq`), which does not
-/// compile (`.to_string()` and `==` on it); `#[shape]` with `Eq, Hash` added.
+/// As written: the enum is read only where the expansion recomputes it.
 #[cached_query]
 pub fn update_order_status(
     order_id: i64,
-    #[shape] status: OrderStatus,
+    status: OrderStatus,
     tracking_number: Option<&str>,
 ) -> UpdateStatement {
     let mut q = Query::update();

@@ -15,6 +15,18 @@ use syn::{Expr, Pat};
 
 use super::{Analysis, Flow, join, unparen};
 
+/// `e` through parentheses, `*` and `&`.
+fn peeled(e: &Expr) -> &Expr {
+    let mut e = unparen(e);
+    loop {
+        match e {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => e = unparen(&u.expr),
+            Expr::Reference(r) => e = unparen(&r.expr),
+            _ => return e,
+        }
+    }
+}
+
 /// What a match on variants reads.
 pub(super) enum Target {
     /// An argument.
@@ -54,14 +66,7 @@ impl Analysis {
     /// The argument `e` is, read whole (through parentheses, `*` and `&`), if its type
     /// names its own class.
     fn variant_root(&self, e: &Expr) -> Option<usize> {
-        let mut e = unparen(e);
-        loop {
-            match e {
-                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => e = unparen(&u.expr),
-                Expr::Reference(r) => e = unparen(&r.expr),
-                _ => break,
-            }
-        }
+        let e = peeled(e);
         let Expr::Path(p) = e else { return None };
         let name = p.path.get_ident()?.to_string();
         let arg = *self.records.get(&name)?;
@@ -127,14 +132,7 @@ impl Analysis {
         if let Some(arg) = self.variant_root(e).filter(|_| !self.part) {
             return Some(Target::Root(arg));
         }
-        let mut e = unparen(e);
-        loop {
-            match e {
-                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => e = unparen(&u.expr),
-                Expr::Reference(r) => e = unparen(&r.expr),
-                _ => break,
-            }
-        }
+        let mut e = peeled(e);
         let mut members = Vec::new();
         while let Expr::Field(f) = e {
             members.push(super::member_name(&f.member));
