@@ -213,13 +213,23 @@ fn lifted(
     findings: &Findings,
     spec_value: TokenStream,
 ) -> (TokenStream, TokenStream) {
-    if findings.lifted.is_empty() && findings.decided.is_empty() {
+    if findings.lifted.is_empty() && findings.decided.is_empty() && findings.part_lifts.is_empty() {
         return (quote!(), spec_value);
     }
     let names = findings.lifted.iter().map(|l| &l.name);
     let lift_fn = local("__cq_lift");
     let mut lift_value = quote!(#p::Lift::<#class_name>::new(#lift_fn, &[#(#names),*]));
     let mut items = lift(f, p, class_name, &findings.lifted);
+    if !findings.part_lifts.is_empty() {
+        let part_lift_fn = local("__cq_part_lift");
+        let derived = findings.part_lifts.iter().map(|l| {
+            let callee = &l.callee;
+            quote!(<#callee as #p::Part>::DERIVED)
+        });
+        lift_value = quote!(#lift_value.with_parts(#part_lift_fn, &[#(#derived),*]));
+        let part_lift = part_lift(f, p, class_name, &findings.part_lifts);
+        items = quote!(#items #part_lift);
+    }
     if !findings.decided.is_empty() {
         let decide_fn = local("__cq_decide");
         let bits: Vec<TokenStream> = findings
@@ -311,19 +321,29 @@ fn replay(
             })
             .collect(),
     );
-    let steps = chain
+    (pattern, replay_steps(&f.args, chain, false))
+}
+
+/// The steps of a replay: each argument read is cloned from the (borrowed) argument, each
+/// binding made again (a pattern that does not match leaves the value absent).
+pub(crate) fn replay_steps(
+    args: &[Arg],
+    chain: &[std::rc::Rc<crate::analyse::Recipe>],
+    owned: bool,
+) -> Vec<TokenStream> {
+    let borrow = owned.then(|| quote!(&));
+    chain
         .iter()
         .map(|r| match &r.source {
             Source::Arg(n) => {
-                let ident = &f.args[*n].ident;
-                quote!(let #ident = ::core::clone::Clone::clone(#ident);)
+                let ident = &args[*n].ident;
+                quote!(let #ident = ::core::clone::Clone::clone(#borrow #ident);)
             }
             Source::Let { pat, init } => {
                 quote!(let #pat = (#init) else { return ::core::option::Option::None; };)
             }
         })
-        .collect();
-    (pattern, steps)
+        .collect()
 }
 
 /// The function's lift: derived value `index` recomputed from the arguments (see
@@ -352,6 +372,49 @@ fn lift(f: &Function, p: &TokenStream, class_name: &Ident, lifted: &[Lifted]) ->
             #index: ::core::primitive::u16,
         ) -> ::core::option::Option<#p::DerivedValue> {
             match #index {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    }
+}
+
+/// The function's lift of its helpers' derived values: for the `k`th helper call whose
+/// arguments can be recomputed, the arguments it reads and the bindings that lead to the
+/// call replayed, then the helper's own lift (`__cq_lift`, which `#[cached_query::part]`
+/// writes) on the call's arguments (`()` where the helper builds on its argument).
+fn part_lift(
+    f: &Function,
+    p: &TokenStream,
+    class_name: &Ident,
+    part_lifts: &[crate::analyse::PartLift],
+) -> TokenStream {
+    let args = local("__cq_args");
+    let (part_lift_fn, k, j) = (local("__cq_part_lift"), local("__cq_k"), local("__cq_j"));
+    let arms = part_lifts.iter().enumerate().map(|(n, l)| {
+        let n = n as u16;
+        let (pattern, steps) = replay(f, &l.chain);
+        let callee = &l.callee;
+        let call_args = l.args.iter().map(|a| match a {
+            Some(e) => quote!(#e),
+            None => quote!(()),
+        });
+        quote! {
+            #n => {
+                let #pattern = #args;
+                #(#steps)*
+                <#callee>::__cq_lift(#(#call_args,)* #j)
+            }
+        }
+    });
+    quote! {
+        #[allow(unused_variables, irrefutable_let_patterns, clippy::all)]
+        fn #part_lift_fn(
+            #args: &#p::ArgsOf<'_, #class_name>,
+            #k: ::core::primitive::u16,
+            #j: ::core::primitive::u16,
+        ) -> ::core::option::Option<#p::DerivedValue> {
+            match #k {
                 #(#arms)*
                 _ => ::core::option::Option::None,
             }

@@ -84,7 +84,18 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
             Param::Class(_) => None,
         })
         .collect();
-    let findings = crate::analyse::check_part(&args, &builders, &raw.body);
+    let mut findings = crate::analyse::check_part(&args, &builders, &raw.body);
+    // Derived values are marked in the body (to take their place among the caller's), and
+    // so are calls of helpers.
+    let function = match findings.body.take() {
+        Some(mut block) => {
+            crate::analyse::rewrite(&mut block, &findings, &p, true);
+            let (attrs, vis, sig) = (&raw.attrs, &raw.vis, &raw.sig);
+            quote!(#(#attrs)* #vis #sig #block)
+        }
+        None => function,
+    };
+    let lift = lift(&raw, &params, &args, &findings, &p);
     let findings_errors = findings.errors.iter().map(syn::Error::to_compile_error);
     // A value computed or decided on in a helper: the fix is usually in the caller.
     let assumptions = findings.assumptions.iter().map(|a| {
@@ -105,6 +116,7 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     });
     let (vis, name) = (&raw.vis, &raw.sig.ident);
+    let names = findings.lifted.iter().map(|l| &l.name);
     quote! {
         #(#findings_errors)*
         #function
@@ -113,12 +125,60 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         #vis struct #name {}
         impl #p::Part for #name {
             const PARAMS: &'static [#p::PartParam] = &[#(#kinds),*];
+            const DERIVED: &'static [&'static str] = &[#(#names),*];
         }
+        #lift
         const _: () = {
             #(#expects)*
             #part_checks
             #variant_checks
         };
+    }
+}
+
+/// The helper's lift, `helper::__cq_lift(params.., index)`: derived value `index` of the
+/// body, recomputed from the parameters (the bindings that lead to it replayed). It takes
+/// every parameter, of any type where the helper builds on it (the caller passes `()`).
+fn lift(
+    raw: &RawFn,
+    params: &[Param],
+    args: &[Arg],
+    findings: &crate::analyse::Findings,
+    p: &TokenStream,
+) -> TokenStream {
+    let index = Ident::new("__cq_index", proc_macro2::Span::mixed_site());
+    let mut sig = raw.sig.clone();
+    sig.ident = Ident::new("__cq_lift", proc_macro2::Span::call_site());
+    sig.output = syn::parse_quote!(-> ::core::option::Option<#p::DerivedValue>);
+    for (n, (input, param)) in sig.inputs.iter_mut().zip(params).enumerate() {
+        if let (FnArg::Typed(typed), Param::Builder(ident)) = (input, param) {
+            let generic = quote::format_ident!("__CqBuilds{}", n);
+            sig.generics.params.push(syn::parse_quote!(#generic));
+            *typed.ty = syn::parse_quote!(#generic);
+            *typed.pat = syn::parse_quote!(#ident);
+        }
+    }
+    sig.inputs
+        .push(syn::parse_quote!(#index: ::core::primitive::u16));
+    let arms = findings.lifted.iter().enumerate().map(|(i, l)| {
+        let i = i as u16;
+        let steps = crate::emit::replay_steps(args, &l.chain, true);
+        let expr = &l.expr;
+        let value = quote_spanned!(expr.span()=> #p::derived_value(#expr));
+        quote!(#i => { #(#steps)* ::core::option::Option::Some(#value) })
+    });
+    let (vis, name) = (&raw.vis, &raw.sig.ident);
+    quote! {
+        impl #name {
+            #[doc(hidden)]
+            #[allow(unused_variables, unused_mut, irrefutable_let_patterns, clippy::all)]
+            #vis #sig {
+                match #index {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
     }
 }
 

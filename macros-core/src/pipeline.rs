@@ -48,10 +48,11 @@ pub(crate) fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream 
         *class = crate::classify::by_variant(class);
     }
     // Derived values are marked in the body the analysis walked (it finds them by place).
-    if let Some(block) = &mut findings.body {
+    if let Some(mut block) = findings.body.take() {
         let krate = options.krate();
         let private = quote!(#krate::__private);
-        crate::analyse::rewrite(block, &findings.lifted, &findings.decided, &private);
+        crate::analyse::rewrite(&mut block, &findings, &private, false);
+        findings.body = Some(block);
     }
     let expanded = crate::emit::emit(&function, &options, &findings);
     // The expansion stays next to the findings, so callers still type-check.

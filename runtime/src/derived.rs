@@ -36,12 +36,22 @@ pub type LiftOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>, u16) -> Option<Val
 #[doc(hidden)]
 pub type DecideOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>) -> u64;
 
+/// The derived values of the helpers a function calls (`#[cached_query::part]`): value
+/// `j` of the helper called at part call `k`, recomputed from the arguments.
+#[doc(hidden)]
+pub type PartLiftOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>, u16, u16) -> Option<Value>;
+
 /// A function's derived values and lifted decisions, as its spec declares them.
 #[doc(hidden)]
 pub struct Lift<C: Class> {
     pub(crate) lift: LiftOf<C>,
     /// How messages and the inventory name each value: its expression.
     pub(crate) names: &'static [&'static str],
+    /// The helpers' derived values, after the body's own: per call of a helper marked
+    /// `#[cached_query::part]` whose arguments the lift can recompute, the helper's names
+    /// (`Part::DERIVED`), and the function that computes them.
+    pub(crate) parts: &'static [&'static [&'static str]],
+    pub(crate) part_lift: Option<PartLiftOf<C>>,
     /// The decisions' outcomes, if the body makes any.
     pub(crate) decide: Option<DecideOf<C>>,
     /// Per key bit of the decisions: the decision (its condition or scrutinee), and what a
@@ -63,9 +73,65 @@ impl<C: Class> Lift<C> {
         Lift {
             lift,
             names,
+            parts: &[],
+            part_lift: None,
             decide: None,
             decisions: &[],
         }
+    }
+
+    /// The same, for a body that calls helpers marked `#[cached_query::part]`: `parts`
+    /// names the derived values of each call's helper, `part_lift` computes them.
+    pub const fn with_parts(
+        mut self,
+        part_lift: PartLiftOf<C>,
+        parts: &'static [&'static [&'static str]],
+    ) -> Self {
+        self.part_lift = Some(part_lift);
+        self.parts = parts;
+        self
+    }
+
+    /// Every derived value's name: the body's own, then the helpers'.
+    pub(crate) fn all_names(&self) -> impl Iterator<Item = &'static str> {
+        self.names
+            .iter()
+            .chain(self.parts.iter().flat_map(|names| names.iter()))
+            .copied()
+    }
+
+    /// Whether it derives nothing and decides nothing: a call needs no lifted values.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.decide.is_none() && self.all_names().next().is_none()
+    }
+
+    /// Where the values of each helper call start, after the body's own.
+    fn part_bases(&self) -> Vec<u16> {
+        let mut next = self.names.len();
+        self.parts
+            .iter()
+            .map(|names| {
+                let base = u16::try_from(next).unwrap_or(u16::MAX);
+                next += names.len();
+                base
+            })
+            .collect()
+    }
+
+    /// Derived value `index` of `args`: the body's own, or a helper's.
+    fn compute(&self, args: &C::At<'_>, index: u16) -> Option<Value> {
+        let own = self.names.len();
+        let Some(mut rest) = usize::from(index).checked_sub(own) else {
+            return (self.lift)(args, index);
+        };
+        for (k, names) in self.parts.iter().enumerate() {
+            if rest < names.len() {
+                let part_lift = self.part_lift?;
+                return part_lift(args, u16::try_from(k).ok()?, u16::try_from(rest).ok()?);
+            }
+            rest -= names.len();
+        }
+        None
     }
 
     /// The same, for a body that also decides on values computed from the arguments:
@@ -178,6 +244,10 @@ struct Probing {
     /// Per derived value: the prober as it was when the value was made (to make it again),
     /// and the value.
     made: Vec<Option<(Prober, Value)>>,
+    /// Where each helper call's derived values start ([`in_part`]).
+    bases: Vec<u16>,
+    /// While a helper runs: where its derived values start, if the lift can recompute them.
+    base: Option<u16>,
 }
 
 thread_local! {
@@ -191,9 +261,68 @@ thread_local! {
 /// its type while the cache probes it. The macro writes every lifted expression as one.
 #[inline]
 pub fn derived<T: Derivable>(index: u16, compute: impl FnOnce() -> T) -> T {
-    let probed = PROBING.with(|probing| {
+    match probed(Some(index)) {
+        Some(value) => value,
+        None => compute(),
+    }
+}
+
+/// Derived value `index` of a helper marked `#[cached_query::part]`: as [`derived`], at the
+/// place the call of the helper ([`in_part`]) has among the caller's derived values. Where
+/// the caller's lift cannot recompute it, the probe yields a value of no source, which
+/// leaves the shape uncached.
+#[inline]
+pub fn derived_part<T: Derivable>(index: u16, compute: impl FnOnce() -> T) -> T {
+    let at = PROBING.with(|probing| {
+        let probing = probing.borrow();
+        let probing = probing.as_ref()?;
+        Some(probing.base.and_then(|base| base.checked_add(index)))
+    });
+    match at {
+        Some(at) => probed(at).unwrap_or_else(compute),
+        None => compute(),
+    }
+}
+
+/// Runs the call of a helper marked `#[cached_query::part]` that is part call `k` of the
+/// body (its derived values at the `k`th block of the lift's), or, for `k` `None`, one whose
+/// values the lift cannot recompute.
+#[inline]
+pub fn in_part<R>(k: Option<u16>, call: impl FnOnce() -> R) -> R {
+    let outer = PROBING.with(|probing| {
         let mut probing = probing.borrow_mut();
         let probing = probing.as_mut()?;
+        let base = k.and_then(|k| probing.bases.get(usize::from(k)).copied());
+        Some(std::mem::replace(&mut probing.base, base))
+    });
+    let Some(outer) = outer else {
+        return call();
+    };
+    /// Puts back the caller's place however the helper ends.
+    struct Back(Option<u16>);
+    impl Drop for Back {
+        fn drop(&mut self) {
+            let outer = self.0;
+            PROBING.with(|probing| {
+                if let Some(probing) = probing.borrow_mut().as_mut() {
+                    probing.base = outer;
+                }
+            });
+        }
+    }
+    let _back = Back(outer);
+    call()
+}
+
+/// While a body is probed: the value of derived value `index` (made once per probe call),
+/// or for `None` a value of no source; `None` when no body is probed.
+fn probed<T: Derivable>(index: Option<u16>) -> Option<T> {
+    PROBING.with(|probing| {
+        let mut probing = probing.borrow_mut();
+        let probing = probing.as_mut()?;
+        let Some(index) = index else {
+            return Some(T::probe(&mut probing.prober));
+        };
         let at = usize::from(index);
         if probing.made.len() <= at {
             probing.made.resize_with(at + 1, || None);
@@ -208,11 +337,7 @@ pub fn derived<T: Derivable>(index: u16, compute: impl FnOnce() -> T) -> T {
                 value
             }
         })
-    });
-    match probed {
-        Some(value) => value,
-        None => compute(),
-    }
+    })
 }
 
 /// A lifted decision in a body: `decide()` when the body runs for real; while the cache
@@ -265,7 +390,7 @@ impl<C: Class> Lifted<C> {
         Box::new(Lifted {
             lift,
             probe,
-            cells: lift.names.iter().map(|_| OnceLock::new()).collect(),
+            cells: lift.all_names().map(|_| OnceLock::new()).collect(),
         })
     }
 }
@@ -274,14 +399,20 @@ impl<C: Class> Derived<C> {
     /// The derived values of a real call of a function with `lift` (if any).
     #[inline(always)]
     pub(crate) fn real(lift: Option<&'static Lift<C>>) -> Self {
-        Derived(lift.map(|lift| Lifted::new(lift, None)))
+        Derived(
+            lift.filter(|lift| !lift.is_empty())
+                .map(|lift| Lifted::new(lift, None)),
+        )
     }
 
     /// The derived values of a probe call of a function with `lift`: sentinels from
     /// `prober`, and `outcomes` for its decisions (the probed key's bits above the
     /// arguments').
     pub(crate) fn probe(lift: Option<&'static Lift<C>>, prober: &Prober, outcomes: u64) -> Self {
-        Derived(lift.map(|lift| Lifted::new(lift, Some((prober.clone(), outcomes)))))
+        Derived(
+            lift.filter(|lift| !lift.is_empty())
+                .map(|lift| Lifted::new(lift, Some((prober.clone(), outcomes)))),
+        )
     }
 
     /// The decisions' outcomes for `args`, as key bits from bit 0.
@@ -315,7 +446,7 @@ impl<C: Class> Derived<C> {
         let lifted = self.0.as_ref()?;
         let cell = lifted.cells.get(usize::from(index))?;
         let value = match lifted.probe {
-            None => cell.get_or_init(|| (lifted.lift.lift)(args, index)),
+            None => cell.get_or_init(|| lifted.lift.compute(args, index)),
             Some(_) => cell.get()?,
         };
         value.clone().map(ValueRef::from_value)
@@ -331,6 +462,8 @@ impl<C: Class> Derived<C> {
             prober: prober.clone(),
             outcomes: *outcomes,
             made: Vec::new(),
+            bases: lifted.lift.part_bases(),
+            base: None,
         });
         /// Puts back the outer state however the body ends (a probe catches panics).
         struct Restore(Option<Probing>);

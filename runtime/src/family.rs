@@ -385,7 +385,7 @@ fn new_cache<C: Class>(meta: &'static FnMeta, lift: Option<&Lift<C>>) -> CacheOf
     let mut described = Described::default();
     C::describe(meta.args, "", &mut described);
     if let Some(lift) = lift {
-        described.sources.extend(lift.names);
+        described.sources.extend(lift.all_names());
         described.decided(lift.decisions);
     }
     FnCache::with(meta, described)

@@ -164,3 +164,81 @@ fn helpers_marked_part_are_cached_and_correct() {
     }
     assert_served(&["posts_for", "by_author_posts", "loose_args"], 20);
 }
+
+/// A shared search filter that builds its LIKE pattern itself: the pattern is a derived
+/// value of the helper, recomputed by the caller's lift from the caller's arguments.
+#[cached_query::part]
+fn matching(q: &mut SelectStatement, filter: &PostFilter, limit: u64) {
+    if let Some(search) = &filter.search {
+        let escaped = search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        q.and_where(
+            col("title").like(sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    q.limit(std::cmp::min(limit, 50));
+}
+
+#[cached_query]
+fn searched(filter: &PostFilter, viewer: &Viewer, limit: u64) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("post"));
+    visible_to(&mut q, viewer);
+    matching(&mut q, filter, limit);
+    q
+}
+
+#[test]
+fn a_helper_derives_values_the_caller_recomputes() {
+    let viewer = Viewer {
+        id: 3,
+        admin: false,
+    };
+    for round in 0..3u64 {
+        for search in [None, Some("a"), Some("50%_off"), Some(""), Some("x\\y")] {
+            for limit in [1, 49, 50, 51, 500] {
+                let filter = PostFilter {
+                    status: None,
+                    tags: vec![],
+                    search: search.map(str::to_owned),
+                    drafts: round % 2 == 0,
+                };
+                assert_same(&searched(&filter, &viewer, limit + round), "searched");
+            }
+        }
+    }
+    assert_served(&["searched"], 40);
+}
+
+/// The same helper given a filter the lift cannot recompute (changed after it was made):
+/// its derived values are not placed, the shapes are served uncached, and the output is
+/// still sea-query's.
+#[cached_query]
+fn searched_with_drafts(filter: &PostFilter, limit: u64) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("post"));
+    let mut with_drafts = filter.clone();
+    with_drafts.drafts = true;
+    matching(&mut q, &with_drafts, limit);
+    q
+}
+
+#[test]
+fn a_helper_whose_arguments_cannot_be_recomputed_stays_correct() {
+    for search in [None, Some("a"), Some("50%_off")] {
+        for limit in [1, 51] {
+            let filter = PostFilter {
+                status: None,
+                tags: vec![],
+                search: search.map(str::to_owned),
+                drafts: false,
+            };
+            assert_same(
+                &searched_with_drafts(&filter, limit),
+                "searched_with_drafts",
+            );
+        }
+    }
+}

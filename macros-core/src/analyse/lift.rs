@@ -354,7 +354,7 @@ impl Analysis {
         {
             return self.derive(&m.receiver);
         }
-        if self.part || self.in_macro > 0 || !self.per_element.is_empty() || !pure(e) {
+        if self.in_macro > 0 || !self.per_element.is_empty() || !pure(e) {
             return None;
         }
         // A value passed on as it is, or through a step or sink the analysis follows
@@ -439,14 +439,19 @@ impl Analysis {
 /// or a `match` over `decided(offset, width, || match scrutinee { pattern => arm, .. })`.
 pub(crate) fn rewrite(
     block: &mut syn::Block,
-    lifted: &[Lifted],
-    decided: &[super::decide::Decided],
+    findings: &super::Findings,
     private: &TokenStream,
+    in_part: bool,
 ) {
+    let (lifted, decided) = (&findings.lifted, &findings.decided);
     struct Mark<'a> {
         lifted: HashMap<usize, u16>,
         decided: HashMap<usize, &'a super::decide::Decided>,
+        /// Helper calls: each runs in its block of the lift (`in_part`).
+        part_calls: HashMap<usize, Option<usize>>,
         private: &'a TokenStream,
+        /// `derived`, or in a helper `derived_part`.
+        derive: &'static str,
     }
     impl Mark<'_> {
         /// The runtime's path, spanned at `span`: an error of the marked code is reported
@@ -473,7 +478,25 @@ pub(crate) fn rewrite(
                 let inner = e.clone();
                 let span = inner.span();
                 let p = self.private(span);
-                *e = syn::parse_quote_spanned!(span=> #p::derived(#index, || #inner));
+                let derive = syn::Ident::new(self.derive, span);
+                *e = syn::parse_quote_spanned!(span=> #p::#derive(#index, || #inner));
+                return;
+            }
+            if let Expr::Call(c) = &*e
+                && let Some(k) = self
+                    .part_calls
+                    .get(&(c as *const syn::ExprCall as usize))
+                    .copied()
+            {
+                syn::visit_mut::visit_expr_mut(self, e);
+                let inner = e.clone();
+                let span = inner.span();
+                let p = self.private(span);
+                let k = match k.and_then(|k| u16::try_from(k).ok()) {
+                    Some(k) => quote::quote!(::core::option::Option::Some(#k)),
+                    None => quote::quote!(::core::option::Option::None),
+                };
+                *e = syn::parse_quote_spanned!(span=> #p::in_part(#k, || #inner));
                 return;
             }
             // The arms first: they may hold marks of their own.
@@ -525,7 +548,9 @@ pub(crate) fn rewrite(
     Mark {
         lifted,
         decided,
+        part_calls: findings.part_calls.iter().copied().collect(),
         private,
+        derive: if in_part { "derived_part" } else { "derived" },
     }
     .visit_block_mut(block);
 }

@@ -47,7 +47,7 @@ use crate::input::Arg;
 pub(crate) use decide::{Decided, Outcome};
 
 pub(crate) use lift::{Lifted, Recipe, Source, rewrite};
-pub(crate) use part::{Has, PartCall};
+pub(crate) use part::{Has, PartCall, PartLift};
 
 /// What a tainted value is.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +131,11 @@ pub(crate) struct Findings {
     pub(crate) variants: Vec<(usize, Vec<syn::Path>)>,
     /// The decisions whose outcomes join the key (see `decide.rs`).
     pub(crate) decided: Vec<Decided>,
+    /// Calls of helpers whose derived values the lift recomputes (see `part.rs`).
+    pub(crate) part_lifts: Vec<PartLift>,
+    /// Every call of a helper with bound values (its place in the analysed body), with its
+    /// block among `part_lifts`: marked in the body to place the helper's derived values.
+    pub(crate) part_calls: Vec<(usize, Option<usize>)>,
     /// Fields of struct arguments matched on their variant (argument, path, the paths the
     /// patterns name): each path is checked to be a variant, as for `variants`.
     pub(crate) variant_parts: Vec<(usize, String, Vec<syn::Path>)>,
@@ -302,12 +307,16 @@ fn check_with(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group, part:
                 .into_iter()
                 .map(|(arg, path, _, paths)| (arg, path, paths))
                 .collect();
+            let lifts = !lifted.is_empty() || !decided.is_empty();
+            let has_parts = !analysis.part_calls.is_empty();
             return Findings {
                 variant_parts,
+                part_lifts: analysis.part_lifts,
+                part_calls: analysis.part_calls,
                 parts: analysis.parts,
                 errors: analysis.errors,
                 assumptions,
-                body: (!lifted.is_empty() || !decided.is_empty()).then_some(block),
+                body: (lifts || has_parts).then_some(block),
                 lifted,
                 variants,
                 decided,
@@ -353,6 +362,8 @@ impl Analysis {
             field_base: false,
             part: false,
             parts: Vec::new(),
+            part_lifts: Vec::new(),
+            part_calls: Vec::new(),
             returned: Vec::new(),
             arg_names: args.iter().map(|a| a.ident.to_string()).collect(),
         };
@@ -478,6 +489,10 @@ struct Analysis {
     part: bool,
     /// Bound values passed to helpers (see `part.rs`).
     parts: Vec<PartCall>,
+    /// Calls of helpers whose derived values the lift recomputes, in order.
+    part_lifts: Vec<PartLift>,
+    /// Every call of a helper with bound values (its place), with its block of the lift.
+    part_calls: Vec<(usize, Option<usize>)>,
     /// What `return` returns, with where (checked in a helper).
     returned: Vec<(Span, Flow)>,
     /// The arguments' names, in order.

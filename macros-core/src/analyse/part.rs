@@ -27,6 +27,18 @@ pub(crate) enum Has {
     Part { arg: usize, path: String },
 }
 
+/// A call of a helper whose arguments the lift can recompute: the caller's lift computes
+/// the helper's derived values (its `__cq_lift`) from them, in block `k` of its own.
+#[derive(Debug, Clone)]
+pub(crate) struct PartLift {
+    pub(crate) callee: syn::Path,
+    /// The arguments, `None` where the helper builds on it (a `&mut` reference, a sea-query
+    /// expression): the helper's lift takes nothing there.
+    pub(crate) args: Vec<Option<Expr>>,
+    /// The recipes to replay before the arguments are evaluated.
+    pub(crate) chain: Vec<std::rc::Rc<super::Recipe>>,
+}
+
 /// A bound value passed to a helper: the expansion checks that the helper is marked
 /// `#[cached_query::part]` and that its parameter `index` decides on nothing `has` binds.
 #[derive(Debug, Clone)]
@@ -113,6 +125,9 @@ impl Analysis {
                 });
             }
         }
+        if out.is_some() && self.trial == 0 && self.quiet == 0 {
+            self.note_part_call(c, path, flows);
+        }
         // What it builds on holds what it was given.
         for arg in &c.args {
             if let Expr::Reference(r) = unparen(arg)
@@ -124,6 +139,54 @@ impl Analysis {
             }
         }
         Some(out)
+    }
+
+    /// Notes a helper call the body makes with bound values: with a block of the lift
+    /// where its arguments can be recomputed (not per element of a list, not in a macro;
+    /// each argument a value of the allow-list of lifts, or a builder), else without one.
+    fn note_part_call(&mut self, c: &syn::ExprCall, path: &syn::Path, flows: &[Flow]) {
+        let at = c as *const syn::ExprCall as usize;
+        if self.part_calls.iter().any(|(a, _)| *a == at) {
+            return;
+        }
+        // A helper's own calls of helpers have no lift of their own to be placed in.
+        let lift = match self.part {
+            true => None,
+            false => self.part_lift(c, path, flows),
+        };
+        let k = lift.map(|lift| {
+            self.part_lifts.push(lift);
+            self.part_lifts.len() - 1
+        });
+        self.part_calls.push((at, k));
+    }
+
+    fn part_lift(&self, c: &syn::ExprCall, path: &syn::Path, flows: &[Flow]) -> Option<PartLift> {
+        if self.in_macro > 0 || !self.per_element.is_empty() {
+            return None;
+        }
+        let mut args = Vec::new();
+        let mut uses = Vec::new();
+        for (arg, flow) in c.args.iter().zip(flows) {
+            let builds = matches!(unparen(arg), Expr::Reference(r) if r.mutability.is_some());
+            if builds {
+                args.push(None);
+                continue;
+            }
+            // A sea-query expression passed on: the helper may only build on it, and the
+            // lift cannot make one.
+            if flow.as_ref().is_some_and(|t| holds_fragment(&t.kind)) || !super::lift::pure(arg) {
+                return None;
+            }
+            uses.extend(self.uses(arg)?);
+            args.push(Some(arg.clone()));
+        }
+        let chain = self.chain(&uses)?;
+        Some(PartLift {
+            callee: path.clone(),
+            args,
+            chain,
+        })
     }
 
     /// What a tainted value passed to a helper is, for the check.

@@ -400,14 +400,32 @@ fn a_part_is_checked_for_its_own_parameters() {
         clean.contains("impl :: cached_query :: __private :: Part for visible"),
         "{clean}"
     );
+    // A value derived from a parameter is marked, for the caller's lift to recompute.
+    let derives = part_findings(quote! {
+        fn f(q: &mut SelectStatement, n: u64, s: &str) {
+            q.limit(n + 1);
+            q.and_where(Expr::col(C).like(format!("%{s}%")));
+        }
+    });
+    assert!(!derives.contains("compile_error"), "{derives}");
+    assert!(derives.contains("derived_part (0u16"), "{derives}");
+    assert!(derives.contains("derived_part (1u16"), "{derives}");
+    assert!(
+        derives.contains("fn __cq_lift < __CqBuilds0 >"),
+        "{derives}"
+    );
     for (item, expect) in [
         (
             quote! { fn f(q: &mut SelectStatement, s: &str) { if s == "x" { q.limit(1); } } },
             "a comparison on `s`",
         ),
         (
-            quote! { fn f(q: &mut SelectStatement, n: u64) { q.limit(n + 1); } },
-            "arithmetic on `n`",
+            quote! { fn f(q: &mut SelectStatement, n: u64) { if n + 1 > 5 { q.limit(1); } } },
+            "`n`",
+        ),
+        (
+            quote! { fn f(q: &mut SelectStatement, n: u64) { for _ in 0..n { q.limit(1); } } },
+            "`n`",
         ),
         (
             quote! { fn f(q: &mut SelectStatement, n: u64) -> u64 { q.limit(1); n } },

@@ -45,6 +45,9 @@ pub enum Passed {
 pub trait Part {
     /// Its parameters, in order.
     const PARAMS: &'static [PartParam];
+    /// The values its body derives from its parameters (their expressions), which a caller
+    /// recomputes through the helper's `__cq_lift`.
+    const DERIVED: &'static [&'static str] = &[];
 }
 
 /// Whether a caller may pass `passed` as parameter `index` of a helper with parameters
