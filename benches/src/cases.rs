@@ -610,8 +610,9 @@ fn filter_values(v: &mut Vec<Value>) {
     v.push(Value::from(20u64));
 }
 
-/// A filter struct (`#[derive(Args)]`, by reference), a tuple cursor and two derived values
-/// (the LIKE pattern, the capped limit): `filtered_posts`.
+/// A filter struct (`#[derive(Args)]`, by reference), a tuple cursor, two derived values
+/// (the LIKE pattern, the capped limit) and a lifted decision (the order, from the
+/// status): `filtered_posts`.
 fn filter_struct() -> Case {
     hit_case(
         "filter_struct_postgres".into(),
@@ -631,7 +632,7 @@ fn filter_struct() -> Case {
 }
 
 /// The same query with the filter's fields as separate arguments and the derived values
-/// computed by the caller: `filtered_posts_flat`.
+/// and the decision computed by the caller: `filtered_posts_flat`.
 fn filter_flat() -> Case {
     hit_case(
         "filter_flat_postgres".into(),
@@ -649,6 +650,10 @@ fn filter_flat() -> Case {
                 f.range.as_ref().map(|r| (r.from, r.to)),
                 &f.status,
                 black_box(Some((50, 500))),
+                match f.status.eq_ignore_ascii_case("archived") {
+                    true => sea_query::Order::Asc,
+                    false => sea_query::Order::Desc,
+                },
                 std::cmp::min(black_box(20), cached_query_tests::queries::MAX_LIMIT),
             )
         },

@@ -127,6 +127,7 @@ pub fn filtered_posts_flat(
     range: Option<(i64, Option<i64>)>,
     status: &str,
     cursor: Option<(i64, i64)>,
+    #[shape] order: sea_query::Order,
     limit: u64,
 ) -> SelectStatement {
     use cached_query_tests::schema::SortBy;
@@ -158,7 +159,7 @@ pub fn filtered_posts_flat(
         SortBy::Score => Post::Score,
         SortBy::Title => Post::Title,
     };
-    q.order_by(column, Order::Desc)
+    q.order_by(column, order)
         .order_by(Post::Id, Order::Asc)
         .limit(limit);
     q

@@ -61,6 +61,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
     let part_variant_checks = part_variant_checks(&f.args, &findings.variant_parts);
     let expects = assumptions.iter().filter_map(|a| expect(&f.args, &p, a));
     let part_checks = crate::part::checks(&f.args, &p, &findings.parts);
+    let unplaced = crate::part::unplaced(&p, &findings.part_calls);
     let pattern = tuple(
         f.args
             .iter()
@@ -109,6 +110,7 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
             #part_variant_checks
             #(#expects)*
             #part_checks
+            #unplaced
             type #class_name = #class;
             #shape_values
             static #spec: #p::FnSpec<#class_name, #ret_checked> = #spec_value;
@@ -230,70 +232,134 @@ fn lifted(
         let part_lift = part_lift(f, p, class_name, &findings.part_lifts);
         items = quote!(#items #part_lift);
     }
-    if !findings.decided.is_empty() {
+    let part_lifts = &findings.part_lifts;
+    if !findings.decided.is_empty() || !part_lifts.is_empty() {
         let decide_fn = local("__cq_decide");
-        let bits: Vec<TokenStream> = findings
-            .decided
+        let bits = decision_bits(&findings.decided);
+        let own = bits.len() as u32;
+        lift_value = quote!(#lift_value.with_decisions(#decide_fn, &[#(#bits),*]));
+        let parts: Vec<TokenStream> = part_lifts
             .iter()
-            .flat_map(|d| {
-                let name = &d.name;
-                (0..d.width).map(move |bit| match d.outcome {
-                    Outcome::If(_) => quote!((#name, "true", "false")),
-                    Outcome::Match { .. } => {
-                        let (set, clear) =
-                            (format!("arm bit {bit}: 1"), format!("arm bit {bit}: 0"));
-                        quote!((#name, #set, #clear))
-                    }
-                })
+            .map(|l| {
+                let callee = &l.callee;
+                quote!(<#callee as #p::Part>::DECIDED)
             })
             .collect();
-        let total = bits.len() as u32;
-        lift_value = quote!(#lift_value.with_decisions(#decide_fn, &[#(#bits),*]));
-        let decide = decide(f, p, class_name, &findings.decided);
+        if !parts.is_empty() {
+            lift_value = quote!(#lift_value.with_part_decisions(#decide_fn, &[#(#parts),*]));
+        }
+        let decide = decide(f, p, class_name, &findings.decided, part_lifts);
         items = quote! {
             #items
             #decide
             const _: () = ::core::assert!(
-                64u32.saturating_sub(<#class_name as #p::Class>::BITS) >= #total,
-                "a #[cached_query] function's arguments and the outcomes of its decisions use more than 64 key bits"
+                64u32.saturating_sub(<#class_name as #p::Class>::BITS)
+                    >= #own #(+ #parts.len() as u32)*,
+                "a #[cached_query] function's arguments and the outcomes of its decisions (with its helpers') use more than 64 key bits"
             );
         };
     }
     (items, quote!(#spec_value.with_derived(#lift_value)))
 }
 
-/// The function's decisions: each lifted decision's outcome (a bool, or the index of the
-/// arm that matches) computed from the arguments, at its key bits; 0 where the bindings
-/// leading to it do not match (the body would not reach it).
-fn decide(f: &Function, p: &TokenStream, class_name: &Ident, decided: &[Decided]) -> TokenStream {
+/// The key bits of lifted decisions, as the spec names them: the decision, and what a set
+/// and a clear bit mean.
+pub(crate) fn decision_bits(decided: &[Decided]) -> Vec<TokenStream> {
+    decided
+        .iter()
+        .flat_map(|d| {
+            let name = &d.name;
+            (0..d.width).map(move |bit| match d.outcome {
+                Outcome::If(_) => quote!((#name, "true", "false")),
+                Outcome::Match { .. } => {
+                    let (set, clear) = (format!("arm bit {bit}: 1"), format!("arm bit {bit}: 0"));
+                    quote!((#name, #set, #clear))
+                }
+            })
+        })
+        .collect()
+}
+
+/// Each lifted decision's outcome (a bool, or the index of the arm that matches) added to
+/// `bits` at its offset, after `prologue` (which binds what its chain reads); 0 where the
+/// bindings leading to it do not match (the body would not reach it).
+pub(crate) fn outcome_terms(
+    decided: &[Decided],
+    bits: &Ident,
+    prologue: impl Fn(&[std::rc::Rc<crate::analyse::Recipe>]) -> TokenStream,
+) -> Vec<TokenStream> {
+    decided
+        .iter()
+        .map(|d| {
+            let prologue = prologue(&d.chain);
+            let outcome = match &d.outcome {
+                Outcome::If(test) => quote!(::core::primitive::u64::from(#test)),
+                Outcome::Match { scrutinee, pats } => {
+                    let indices = 0..pats.len() as u64;
+                    quote!(match #scrutinee { #(#pats => #indices,)* })
+                }
+            };
+            let offset = d.offset;
+            quote! {
+                #bits |= (|| -> ::core::option::Option<::core::primitive::u64> {
+                    #prologue
+                    ::core::option::Option::Some(#outcome)
+                })()
+                .unwrap_or(0)
+                    << #offset;
+            }
+        })
+        .collect()
+}
+
+/// The function's decisions: its own lifted decisions' outcomes at their key bits, then,
+/// for each helper call its lift recomputes, the helper's (its `__cq_decide` on the call's
+/// arguments) at the bits after those before it.
+fn decide(
+    f: &Function,
+    p: &TokenStream,
+    class_name: &Ident,
+    decided: &[Decided],
+    part_lifts: &[crate::analyse::PartLift],
+) -> TokenStream {
     let args = local("__cq_args");
     let bits = local("__cq_bits");
-    let outcomes = decided.iter().map(|d| {
-        let (pattern, steps) = replay(f, &d.chain);
-        let outcome = match &d.outcome {
-            Outcome::If(test) => quote!(::core::primitive::u64::from(#test)),
-            Outcome::Match { scrutinee, pats } => {
-                let indices = 0..pats.len() as u64;
-                quote!(match #scrutinee { #(#pats => #indices,)* })
-            }
-        };
-        let offset = d.offset;
-        quote! {
-            #bits |= (|| -> ::core::option::Option<::core::primitive::u64> {
-                let #pattern = #args;
-                #(#steps)*
-                ::core::option::Option::Some(#outcome)
-            })()
-            .unwrap_or(0)
-                << #offset;
-        }
+    let outcomes = outcome_terms(decided, &bits, |chain| {
+        let (pattern, steps) = replay(f, chain);
+        quote!(let #pattern = #args; #(#steps)*)
     });
+    let own = decision_bits(decided).len() as u32;
+    let mut before: Vec<TokenStream> = Vec::new();
+    let parts = part_lifts
+        .iter()
+        .map(|l| {
+            let (pattern, steps) = replay(f, &l.chain);
+            let callee = &l.callee;
+            let call_args = l.args.iter().map(|a| match a {
+                Some(e) => quote!(#e),
+                None => quote!(()),
+            });
+            let offset = quote!(#own #(+ #before)*);
+            before.push(quote!(<#callee as #p::Part>::DECIDED.len() as u32));
+            quote! {
+                #bits |= (|| -> ::core::option::Option<::core::primitive::u64> {
+                    let #pattern = #args;
+                    #(#steps)*
+                    ::core::option::Option::Some(<#callee>::__cq_decide(#(#call_args),*))
+                })()
+                .unwrap_or(0)
+                .checked_shl(#offset)
+                .unwrap_or(0);
+            }
+        })
+        .collect::<Vec<_>>();
     let decide_fn = local("__cq_decide");
     quote! {
         #[allow(unused_variables, irrefutable_let_patterns, clippy::all)]
         fn #decide_fn(#args: &#p::ArgsOf<'_, #class_name>) -> ::core::primitive::u64 {
             let mut #bits: ::core::primitive::u64 = 0;
             #(#outcomes)*
+            #(#parts)*
             #bits
         }
     }

@@ -23,7 +23,7 @@ use crate::emit::{arg_kind, expect};
 use crate::input::{Arg, Errors, RawFn, strip_shape_attrs};
 use crate::options::Options;
 
-const HELP_CALLER: &str = "\n\nnothing is computed or decided from a bound value inside a `#[cached_query::part]` helper (it has no cache key of its own): compute the value, or make the decision, in the cached function and pass the result to the helper";
+const HELP_CALLER: &str = "\n\na `#[cached_query::part]` helper's computations and decisions are recomputed by its caller only where the allow-list of lifts can redo them from its parameters: otherwise compute the value, or make the decision, in the cached function and pass the result to the helper";
 
 /// One parameter of a helper.
 enum Param {
@@ -97,7 +97,8 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let lift = lift(&raw, &params, &args, &findings, &p);
     let findings_errors = findings.errors.iter().map(syn::Error::to_compile_error);
-    // A value computed or decided on in a helper: the fix is usually in the caller.
+    // A value computed or decided on in a helper where nothing could be lifted: the fix is
+    // usually in the caller.
     let assumptions = findings.assumptions.iter().map(|a| {
         let mut a = a.clone();
         if a.want == crate::analyse::Want::Key {
@@ -107,6 +108,8 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
     });
     let expects: Vec<TokenStream> = assumptions.filter_map(|a| expect(&args, &p, &a)).collect();
     let part_checks = checks(&args, &p, &findings.parts);
+    let unplaced = unplaced(&p, &findings.part_calls);
+    let decided = crate::emit::decision_bits(&findings.decided);
     let variant_checks = crate::emit::part_variant_checks(&args, &findings.variant_parts);
     let kinds = params.iter().map(|param| match param {
         Param::Builder(_) => quote!(#p::PartParam::Builder),
@@ -126,11 +129,13 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         impl #p::Part for #name {
             const PARAMS: &'static [#p::PartParam] = &[#(#kinds),*];
             const DERIVED: &'static [&'static str] = &[#(#names),*];
+            const DECIDED: &'static [(&'static str, &'static str, &'static str)] = &[#(#decided),*];
         }
         #lift
         const _: () = {
             #(#expects)*
             #part_checks
+            #unplaced
             #variant_checks
         };
     }
@@ -168,6 +173,16 @@ fn lift(
         quote!(#i => { #(#steps)* ::core::option::Option::Some(#value) })
     });
     let (vis, name) = (&raw.vis, &raw.sig.ident);
+    // The decisions' outcomes, at their bits, from the same parameters.
+    let mut decide_sig = sig.clone();
+    decide_sig.ident = Ident::new("__cq_decide", proc_macro2::Span::call_site());
+    decide_sig.inputs.pop();
+    decide_sig.output = syn::parse_quote!(-> ::core::primitive::u64);
+    let bits = Ident::new("__cq_bits", proc_macro2::Span::mixed_site());
+    let outcomes = crate::emit::outcome_terms(&findings.decided, &bits, |chain| {
+        let steps = crate::emit::replay_steps(args, chain, true);
+        quote!(#(#steps)*)
+    });
     quote! {
         impl #name {
             #[doc(hidden)]
@@ -178,8 +193,34 @@ fn lift(
                     _ => ::core::option::Option::None,
                 }
             }
+            #[doc(hidden)]
+            #[allow(unused_variables, unused_mut, irrefutable_let_patterns, clippy::all)]
+            #vis #decide_sig {
+                let mut #bits: ::core::primitive::u64 = 0;
+                #(#outcomes)*
+                #bits
+            }
         }
     }
+}
+
+/// For each call of a helper whose arguments the caller's lift cannot recompute: a
+/// compile-time check that the helper makes no decision on values (its outcome could not
+/// join the caller's key).
+pub(crate) fn unplaced(
+    p: &TokenStream,
+    part_calls: &[(usize, Option<usize>, syn::Path)],
+) -> TokenStream {
+    let checks = part_calls.iter().filter(|(_, k, _)| k.is_none()).map(|(_, _, callee)| {
+        let message = format!(
+            "`{}` decides on values of its parameters, and this call's arguments cannot be recomputed on each call (a local changed after it was made, a list element, a macro): its decisions could not join the cache key; pass arguments taken from this function's arguments, or make the decision here and pass its outcome",
+            quote!(#callee).to_string().replace(' ', "")
+        );
+        quote_spanned!(callee.span()=>
+            const _: () = ::core::assert!(<#callee as #p::Part>::DECIDED.is_empty(), #message);
+        )
+    });
+    quote!(#(#checks)*)
 }
 
 /// What a helper may not be: a method, generic over types, `async`.

@@ -255,9 +255,9 @@ pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// fields' classes; every other value may only be bound. A `&mut` parameter, or one of a
 /// sea-query expression type, is built on and may not decide. A value the helper computes
 /// from its parameters and binds (a LIKE pattern, a capped limit) is recomputed on each hit
-/// by the caller, through the helper's own lift; a decision on a value is not lifted in a
-/// helper. The helper may return what it builds (a condition, an expression), never a
-/// parameter itself.
+/// by the caller, and a decision it makes on a value (`if user.role != Role::Admin`) joins
+/// the caller's key, both through the helper's own lift. The helper may return what it
+/// builds (a condition, an expression), never a parameter itself.
 ///
 /// Where a cached function passes a bound value to a helper, its expansion checks at compile
 /// time that the helper is marked and that everything the helper may decide on is in the

@@ -294,8 +294,11 @@ impl Described {
 
     /// The key bits of a body's lifted decisions, after the arguments' (see
     /// `crate::derived`).
-    pub(crate) fn decided(&mut self, bits: &[(&'static str, &'static str, &'static str)]) {
-        for &(name, set, clear) in bits {
+    pub(crate) fn decided(
+        &mut self,
+        bits: impl IntoIterator<Item = (&'static str, &'static str, &'static str)>,
+    ) {
+        for (name, set, clear) in bits {
             self.dim(name, "", set, clear);
         }
     }

@@ -52,6 +52,9 @@ pub struct Lift<C: Class> {
     /// (`Part::DERIVED`), and the function that computes them.
     pub(crate) parts: &'static [&'static [&'static str]],
     pub(crate) part_lift: Option<PartLiftOf<C>>,
+    /// Per such call, the key bits of the helper's decisions (`Part::DECIDED`), after the
+    /// body's own; the body's `decide` computes their outcomes too.
+    pub(crate) part_decisions: &'static [&'static [(&'static str, &'static str, &'static str)]],
     /// The decisions' outcomes, if the body makes any.
     pub(crate) decide: Option<DecideOf<C>>,
     /// Per key bit of the decisions: the decision (its condition or scrutinee), and what a
@@ -75,6 +78,7 @@ impl<C: Class> Lift<C> {
             names,
             parts: &[],
             part_lift: None,
+            part_decisions: &[],
             decide: None,
             decisions: &[],
         }
@@ -92,6 +96,41 @@ impl<C: Class> Lift<C> {
         self
     }
 
+    /// The same, for helpers that decide on values: `part_decisions` names the key bits of
+    /// each call's helper (`decide` computes them with the body's own).
+    pub const fn with_part_decisions(
+        mut self,
+        decide: DecideOf<C>,
+        part_decisions: &'static [&'static [(&'static str, &'static str, &'static str)]],
+    ) -> Self {
+        self.decide = Some(decide);
+        self.part_decisions = part_decisions;
+        self
+    }
+
+    /// Every key bit of the decisions: the body's own, then the helpers'.
+    pub(crate) fn all_decisions(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+        self.decisions
+            .iter()
+            .chain(self.part_decisions.iter().flat_map(|bits| bits.iter()))
+            .copied()
+    }
+
+    /// Where each helper call's decision bits start, after the body's own.
+    fn decision_bases(&self) -> Vec<u32> {
+        let mut next = self.decisions.len();
+        self.part_decisions
+            .iter()
+            .map(|bits| {
+                let base = u32::try_from(next).unwrap_or(u32::MAX);
+                next += bits.len();
+                base
+            })
+            .collect()
+    }
+
     /// Every derived value's name: the body's own, then the helpers'.
     pub(crate) fn all_names(&self) -> impl Iterator<Item = &'static str> {
         self.names
@@ -100,9 +139,18 @@ impl<C: Class> Lift<C> {
             .copied()
     }
 
+    /// How many values it derives: the body's own and the helpers'.
+    #[inline]
+    fn count(&self) -> usize {
+        self.names.len() + self.parts.iter().map(|names| names.len()).sum::<usize>()
+    }
+
     /// Whether it derives nothing and decides nothing: a call needs no lifted values.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.decide.is_none() && self.all_names().next().is_none()
+        let decides = self.decide.is_some()
+            && (!self.decisions.is_empty() || self.part_decisions.iter().any(|b| !b.is_empty()));
+        !decides && self.count() == 0
     }
 
     /// Where the values of each helper call start, after the body's own.
@@ -244,10 +292,12 @@ struct Probing {
     /// Per derived value: the prober as it was when the value was made (to make it again),
     /// and the value.
     made: Vec<Option<(Prober, Value)>>,
-    /// Where each helper call's derived values start ([`in_part`]).
+    /// Where each helper call's derived values and decision bits start ([`in_part`]).
     bases: Vec<u16>,
-    /// While a helper runs: where its derived values start, if the lift can recompute them.
-    base: Option<u16>,
+    decision_bases: Vec<u32>,
+    /// While a helper runs: where its derived values and decision bits start, if the lift
+    /// can recompute them.
+    base: Option<(u16, u32)>,
 }
 
 thread_local! {
@@ -276,7 +326,7 @@ pub fn derived_part<T: Derivable>(index: u16, compute: impl FnOnce() -> T) -> T 
     let at = PROBING.with(|probing| {
         let probing = probing.borrow();
         let probing = probing.as_ref()?;
-        Some(probing.base.and_then(|base| base.checked_add(index)))
+        Some(probing.base.and_then(|(base, _)| base.checked_add(index)))
     });
     match at {
         Some(at) => probed(at).unwrap_or_else(compute),
@@ -292,14 +342,17 @@ pub fn in_part<R>(k: Option<u16>, call: impl FnOnce() -> R) -> R {
     let outer = PROBING.with(|probing| {
         let mut probing = probing.borrow_mut();
         let probing = probing.as_mut()?;
-        let base = k.and_then(|k| probing.bases.get(usize::from(k)).copied());
+        let base = k.and_then(|k| {
+            let k = usize::from(k);
+            Some((*probing.bases.get(k)?, *probing.decision_bases.get(k)?))
+        });
         Some(std::mem::replace(&mut probing.base, base))
     });
     let Some(outer) = outer else {
         return call();
     };
     /// Puts back the caller's place however the helper ends.
-    struct Back(Option<u16>);
+    struct Back(Option<(u16, u32)>);
     impl Drop for Back {
         fn drop(&mut self) {
             let outer = self.0;
@@ -363,6 +416,37 @@ pub fn decided_if(offset: u32, condition: impl FnOnce() -> bool) -> bool {
     decided(offset, 1, || u64::from(condition())) == 1
 }
 
+/// A lifted decision in the body of a helper marked `#[cached_query::part]`: as
+/// [`decided`], at the bits the call of the helper ([`in_part`]) has among the caller's.
+/// Where the helper's call has no place (its arguments are constants and key values, or it
+/// is called by another helper), the decision is evaluated as written.
+#[inline]
+pub fn decided_part(offset: u32, width: u32, decide: impl FnOnce() -> u64) -> u64 {
+    let probed = PROBING.with(|probing| {
+        let probing = probing.borrow();
+        let probing = probing.as_ref()?;
+        let (_, base) = probing.base?;
+        let mask = 1u64.checked_shl(width).map_or(u64::MAX, |bit| bit - 1);
+        Some(
+            probing
+                .outcomes
+                .checked_shr(base.checked_add(offset)?)
+                .unwrap_or(0)
+                & mask,
+        )
+    });
+    match probed {
+        Some(outcome) => outcome,
+        None => decide(),
+    }
+}
+
+/// [`decided_part`] for a condition: one key bit.
+#[inline]
+pub fn decided_part_if(offset: u32, condition: impl FnOnce() -> bool) -> bool {
+    decided_part(offset, 1, || u64::from(condition())) == 1
+}
+
 /// What a lifted expression evaluates to, as the template binds it.
 #[inline]
 pub fn derived_value<T: Derivable>(value: T) -> Value {
@@ -390,7 +474,7 @@ impl<C: Class> Lifted<C> {
         Box::new(Lifted {
             lift,
             probe,
-            cells: lift.all_names().map(|_| OnceLock::new()).collect(),
+            cells: (0..lift.count()).map(|_| OnceLock::new()).collect(),
         })
     }
 }
@@ -463,6 +547,7 @@ impl<C: Class> Derived<C> {
             outcomes: *outcomes,
             made: Vec::new(),
             bases: lifted.lift.part_bases(),
+            decision_bases: lifted.lift.decision_bases(),
             base: None,
         });
         /// Puts back the outer state however the body ends (a probe catches panics).

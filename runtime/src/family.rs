@@ -386,7 +386,7 @@ fn new_cache<C: Class>(meta: &'static FnMeta, lift: Option<&Lift<C>>) -> CacheOf
     C::describe(meta.args, "", &mut described);
     if let Some(lift) = lift {
         described.sources.extend(lift.all_names());
-        described.decided(lift.decisions);
+        described.decided(lift.all_decisions());
     }
     FnCache::with(meta, described)
 }

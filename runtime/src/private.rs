@@ -14,8 +14,8 @@ pub use crate::class::{
     shape_count,
 };
 pub use crate::derived::{
-    DecideOf, Derivable, Lift, LiftOf, PartLiftOf, decided, decided_if, derived, derived_part,
-    derived_value, in_part,
+    DecideOf, Derivable, Lift, LiftOf, PartLiftOf, decided, decided_if, decided_part,
+    decided_part_if, derived, derived_part, derived_value, in_part,
 };
 pub use crate::family::{ArgsOf, BodyOf, FnSpec};
 pub use crate::handle::bind;

@@ -488,7 +488,8 @@ pub struct PostFilter {
 pub const MAX_LIMIT: u64 = 500;
 
 /// A filter struct by reference, a tuple cursor, a `match` on a `#[shape]` field, a LIKE
-/// pattern and a capped limit computed in the body (derived values).
+/// pattern and a capped limit computed in the body (derived values), and a decision on a
+/// bound field (`eq_ignore_ascii_case`, lifted into the key).
 #[cached_query]
 pub fn filtered_posts(
     filter: &PostFilter,
@@ -524,7 +525,13 @@ pub fn filtered_posts(
         SortBy::Score => Post::Score,
         SortBy::Title => Post::Title,
     };
-    q.order_by(column, Order::Desc)
+    // Archived posts read oldest first.
+    let order = if filter.status.eq_ignore_ascii_case("archived") {
+        Order::Asc
+    } else {
+        Order::Desc
+    };
+    q.order_by(column, order)
         .order_by(Post::Id, Order::Asc)
         .limit(std::cmp::min(limit, MAX_LIMIT));
     q

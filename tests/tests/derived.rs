@@ -185,3 +185,37 @@ fn handles_with_derived_values_are_send_and_sync() {
     };
     send_sync(&by_filter(&filter));
 }
+
+/// Values computed inside the row of an insert: each element of the row is a value of its
+/// own, lifted on its own.
+#[cached_query]
+fn insert_row(title: &str, priority: u8, tags: Option<&str>) -> sea_query::InsertStatement {
+    let mut q = Query::insert();
+    q.into_table(Alias::new("issue"))
+        .columns([
+            Alias::new("title"),
+            Alias::new("priority"),
+            Alias::new("tags"),
+        ])
+        .values_panic([
+            title.trim().into(),
+            (i16::from(priority) * 10).into(),
+            tags.unwrap_or("none").to_lowercase().into(),
+        ]);
+    q
+}
+
+#[test]
+fn computed_elements_of_an_insert_row_are_lifted_one_by_one() {
+    for round in 0..3u8 {
+        for title in ["  a ", "b", ""] {
+            for tags in [None, Some("X,Y"), Some("")] {
+                let h = insert_row(title, round * 7, tags);
+                if let Err(mismatch) = cached_query_tests::check_all(&h, "insert_row") {
+                    panic!("{mismatch}");
+                }
+            }
+        }
+    }
+    assert_clean("insert_row", 10);
+}

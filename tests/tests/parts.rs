@@ -242,3 +242,63 @@ fn a_helper_whose_arguments_cannot_be_recomputed_stays_correct() {
         }
     }
 }
+
+/// A role as applications write one, kept in a struct argument: deriving `Args`, it is
+/// keyed by its variant.
+#[derive(Args, Clone, Copy, Debug, PartialEq)]
+pub enum Role {
+    Admin,
+    Member,
+    Guest,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct User {
+    pub id: i64,
+    pub role: Role,
+    pub team: String,
+}
+
+/// A permission check that decides on values of its parameters: its decisions join the
+/// caller's key, computed by the caller from the arguments it passes.
+#[cached_query::part]
+fn readable_by(q: &mut SelectStatement, user: &User) {
+    if user.role != Role::Admin {
+        q.and_where(col("team").eq(user.team.clone()));
+    }
+    if user.team.eq_ignore_ascii_case("ops") {
+        q.and_where(col("internal").eq(true));
+    }
+    match user.role {
+        Role::Guest => {
+            q.and_where(col("public").eq(true));
+        }
+        Role::Admin | Role::Member => {}
+    }
+}
+
+#[cached_query]
+fn readable(user: &User, limit: u64) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("doc"));
+    readable_by(&mut q, user);
+    q.limit(limit);
+    q
+}
+
+#[test]
+fn decisions_in_a_helper_join_the_callers_key() {
+    for round in 0..3u64 {
+        for role in [Role::Admin, Role::Member, Role::Guest] {
+            for team in ["ops", "OPS", "dev", ""] {
+                let user = User {
+                    id: round as i64,
+                    role,
+                    team: team.to_owned(),
+                };
+                assert_same(&readable(&user, 5 + round), "readable");
+            }
+        }
+    }
+    assert_served(&["readable"], 20);
+}

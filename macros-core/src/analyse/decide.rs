@@ -202,9 +202,6 @@ impl Analysis {
     /// A condition (`if`, `while`, a guard, a side of `&&`/`||`) on values computed from
     /// the arguments: lifted if it can be; `false` to analyse it as usual.
     pub(super) fn decide_if(&mut self, e: &Expr) -> bool {
-        if self.part {
-            return false;
-        }
         if key_test(e) && self.reads_part(e) {
             return false;
         }
@@ -219,9 +216,6 @@ impl Analysis {
     /// `if let pattern = e` where the pattern tests the value and binds nothing (`if let
     /// Some("admin") = role`): lifted as the condition `matches!(e, pattern)`.
     pub(super) fn decide_let(&mut self, l: &syn::ExprLet, at: usize) -> bool {
-        if self.part {
-            return false;
-        }
         if !bound_names(&l.pat).0.is_empty() {
             return false;
         }
@@ -311,9 +305,6 @@ impl Analysis {
     /// A `match` on values computed from the arguments whose arms bind nothing and have
     /// no guard: lifted if it can be, the arms analysed; `None` to analyse it as usual.
     pub(super) fn decide_match(&mut self, m: &syn::ExprMatch, at: usize) -> Option<super::Flow> {
-        if self.part {
-            return None;
-        }
         let pats: Vec<Pat> = m
             .arms
             .iter()
@@ -440,8 +431,7 @@ impl Analysis {
         };
         let typed_bool = matches!(pat, Pat::Type(t)
             if matches!(&*t.ty, syn::Type::Path(p) if p.path.is_ident("bool")));
-        if self.part
-            || ident.mutability.is_some()
+        if ident.mutability.is_some()
             || ident.subpat.is_some()
             || !(typed_bool || is_test(init))
             || self.decision_chain(init).is_none()

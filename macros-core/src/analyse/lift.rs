@@ -450,8 +450,9 @@ pub(crate) fn rewrite(
         /// Helper calls: each runs in its block of the lift (`in_part`).
         part_calls: HashMap<usize, Option<usize>>,
         private: &'a TokenStream,
-        /// `derived`, or in a helper `derived_part`.
+        /// `derived`, or in a helper `derived_part`; `decided` or `decided_part`.
         derive: &'static str,
+        decide: &'static str,
     }
     impl Mark<'_> {
         /// The runtime's path, spanned at `span`: an error of the marked code is reported
@@ -526,14 +527,16 @@ pub(crate) fn rewrite(
                             false => quote::quote!(#i => #body,),
                         }
                     });
+                    let decide = syn::Ident::new(self.decide, span);
                     *e = syn::parse_quote_spanned!(span=>
-                        match #p::decided(#offset, #width, || match #scrutinee { #(#pats => #indices,)* }) {
+                        match #p::#decide(#offset, #width, || match #scrutinee { #(#pats => #indices,)* }) {
                             #(#arms)*
                         }
                     );
                 }
                 (super::decide::Outcome::If(test), _) => {
-                    *e = syn::parse_quote_spanned!(span=> #p::decided_if(#offset, || #test));
+                    let decide = quote::format_ident!("{}_if", self.decide, span = span);
+                    *e = syn::parse_quote_spanned!(span=> #p::#decide(#offset, || #test));
                 }
                 _ => {}
             }
@@ -548,9 +551,14 @@ pub(crate) fn rewrite(
     Mark {
         lifted,
         decided,
-        part_calls: findings.part_calls.iter().copied().collect(),
+        part_calls: findings
+            .part_calls
+            .iter()
+            .map(|(at, k, _)| (*at, *k))
+            .collect(),
         private,
         derive: if in_part { "derived_part" } else { "derived" },
+        decide: if in_part { "decided_part" } else { "decided" },
     }
     .visit_block_mut(block);
 }

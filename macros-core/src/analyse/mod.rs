@@ -135,7 +135,7 @@ pub(crate) struct Findings {
     pub(crate) part_lifts: Vec<PartLift>,
     /// Every call of a helper with bound values (its place in the analysed body), with its
     /// block among `part_lifts`: marked in the body to place the helper's derived values.
-    pub(crate) part_calls: Vec<(usize, Option<usize>)>,
+    pub(crate) part_calls: Vec<(usize, Option<usize>, syn::Path)>,
     /// Fields of struct arguments matched on their variant (argument, path, the paths the
     /// patterns name): each path is checked to be a variant, as for `variants`.
     pub(crate) variant_parts: Vec<(usize, String, Vec<syn::Path>)>,
@@ -492,7 +492,7 @@ struct Analysis {
     /// Calls of helpers whose derived values the lift recomputes, in order.
     part_lifts: Vec<PartLift>,
     /// Every call of a helper with bound values (its place), with its block of the lift.
-    part_calls: Vec<(usize, Option<usize>)>,
+    part_calls: Vec<(usize, Option<usize>, syn::Path)>,
     /// What `return` returns, with where (checked in a helper).
     returned: Vec<(Span, Flow)>,
     /// The arguments' names, in order.

@@ -146,7 +146,7 @@ impl Analysis {
     /// each argument a value of the allow-list of lifts, or a builder), else without one.
     fn note_part_call(&mut self, c: &syn::ExprCall, path: &syn::Path, flows: &[Flow]) {
         let at = c as *const syn::ExprCall as usize;
-        if self.part_calls.iter().any(|(a, _)| *a == at) {
+        if self.part_calls.iter().any(|(a, _, _)| *a == at) {
             return;
         }
         // A helper's own calls of helpers have no lift of their own to be placed in.
@@ -158,7 +158,7 @@ impl Analysis {
             self.part_lifts.push(lift);
             self.part_lifts.len() - 1
         });
-        self.part_calls.push((at, k));
+        self.part_calls.push((at, k, path.clone()));
     }
 
     fn part_lift(&self, c: &syn::ExprCall, path: &syn::Path, flows: &[Flow]) -> Option<PartLift> {

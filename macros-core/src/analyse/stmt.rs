@@ -110,6 +110,12 @@ impl Analysis {
     /// An expression whose value is bound (a `let`, a sink's argument): lifted if it
     /// computes from bound values and can be recomputed (see `lift.rs`), else analysed.
     pub(super) fn value(&mut self, e: &Expr) -> Flow {
+        // An array of values (`values_panic([a.into(), b.trim().into()])`): each element is
+        // a value of its own, lifted on its own.
+        if let Expr::Array(a) = unparen(e) {
+            let flows: Vec<Flow> = a.elems.iter().map(|e| self.value(e)).collect();
+            return composite(flows);
+        }
         match self.derive(e) {
             Some(flow) => flow,
             None => self.expr(e),

@@ -414,14 +414,24 @@ fn a_part_is_checked_for_its_own_parameters() {
         derives.contains("fn __cq_lift < __CqBuilds0 >"),
         "{derives}"
     );
+    // A decision on a parameter is lifted, for the caller's key.
+    let decides = part_findings(quote! {
+        fn f(q: &mut SelectStatement, s: &str, n: u64) {
+            if s == "x" { q.limit(1); }
+            if n + 1 > 5 { q.offset(1); }
+        }
+    });
+    assert!(!decides.contains("compile_error"), "{decides}");
+    assert!(decides.contains("decided_part_if (0u32"), "{decides}");
+    assert!(decides.contains("decided_part_if (1u32"), "{decides}");
+    assert!(
+        decides.contains("fn __cq_decide < __CqBuilds0 >"),
+        "{decides}"
+    );
     for (item, expect) in [
         (
-            quote! { fn f(q: &mut SelectStatement, s: &str) { if s == "x" { q.limit(1); } } },
-            "a comparison on `s`",
-        ),
-        (
-            quote! { fn f(q: &mut SelectStatement, n: u64) { if n + 1 > 5 { q.limit(1); } } },
-            "`n`",
+            quote! { fn f(q: &mut SelectStatement, ids: &[i64]) { for id in ids { if *id > 5 { q.limit(1); } } } },
+            "a comparison on",
         ),
         (
             quote! { fn f(q: &mut SelectStatement, n: u64) { for _ in 0..n { q.limit(1); } } },

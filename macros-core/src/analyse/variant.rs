@@ -80,9 +80,6 @@ impl Analysis {
     /// `match e { .. }` on an argument matched on its variant: its guards and arms
     /// analysed, and `None` if it is not one.
     pub(super) fn variant_match(&mut self, m: &syn::ExprMatch) -> Option<Flow> {
-        if self.part {
-            return None;
-        }
         let target = self.variant_target(&m.expr)?;
         let mut paths = Vec::new();
         let arms: Vec<(&Pat, Option<&Expr>)> = m

@@ -48,6 +48,10 @@ pub trait Part {
     /// The values its body derives from its parameters (their expressions), which a caller
     /// recomputes through the helper's `__cq_lift`.
     const DERIVED: &'static [&'static str] = &[];
+    /// The key bits of the decisions its body makes on values of its parameters (each the
+    /// decision, and what a set and a clear bit mean), which a caller computes through the
+    /// helper's `__cq_decide`.
+    const DECIDED: &'static [(&'static str, &'static str, &'static str)] = &[];
 }
 
 /// Whether a caller may pass `passed` as parameter `index` of a helper with parameters

@@ -59,11 +59,11 @@ pub enum Want {
 /// into `sea_query::Value` and implements [`Probe`]) has it already.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an argument of a #[cached_query] function",
-    label = "neither a struct deriving `cached_query::Args` nor a value type",
-    note = "derive `cached_query::Args` on a struct whose fields are the arguments it stands for",
-    note = "or, for a value bound as one parameter, implement `Clone`, `Into<sea_query::Value>` and `cached_query::Probe`",
-    note = "or, for a value that chooses the SQL (a sort order, an enum), match on its variants only (patterns that bind nothing) or mark the argument `#[shape]`",
-    note = "an enum in a struct argument (a sort order, a status): derive `cached_query::Args` on the enum (it needs `Clone`), and its variant is part of the cache key"
+    label = "neither a struct or enum deriving `cached_query::Args` nor a value type",
+    note = "an enum (a sort order, a status), as a field of a struct argument or as an argument: derive `cached_query::Args` on the enum (it needs `Clone`, not `Hash`), and its variant is part of the cache key",
+    note = "a struct: derive `cached_query::Args` on it, and its fields are read as the arguments they stand for",
+    note = "a value bound as one parameter: implement `Clone`, `Into<sea_query::Value>` and `cached_query::Probe`",
+    note = "an enum argument needs no derive where the body only matches on its variants (patterns that bind nothing) or reads it where it is recomputed; `#[shape]` puts a whole value in the key"
 )]
 pub trait ArgClass: 'static {
     /// Its class.
