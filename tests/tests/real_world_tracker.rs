@@ -225,10 +225,8 @@ impl From<SortDir> for Order {
 }
 
 // As written: `Debug, Clone, Copy, PartialEq, Eq`. `Args` was added as the error on the field
-// `AuthUser::role` said ("`Role` cannot be an argument of a #[cached_query] function");
-// then `Hash` and `#[shape]` on the field, for the helpers that decide on it (see
-// `can_view_project`).
-#[derive(Args, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+// `AuthUser::role` said ("`Role` cannot be an argument of a #[cached_query] function").
+#[derive(Args, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Admin,
     Member,
@@ -238,7 +236,6 @@ pub enum Role {
 #[derive(Args, Debug, Clone)]
 pub struct AuthUser {
     pub id: i64,
-    #[shape]
     pub role: Role,
 }
 
@@ -363,13 +360,21 @@ pub struct NewTimeEntry {
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// The issue filter shared by the list and its count.
-// As written, the status (`status.to_string()`) and the escaped LIKE on `filter.q` were here
-// too; nothing is computed inside a part ("`.to_string()` on `status` taken from argument
-// `filter` computes a new value from a bound argument", "`format!` on `filter` turns a bound
-// argument into text"), so both moved into the two cached functions.
+/// The issue filter shared by the list and its count, as written: the status text and the
+/// escaped LIKE pattern are values the helper derives, recomputed by each caller.
 #[cached_query::part]
 fn apply_issue_filter(q: &mut SelectStatement, filter: &IssueFilter) {
+    if let Some(status) = filter.status {
+        q.and_where(Expr::col((Issues::Table, Issues::Status)).eq(status.to_string()));
+    } else if !filter.include_closed {
+        q.and_where(Expr::col((Issues::Table, Issues::ClosedAt)).is_null());
+    }
+    if let Some(text) = &filter.q {
+        let pattern = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
+        q.and_where(
+            Expr::col((Issues::Table, Issues::Title)).like(LikeExpr::new(pattern).escape('\\')),
+        );
+    }
     if let Some(assignee_id) = filter.assignee_id {
         q.and_where(Expr::col((Issues::Table, Issues::AssigneeId)).eq(assignee_id));
     } else if filter.unassigned {
@@ -400,10 +405,7 @@ fn apply_issue_filter(q: &mut SelectStatement, filter: &IssueFilter) {
 }
 
 /// Admins see every project; everyone else sees public projects and the ones they belong to.
-// As written, `AuthUser::role` had no `#[shape]` and `Role` no `Hash`. With `Args` on `Role`,
-// the helpers still did not compile ("a comparison on `user.role` decides on a value that is
-// not part of the cache key", "`user.role` decides control flow here ..."; "`user.role` must
-// be a `bool` or a field marked `#[shape]`"): `#[shape]` on the field, `Hash` on `Role`.
+/// As written: the decision on the role joins each caller's key.
 #[cached_query::part]
 fn can_view_project(q: &mut SelectStatement, user: &AuthUser) {
     if user.role != Role::Admin {
@@ -457,17 +459,6 @@ pub fn list_issues(
     .from(Issues::Table)
     .and_where(Expr::col((Issues::Table, Issues::ProjectId)).eq(project_id));
     apply_issue_filter(&mut q, filter);
-    if let Some(status) = filter.status {
-        q.and_where(Expr::col((Issues::Table, Issues::Status)).eq(status.to_string()));
-    } else if !filter.include_closed {
-        q.and_where(Expr::col((Issues::Table, Issues::ClosedAt)).is_null());
-    }
-    if let Some(text) = &filter.q {
-        let pattern = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
-        q.and_where(
-            Expr::col((Issues::Table, Issues::Title)).like(LikeExpr::new(pattern).escape('\\')),
-        );
-    }
     // As written: `let order: Order = filter.dir.into();` (through `impl From<SortDir> for
     // Order`): "`order` taken from argument `filter` is passed to `.order_by()`, which
     // #[cached_query] cannot see into".
@@ -500,17 +491,6 @@ pub fn count_issues(project_id: i64, filter: &IssueFilter) -> SelectStatement {
     .from(Issues::Table)
     .and_where(Expr::col((Issues::Table, Issues::ProjectId)).eq(project_id));
     apply_issue_filter(&mut q, filter);
-    if let Some(status) = filter.status {
-        q.and_where(Expr::col((Issues::Table, Issues::Status)).eq(status.to_string()));
-    } else if !filter.include_closed {
-        q.and_where(Expr::col((Issues::Table, Issues::ClosedAt)).is_null());
-    }
-    if let Some(text) = &filter.q {
-        let pattern = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
-        q.and_where(
-            Expr::col((Issues::Table, Issues::Title)).like(LikeExpr::new(pattern).escape('\\')),
-        );
-    }
     q
 }
 
