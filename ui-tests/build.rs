@@ -184,7 +184,7 @@ fn statement(rng: &mut Rng) -> String {
     let c = col(rng);
     let cmp = rng.pick(COMPARE);
     let ab = rng.pick(&["a", "b"][..]);
-    match rng.below(19) {
+    match rng.below(22) {
         0 | 1 => format!("q.and_where({c}.{cmp}({}));", int(rng, ab)),
         2 => format!("q.and_where({c}.eq({}));", text(rng, "s")),
         3 => format!(
@@ -235,6 +235,11 @@ fn statement(rng: &mut Rng) -> String {
             rng.pick(&["10", "limit"][..])
         ),
         17 => format!("let mut m = {ab}; if flag {{ m = b; }} q.and_where({c}.eq(m * 2));"),
+        // Helpers marked `#[cached_query::part]` (in `tests/random_bodies.rs`): presence,
+        // emptiness, a derived LIKE pattern, decisions on values, a returned condition.
+        18 => "narrow(&mut q, o, os, ids);".to_owned(),
+        19 => format!("q.cond_where(near({ab}, flag));"),
+        20 => "ranked(&mut q, s, limit);".to_owned(),
         _ => format!(
             "q.order_by(Alias::new(\"{}\"), if flag {{ Order::Desc }} else {{ Order::Asc }});",
             rng.pick(COLUMNS)

@@ -88,6 +88,9 @@ impl Class {
 pub(crate) fn by_variant(class: &Class) -> Class {
     match class {
         Class::Record(ty) => Class::Variant(ty.clone()),
+        // A value read only where it is recomputed (by an `if let` that binds): its
+        // variant (constant, for a type that is not an enum) in the key.
+        Class::Scalar(Leaf::Own(ty)) if !has_lifetimes(ty) => Class::Variant(ty.clone()),
         Class::Ref(inner, ty) => Class::Ref(Box::new(by_variant(inner)), ty.clone()),
         other => other.clone(),
     }

@@ -690,3 +690,28 @@ fn if_let_bindings_on_computed_values_are_lifted() {
     }
     assert_served(&["sealed"], 20);
 }
+
+/// Search by number or by text, as search endpoints write it: `if let Ok(n) = parse()` on a
+/// `String` argument read only where it is recomputed.
+#[cached_query]
+fn search_number(term: String, limit: u64) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("issue"));
+    if let Ok(number) = term.trim().parse::<i64>() {
+        q.and_where(Expr::col(Alias::new("number")).eq(number));
+    } else {
+        q.and_where(Expr::col(Alias::new("title")).like(format!("%{}%", term.trim())));
+    }
+    q.limit(limit);
+    q
+}
+
+#[test]
+fn if_let_on_a_parsed_argument_is_lifted() {
+    for round in 0..3u64 {
+        for term in ["42", " 7 ", "abc", "", "12x", "-3"] {
+            check(&search_number(term.to_owned(), 10 + round), "search_number");
+        }
+    }
+    assert_served(&["search_number"], 10);
+}

@@ -111,7 +111,7 @@ mod readme {
 
     const MAX_PAGE: u64 = 100;
 
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Args, Clone, Copy)]
     pub enum Sort {
         Newest,
         Best,
@@ -122,7 +122,6 @@ mod readme {
         pub search: Option<String>, // words to find in the title
         pub authors: Vec<i64>,
         pub published: bool,
-        #[shape]
         pub sort: Sort,
     }
 

@@ -22,6 +22,42 @@ fn is_big(x: i64) -> bool {
     x > 100
 }
 
+/// Helpers the grammar calls (`build.rs`, forms 18 to 20).
+#[cached_query::part]
+fn narrow(q: &mut SelectStatement, o: Option<i64>, os: Option<&str>, ids: &[i64]) {
+    if let Some(x) = o {
+        q.and_where(Expr::col(Alias::new("c10")).gte(x));
+    }
+    if let Some(t) = os {
+        let escaped = t.replace('%', "\\%").replace('_', "\\_");
+        q.and_where(Expr::col(Alias::new("c11")).like(format!("%{escaped}%")));
+    }
+    if !ids.is_empty() {
+        q.and_where(Expr::col(Alias::new("c12")).is_in(ids.iter().copied()));
+    }
+}
+
+#[cached_query::part]
+fn near(x: i64, exact: bool) -> Condition {
+    if exact || x > 100 {
+        Condition::all().add(Expr::col(Alias::new("c13")).eq(x))
+    } else {
+        Condition::any()
+            .add(Expr::col(Alias::new("c13")).gte(x - 1))
+            .add(Expr::col(Alias::new("c14")).eq(x))
+    }
+}
+
+#[cached_query::part]
+fn ranked(q: &mut SelectStatement, s: &str, limit: u64) {
+    if s.trim().eq_ignore_ascii_case("admin") {
+        q.and_where(Expr::col(Alias::new("c15")).is_not_null());
+    } else {
+        q.and_where(Expr::col(Alias::new("c15")).eq(s));
+    }
+    q.limit(std::cmp::min(limit, 20));
+}
+
 /// One call's arguments.
 #[derive(Debug)]
 struct Call {

@@ -236,7 +236,7 @@ impl Analysis {
     /// probe gives the body as the real call's: the body's `if let` takes the key's branch.
     pub(super) fn decide_let_binding(&mut self, l: &syn::ExprLet, at: usize) -> bool {
         let (names, mutable) = bound_names(&l.pat);
-        if self.part || names.is_empty() || mutable || !self.reads_whole_records(&l.expr) {
+        if self.part || names.is_empty() || mutable || !self.reads_whole_args(&l.expr) {
             return false;
         }
         let Some(chain) = self.decision_chain(&l.expr) else {
@@ -256,6 +256,15 @@ impl Analysis {
         if let Some(d) = self.decided.iter_mut().find(|d| d.at == at) {
             d.kept = true;
         }
+        if self.trial == 0 {
+            let reads: Vec<usize> = self
+                .uses(&l.expr)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(name, _)| self.whole_arg(name))
+                .collect();
+            self.needs_real.extend(reads);
+        }
         self.binding_recipe = Some(recipe);
         for ident in pattern_idents(&l.pat) {
             self.bind(
@@ -267,11 +276,12 @@ impl Analysis {
         true
     }
 
-    /// Whether every bound value `e` reads is a whole argument of a type that names its own
-    /// class (an enum of the user's): read only by lifts, the probe gives the body its real
-    /// value (`ByVariant`), so the body's `if let` takes the real call's branch. A bound
-    /// value the probe replaces by a sentinel would take another.
-    fn reads_whole_records(&self, e: &Expr) -> bool {
+    /// Whether every bound value `e` reads is a whole argument: read only by lifts, it is
+    /// keyed by its variant (`ByVariant`, constant for a type that is not an enum) and the
+    /// probe gives the body its real value, so the body's `if let` takes the real call's
+    /// branch. A bound value the probe replaces by a sentinel would take another, and the
+    /// learning check would leave the shape uncached.
+    fn reads_whole_args(&self, e: &Expr) -> bool {
         struct Fields(bool);
         impl<'ast> syn::visit::Visit<'ast> for Fields {
             fn visit_expr_field(&mut self, _: &'ast syn::ExprField) {
@@ -284,9 +294,7 @@ impl Analysis {
         !fields.0
             && self.uses(e).is_some_and(|uses| {
                 uses.iter().all(|(name, _)| match self.lookup(name) {
-                    Some(Some(t)) => {
-                        self.records.contains_key(name) && t.path.as_deref() == Some(name.as_str())
-                    }
+                    Some(Some(_)) => self.whole_arg(name).is_some(),
                     _ => true,
                 })
             })

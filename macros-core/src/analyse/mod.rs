@@ -358,6 +358,7 @@ impl Analysis {
             variant_uses: BTreeMap::new(),
             root_uses: HashMap::new(),
             lifted_reads: std::collections::BTreeSet::new(),
+            needs_real: std::collections::BTreeSet::new(),
             variant_parts: Vec::new(),
             field_base: false,
             part: false,
@@ -480,7 +481,10 @@ struct Analysis {
     /// Fields of struct arguments matched on their variant: the argument, the path below
     /// it, where, and the paths the patterns name.
     variant_parts: Vec<(usize, String, Span, Vec<syn::Path>)>,
-    /// Arguments of `records` read in an expression tried for a lift.
+    /// Arguments a lifted `if let` binding reads: keyed by variant where nothing else
+    /// reads them, the probe gives the body their real value.
+    needs_real: std::collections::BTreeSet<usize>,
+    /// Arguments read in an expression tried for a lift.
     lifted_reads: std::collections::BTreeSet<usize>,
     /// Whether the walk is at the base of a field access (`filter` in `filter.search`):
     /// the argument is a struct read by its parts, whatever lifts them.

@@ -121,6 +121,15 @@ impl Analysis {
         true
     }
 
+    /// The argument the local `name` is (not a local that shadows it): an argument not
+    /// declared `mut`, whose recipe is the argument itself.
+    pub(super) fn whole_arg(&self, name: &str) -> Option<usize> {
+        match self.lookup_recipe(name)??.source {
+            super::Source::Arg(n) => Some(n),
+            super::Source::Let { .. } => None,
+        }
+    }
+
     /// What `e` reads whole (through parentheses, `*` and `&`): an argument whose type names
     /// its own class (not in a helper, whose parameters keep their classes), or a field of
     /// a struct argument (`filter.sort`), which the expansion then checks is keyed by its
@@ -164,10 +173,14 @@ impl Analysis {
     /// while an expression is tried for a lift is noted apart: if the expression is
     /// lifted, the body only reads the argument where it is recomputed on each call.
     pub(super) fn note_root_use(&mut self, e: &syn::ExprPath) {
-        if let Some(ident) = e.path.get_ident()
-            && let Some(&arg) = self.records.get(&ident.to_string())
-            && matches!(self.lookup(&ident.to_string()), Some(Some(t)) if t.path.as_deref() == Some(ident.to_string().as_str()))
-        {
+        let Some(ident) = e.path.get_ident() else {
+            return;
+        };
+        let name = ident.to_string();
+        let record = self.records.get(&name).copied().filter(|_| {
+            matches!(self.lookup(&name), Some(Some(t)) if t.path.as_deref() == Some(name.as_str()))
+        });
+        if let Some(arg) = record.or_else(|| self.whole_arg(&name)) {
             match self.trial > 0 && !self.field_base {
                 true => {
                     self.lifted_reads.insert(arg);
@@ -187,7 +200,12 @@ impl Analysis {
         // the lifts recompute from the call's value, so the key needs no more than the
         // variant, and the probe gives the body the stored call's value.
         for &arg in &self.lifted_reads {
-            if !self.root_uses.contains_key(&arg) && !self.variant_uses.contains_key(&arg) {
+            let record = self.records.values().any(|&a| a == arg);
+            let lifted_only =
+                !self.root_uses.contains_key(&arg) && !self.variant_uses.contains_key(&arg);
+            // A record read only by lifts, or any argument an `if let` binding lifted reads
+            // (the probe must give the body its real value).
+            if lifted_only && (record || self.needs_real.contains(&arg)) {
                 out.push((arg, Vec::new()));
             }
         }
