@@ -36,6 +36,15 @@ pub type LiftOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>, u16) -> Option<Val
 #[doc(hidden)]
 pub type DecideOf<C> = for<'x, 'y> fn(&'y <C as Class>::At<'x>) -> u64;
 
+/// Where each of consecutive blocks of `lens` items starts, after `first` items.
+fn starts(first: usize, lens: impl Iterator<Item = usize>) -> impl Iterator<Item = usize> {
+    lens.scan(first, |next, len| {
+        let start = *next;
+        *next += len;
+        Some(start)
+    })
+}
+
 /// The derived values of the helpers a function calls (`#[cached_query::part]`): value
 /// `j` of the helper called at part call `k`, recomputed from the arguments.
 #[doc(hidden)]
@@ -120,15 +129,12 @@ impl<C: Class> Lift<C> {
 
     /// Where each helper call's decision bits start, after the body's own.
     fn decision_bases(&self) -> Vec<u32> {
-        let mut next = self.decisions.len();
-        self.part_decisions
-            .iter()
-            .map(|bits| {
-                let base = u32::try_from(next).unwrap_or(u32::MAX);
-                next += bits.len();
-                base
-            })
-            .collect()
+        starts(
+            self.decisions.len(),
+            self.part_decisions.iter().map(|b| b.len()),
+        )
+        .map(|base| u32::try_from(base).unwrap_or(u32::MAX))
+        .collect()
     }
 
     /// Every derived value's name: the body's own, then the helpers'.
@@ -155,14 +161,8 @@ impl<C: Class> Lift<C> {
 
     /// Where the values of each helper call start, after the body's own.
     fn part_bases(&self) -> Vec<u16> {
-        let mut next = self.names.len();
-        self.parts
-            .iter()
-            .map(|names| {
-                let base = u16::try_from(next).unwrap_or(u16::MAX);
-                next += names.len();
-                base
-            })
+        starts(self.names.len(), self.parts.iter().map(|n| n.len()))
+            .map(|base| u16::try_from(base).unwrap_or(u16::MAX))
             .collect()
     }
 
