@@ -240,10 +240,18 @@ fn apply_order_filter(q: &mut SelectStatement, filter: &OrderFilter) {
 /// The catalogue filter shared by the listing and its count.
 #[cached_query::part]
 fn product_condition(filter: &ProductFilter) -> Condition {
-    // As written, the escaped LIKE on `filter.search` was here; nothing is lifted inside a
-    // part ("`.replace()` on `search` taken from argument `filter` computes a new value from
-    // a bound argument"), so it moved into the two cached functions.
     let mut cond = Cond::all().add(Expr::col(Products::Active).eq(true));
+    // As written: the escaped pattern is a value the helper derives, recomputed by each
+    // caller.
+    if let Some(search) = &filter.search {
+        let escaped = search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{}%", escaped.to_lowercase());
+        cond = cond
+            .add(Func::lower(Expr::col(Products::Name)).like(LikeExpr::new(pattern).escape('\\')));
+    }
     if !filter.category_ids.is_empty() {
         cond = cond.add(Expr::col(Products::CategoryId).is_in(filter.category_ids.iter().copied()));
     }
@@ -349,16 +357,6 @@ pub fn list_products(
     ])
     .from(Products::Table)
     .cond_where(product_condition(filter));
-    if let Some(search) = &filter.search {
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{}%", escaped.to_lowercase());
-        q.and_where(
-            Func::lower(Expr::col(Products::Name)).like(LikeExpr::new(pattern).escape('\\')),
-        );
-    }
     if let Some((created_at, id)) = after {
         q.cond_where(
             Cond::any()
@@ -382,16 +380,6 @@ pub fn count_products(filter: &ProductFilter) -> SelectStatement {
     q.expr_as(Func::count(Expr::col(Products::Id)), Alias::new("total"))
         .from(Products::Table)
         .cond_where(product_condition(filter));
-    if let Some(search) = &filter.search {
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{}%", escaped.to_lowercase());
-        q.and_where(
-            Func::lower(Expr::col(Products::Name)).like(LikeExpr::new(pattern).escape('\\')),
-        );
-    }
     q
 }
 
