@@ -35,13 +35,24 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let p = quote!(#krate::__private);
     let fields = match &input.data {
         Data::Struct(s) => &s.fields,
-        Data::Enum(_) => {
+        Data::Enum(e) => {
             // An enum (a sort order, a status) in a struct argument: its variant in the key.
+            // Where no variant carries data, the variant is the whole value: the body may
+            // use it in any way (a conversion, a comparison, a binding), as a `#[shape]`
+            // value; otherwise only its variant may decide.
             let ident = &input.ident;
+            let fieldless = e
+                .variants
+                .iter()
+                .all(|v| matches!(v.fields, syn::Fields::Unit));
+            let kind = match fieldless {
+                true => quote!(#p::ArgKind::Shape),
+                false => quote!(#p::ArgKind::Variant),
+            };
             return errors.finish(quote! {
                 impl #p::ArgClass for #ident {
                     type Class = #p::ByVariant<#ident>;
-                    const KIND: #p::ArgKind = #p::ArgKind::Variant;
+                    const KIND: #p::ArgKind = #kind;
                 }
             });
         }

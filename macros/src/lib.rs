@@ -208,10 +208,12 @@ pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// values.
 ///
 /// On an enum (a sort order, a status kept in a filter struct), it keys the enum by its
-/// variant: the enum needs `Clone`, not `Hash`. A body may match such a field on its
-/// variants (patterns that bind nothing, checked at compile time to name variants) and read
-/// it where the expansion recomputes it (`filter.sort.to_string()`, `filter.sort ==
-/// Sort::Newest`); binding its data in a pattern is a compile error.
+/// variant: the enum needs `Clone`, not `Hash`. Where no variant carries data, the variant
+/// is the whole value, and a body may use it in any way, as a `#[shape]` value (convert it
+/// with your own `From`, compare it, bind it in a `match` arm). Otherwise a body may match
+/// it on its variants (patterns that bind nothing, checked at compile time to name
+/// variants) and read it where the expansion recomputes it (`filter.sort.to_string()`,
+/// `filter.sort == Sort::Newest`); binding its data in a pattern is a compile error.
 ///
 /// ```
 /// use cached_query::{Args, cached_query};

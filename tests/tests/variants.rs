@@ -225,3 +225,71 @@ fn enum_fields_deriving_args_are_keyed_by_their_variant() {
     }
     cached_query_tests::check::assert_served(&["products"], 40);
 }
+
+/// A direction converted by the application's own `From`, and a priority whose arm binds
+/// the value: enums whose variants carry no data, deriving `Args`, are keyed by their
+/// variant, which is their whole value.
+#[derive(cached_query::Args, Clone, Copy, Debug, PartialEq)]
+pub enum Dir {
+    Up,
+    Down,
+}
+
+impl From<Dir> for Order {
+    fn from(dir: Dir) -> Order {
+        match dir {
+            Dir::Up => Order::Asc,
+            Dir::Down => Order::Desc,
+        }
+    }
+}
+
+#[derive(cached_query::Args, Clone, Copy, Debug, PartialEq)]
+pub enum Priority {
+    Low = 1,
+    High = 5,
+    Urgent = 9,
+}
+
+#[derive(cached_query::Args, Clone, Debug)]
+pub struct TaskFilter {
+    pub dir: Dir,
+    pub priority: Option<Priority>,
+}
+
+#[cached_query]
+fn tasks(filter: &TaskFilter, min: Priority) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("task"));
+    if let Some(p) = filter.priority {
+        q.and_where(Expr::col(Alias::new("priority")).eq(p as i16));
+    }
+    match min {
+        Priority::Low => {}
+        p => {
+            q.and_where(Expr::col(Alias::new("priority")).gte(p as i16));
+        }
+    }
+    let order: Order = filter.dir.into();
+    q.order_by(Alias::new("due"), order);
+    q
+}
+
+#[test]
+fn fieldless_enums_deriving_args_are_used_as_values() {
+    let all = [Priority::Low, Priority::High, Priority::Urgent];
+    for dir in [Dir::Up, Dir::Down] {
+        for priority in [None, Some(Priority::Low), Some(Priority::Urgent)] {
+            for min in all {
+                for _ in 0..2 {
+                    let filter = TaskFilter { dir, priority };
+                    let h = tasks(&filter, min);
+                    if let Err(mismatch) = cached_query_tests::check_all(&h, "tasks") {
+                        panic!("{mismatch}");
+                    }
+                }
+            }
+        }
+    }
+    cached_query_tests::check::assert_served(&["tasks"], 18);
+}

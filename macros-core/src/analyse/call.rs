@@ -274,7 +274,11 @@ impl Analysis {
         }
         if method == "into" {
             self.clean_args(m, method);
-            return with_kind(taint, Kind::Value);
+            // Still the part it was (a decision on it later assumes more of the part).
+            return Some(Taint {
+                kind: Kind::Value,
+                ..taint.clone()
+            });
         }
         self.report_on(
             taint,
