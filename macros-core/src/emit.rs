@@ -252,9 +252,10 @@ fn lifted(
         items = quote! {
             #items
             #decide
+            // (A sum, not `>= y + 1`: clippy's `int_plus_one` would fire in users' code.)
             const _: () = ::core::assert!(
                 64u32.saturating_sub(<#class_name as #p::Class>::BITS)
-                    >= #own #(+ #parts.len() as u32)*,
+                    >= #p::sum_bits(&[#own #(, #parts.len() as u32)*]),
                 "a #[cached_query] function's arguments and the outcomes of its decisions (with its helpers') use more than 64 key bits"
             );
         };

@@ -97,3 +97,14 @@ pub fn shape_values<T: 'static>(
 pub fn no_shape_values(_: usize) -> Option<Box<dyn std::any::Any>> {
     None
 }
+
+/// The sum of `bits` (the key bits of a function's decisions and its helpers'), for the
+/// compile-time check that they fit in the key.
+pub const fn sum_bits(bits: &[u32]) -> u32 {
+    let (mut total, mut i) = (0u32, 0);
+    while i < bits.len() {
+        total = total.saturating_add(bits[i]);
+        i += 1;
+    }
+    total
+}
