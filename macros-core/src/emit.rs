@@ -9,20 +9,13 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Pat, parse_quote};
 
-use crate::analyse::{Assumption, Decided, Findings, Lifted, Outcome, Source, Want};
+use crate::analyse::{Assumption, Findings, Has, PartCall, Want};
 use crate::classify::{Class, Leaf, ListKind};
 use crate::input::{Arg, Function};
+use crate::lifts::lifted;
 use crate::options::Options;
+use crate::tokens::{local, tuple};
 use crate::types::{args_lifetime, has_lifetimes, name_lifetimes};
-
-/// The most elements a tuple of arguments holds before the emitter nests it (the standard
-/// library implements `Clone`, `Hash` and `Default` for tuples of up to 12).
-const TUPLE: usize = 12;
-
-/// Names of generated items and locals; mixed-site, so they never clash with the user's.
-fn local(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
-}
 
 /// The expansion of a function that passed every check. `findings` are what the body
 /// analysis assumed of parts of struct arguments (each becomes a compile-time check) and
@@ -60,8 +53,8 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
     let variant_checks = variant_checks(f, &findings.variants);
     let part_variant_checks = part_variant_checks(&f.args, &findings.variant_parts);
     let expects = assumptions.iter().filter_map(|a| expect(&f.args, &p, a));
-    let part_checks = crate::part::checks(&f.args, &p, &findings.parts);
-    let unplaced = crate::part::unplaced(&p, &findings.part_calls);
+    let part_checks = helper_checks(&f.args, &p, &findings.parts);
+    let unplaced = unplaced(&p, &findings.part_calls);
     let pattern = tuple(
         f.args
             .iter()
@@ -206,289 +199,6 @@ pub(crate) fn part_variant_checks(
     quote!(#(#checks)*)
 }
 
-/// The lift of a body that derives values or makes lifted decisions (nothing otherwise),
-/// and the spec declaring it.
-fn lifted(
-    f: &Function,
-    p: &TokenStream,
-    class_name: &Ident,
-    findings: &Findings,
-    spec_value: TokenStream,
-) -> (TokenStream, TokenStream) {
-    if findings.lifted.is_empty() && findings.decided.is_empty() && findings.part_lifts.is_empty() {
-        return (quote!(), spec_value);
-    }
-    let names = findings.lifted.iter().map(|l| &l.name);
-    let lift_fn = local("__cq_lift");
-    let mut lift_value = quote!(#p::Lift::<#class_name>::new(#lift_fn, &[#(#names),*]));
-    let mut items = lift(f, p, class_name, &findings.lifted);
-    if !findings.part_lifts.is_empty() {
-        let part_lift_fn = local("__cq_part_lift");
-        let derived = findings.part_lifts.iter().map(|l| {
-            let callee = &l.callee;
-            quote!(<#callee as #p::Part>::DERIVED)
-        });
-        lift_value = quote!(#lift_value.with_parts(#part_lift_fn, &[#(#derived),*]));
-        let part_lift = part_lift(f, p, class_name, &findings.part_lifts);
-        items = quote!(#items #part_lift);
-    }
-    let part_lifts = &findings.part_lifts;
-    if !findings.decided.is_empty() || !part_lifts.is_empty() {
-        let decide_fn = local("__cq_decide");
-        let bits = decision_bits(&findings.decided);
-        let own = bits.len() as u32;
-        lift_value = quote!(#lift_value.with_decisions(#decide_fn, &[#(#bits),*]));
-        let parts: Vec<TokenStream> = part_lifts
-            .iter()
-            .map(|l| {
-                let callee = &l.callee;
-                quote!(<#callee as #p::Part>::DECIDED)
-            })
-            .collect();
-        if !parts.is_empty() {
-            lift_value = quote!(#lift_value.with_part_decisions(#decide_fn, &[#(#parts),*]));
-        }
-        let decide = decide(f, p, class_name, &findings.decided, part_lifts);
-        items = quote! {
-            #items
-            #decide
-            // (A sum, not `>= y + 1`: clippy's `int_plus_one` would fire in users' code.)
-            const _: () = ::core::assert!(
-                64u32.saturating_sub(<#class_name as #p::Class>::BITS)
-                    >= #p::sum_bits(&[#own #(, #parts.len() as u32)*]),
-                "a #[cached_query] function's arguments and the outcomes of its decisions (with its helpers') use more than 64 key bits"
-            );
-        };
-    }
-    (items, quote!(#spec_value.with_derived(#lift_value)))
-}
-
-/// The key bits of lifted decisions, as the spec names them: the decision, and what a set
-/// and a clear bit mean.
-pub(crate) fn decision_bits(decided: &[Decided]) -> Vec<TokenStream> {
-    decided
-        .iter()
-        .flat_map(|d| {
-            let name = &d.name;
-            (0..d.width).map(move |bit| match d.outcome {
-                Outcome::If(_) => quote!((#name, "true", "false")),
-                Outcome::Match { .. } => {
-                    let (set, clear) = (format!("arm bit {bit}: 1"), format!("arm bit {bit}: 0"));
-                    quote!((#name, #set, #clear))
-                }
-            })
-        })
-        .collect()
-}
-
-/// Each lifted decision's outcome (a bool, or the index of the arm that matches) added to
-/// `bits` at its offset, after `prologue` (which binds what its chain reads); 0 where the
-/// bindings leading to it do not match (the body would not reach it).
-pub(crate) fn outcome_terms(
-    decided: &[Decided],
-    bits: &Ident,
-    prologue: impl Fn(&[std::rc::Rc<crate::analyse::Recipe>]) -> TokenStream,
-) -> Vec<TokenStream> {
-    decided
-        .iter()
-        .map(|d| {
-            let prologue = prologue(&d.chain);
-            let outcome = match &d.outcome {
-                Outcome::If(test) => quote!(::core::primitive::u64::from(#test)),
-                Outcome::Match { scrutinee, pats } => {
-                    let indices = 0..pats.len() as u64;
-                    quote!(match #scrutinee { #(#pats => #indices,)* })
-                }
-            };
-            let offset = d.offset;
-            quote! {
-                #bits |= (|| -> ::core::option::Option<::core::primitive::u64> {
-                    #prologue
-                    ::core::option::Option::Some(#outcome)
-                })()
-                .unwrap_or(0)
-                    << #offset;
-            }
-        })
-        .collect()
-}
-
-/// The function's decisions: its own lifted decisions' outcomes at their key bits, then,
-/// for each helper call its lift recomputes, the helper's (its `__cq_decide` on the call's
-/// arguments) at the bits after those before it.
-fn decide(
-    f: &Function,
-    p: &TokenStream,
-    class_name: &Ident,
-    decided: &[Decided],
-    part_lifts: &[crate::analyse::PartLift],
-) -> TokenStream {
-    let args = local("__cq_args");
-    let bits = local("__cq_bits");
-    let outcomes = outcome_terms(decided, &bits, |chain| {
-        let (pattern, steps) = replay(f, chain);
-        quote!(let #pattern = #args; #(#steps)*)
-    });
-    let own = decision_bits(decided).len() as u32;
-    let mut before: Vec<TokenStream> = Vec::new();
-    let parts = part_lifts
-        .iter()
-        .map(|l| {
-            let (pattern, steps) = replay(f, &l.chain);
-            let callee = &l.callee;
-            let call_args = l.args.iter().map(|a| match a {
-                Some(e) => quote!(#e),
-                None => quote!(()),
-            });
-            let offset = quote!(#own #(+ #before)*);
-            before.push(quote!(<#callee as #p::Part>::DECIDED.len() as u32));
-            quote! {
-                #bits |= (|| -> ::core::option::Option<::core::primitive::u64> {
-                    let #pattern = #args;
-                    #(#steps)*
-                    ::core::option::Option::Some(<#callee>::__cq_decide(#(#call_args),*))
-                })()
-                .unwrap_or(0)
-                .checked_shl(#offset)
-                .unwrap_or(0);
-            }
-        })
-        .collect::<Vec<_>>();
-    let decide_fn = local("__cq_decide");
-    quote! {
-        #[allow(unused_variables, irrefutable_let_patterns, clippy::all)]
-        fn #decide_fn(#args: &#p::ArgsOf<'_, #class_name>) -> ::core::primitive::u64 {
-            let mut #bits: ::core::primitive::u64 = 0;
-            #(#outcomes)*
-            #(#parts)*
-            #bits
-        }
-    }
-}
-
-/// The arguments pattern (`_` for those not read) and the replayed bindings of a chain.
-fn replay(
-    f: &Function,
-    chain: &[std::rc::Rc<crate::analyse::Recipe>],
-) -> (TokenStream, Vec<TokenStream>) {
-    let reads: Vec<usize> = chain
-        .iter()
-        .filter_map(|r| match r.source {
-            Source::Arg(n) => Some(n),
-            Source::Let { .. } => None,
-        })
-        .collect();
-    let pattern = tuple(
-        f.args
-            .iter()
-            .enumerate()
-            .map(|(n, a)| match reads.contains(&n) {
-                true => a.ident.to_token_stream(),
-                false => quote!(_),
-            })
-            .collect(),
-    );
-    (pattern, replay_steps(&f.args, chain, false))
-}
-
-/// The steps of a replay: each argument read is cloned from the (borrowed) argument, each
-/// binding made again (a pattern that does not match leaves the value absent).
-pub(crate) fn replay_steps(
-    args: &[Arg],
-    chain: &[std::rc::Rc<crate::analyse::Recipe>],
-    owned: bool,
-) -> Vec<TokenStream> {
-    let borrow = owned.then(|| quote!(&));
-    chain
-        .iter()
-        .map(|r| match &r.source {
-            Source::Arg(n) => {
-                let ident = &args[*n].ident;
-                quote!(let #ident = ::core::clone::Clone::clone(#borrow #ident);)
-            }
-            Source::Let { pat, init } => {
-                quote!(let #pat = (#init) else { return ::core::option::Option::None; };)
-            }
-        })
-        .collect()
-}
-
-/// The function's lift: derived value `index` recomputed from the arguments (see
-/// `analyse/lift.rs`): the arguments it reads, the bindings that lead to it, replayed in
-/// the body's order (a pattern that does not match leaves it absent), then the expression.
-fn lift(f: &Function, p: &TokenStream, class_name: &Ident, lifted: &[Lifted]) -> TokenStream {
-    let args = local("__cq_args");
-    let (lift_fn, index) = (local("__cq_lift"), local("__cq_index"));
-    let arms = lifted.iter().enumerate().map(|(index, l)| {
-        let index = index as u16;
-        let (pattern, steps) = replay(f, &l.chain);
-        let expr = &l.expr;
-        let value = quote_spanned!(expr.span()=> #p::derived_value(#expr));
-        quote! {
-            #index => {
-                let #pattern = #args;
-                #(#steps)*
-                ::core::option::Option::Some(#value)
-            }
-        }
-    });
-    quote! {
-        #[allow(unused_variables, irrefutable_let_patterns, clippy::all)]
-        fn #lift_fn(
-            #args: &#p::ArgsOf<'_, #class_name>,
-            #index: ::core::primitive::u16,
-        ) -> ::core::option::Option<#p::DerivedValue> {
-            match #index {
-                #(#arms)*
-                _ => ::core::option::Option::None,
-            }
-        }
-    }
-}
-
-/// The function's lift of its helpers' derived values: for the `k`th helper call whose
-/// arguments can be recomputed, the arguments it reads and the bindings that lead to the
-/// call replayed, then the helper's own lift (`__cq_lift`, which `#[cached_query::part]`
-/// writes) on the call's arguments (`()` where the helper builds on its argument).
-fn part_lift(
-    f: &Function,
-    p: &TokenStream,
-    class_name: &Ident,
-    part_lifts: &[crate::analyse::PartLift],
-) -> TokenStream {
-    let args = local("__cq_args");
-    let (part_lift_fn, k, j) = (local("__cq_part_lift"), local("__cq_k"), local("__cq_j"));
-    let arms = part_lifts.iter().enumerate().map(|(n, l)| {
-        let n = n as u16;
-        let (pattern, steps) = replay(f, &l.chain);
-        let callee = &l.callee;
-        let call_args = l.args.iter().map(|a| match a {
-            Some(e) => quote!(#e),
-            None => quote!(()),
-        });
-        quote! {
-            #n => {
-                let #pattern = #args;
-                #(#steps)*
-                <#callee>::__cq_lift(#(#call_args,)* #j)
-            }
-        }
-    });
-    quote! {
-        #[allow(unused_variables, irrefutable_let_patterns, clippy::all)]
-        fn #part_lift_fn(
-            #args: &#p::ArgsOf<'_, #class_name>,
-            #k: ::core::primitive::u16,
-            #j: ::core::primitive::u16,
-        ) -> ::core::option::Option<#p::DerivedValue> {
-            match #k {
-                #(#arms)*
-                _ => ::core::option::Option::None,
-            }
-        }
-    }
-}
-
 /// The function's `FnMeta`: its name, arguments and options.
 fn meta(f: &Function, options: &Options, p: &TokenStream) -> TokenStream {
     let name = f.raw.sig.ident.to_string();
@@ -516,15 +226,6 @@ fn meta(f: &Function, options: &Options, p: &TokenStream) -> TokenStream {
             inline_limit: #inline_limit,
         }
     }
-}
-
-/// `items` as a tuple; more than [`TUPLE`] are nested in tuples of up to [`TUPLE`].
-fn tuple(items: Vec<TokenStream>) -> TokenStream {
-    if items.len() <= TUPLE {
-        return quote!((#(#items,)*));
-    }
-    let groups: Vec<TokenStream> = items.chunks(TUPLE).map(|c| tuple(c.to_vec())).collect();
-    tuple(groups)
 }
 
 /// The class marker of argument `n`. The types the runtime requires traits of (a bound
@@ -828,5 +529,70 @@ fn is_statement_name(ty: &syn::Type) -> bool {
                 && NAMES.iter().any(|name| last.ident == name)
         }),
         _ => false,
+    }
+}
+
+/// For each call of a helper whose arguments the caller's lift cannot recompute: a
+/// compile-time check that the helper makes no decision on values (its outcome could not
+/// join the caller's key).
+pub(crate) fn unplaced(
+    p: &TokenStream,
+    part_calls: &[(usize, Option<usize>, syn::Path)],
+) -> TokenStream {
+    let checks = part_calls.iter().filter(|(_, k, _)| k.is_none()).map(|(_, _, callee)| {
+        let message = format!(
+            "`{}` decides on values of its parameters, and this call's arguments cannot be recomputed on each call (a local changed after it was made, a list element, a macro): its decisions could not join the cache key; pass arguments taken from this function's arguments, or make the decision here and pass its outcome",
+            quote!(#callee).to_string().replace(' ', "")
+        );
+        quote_spanned!(callee.span()=>
+            const _: () = ::core::assert!(<#callee as #p::Part>::DECIDED.is_empty(), #message);
+        )
+    });
+    quote!(#(#checks)*)
+}
+
+/// The compile-time checks of the bound values a function (cached, or a helper) passes to
+/// helpers: the helper is marked `#[cached_query::part]` (else its name is no type), and
+/// its parameter decides on nothing the value binds. `args` are the function's arguments
+/// with a class.
+pub(crate) fn helper_checks(args: &[Arg], p: &TokenStream, parts: &[PartCall]) -> TokenStream {
+    let checks = parts.iter().map(|call| {
+        let passed = passed(args, p, &call.has);
+        let (callee, index, message) = (&call.callee, call.index, &call.message);
+        quote_spanned!(call.span=>
+            const _: () = if !#p::accepts(<#callee as #p::Part>::PARAMS, #index, #passed) {
+                ::core::panic!("{}", #message)
+            };
+        )
+    });
+    quote!(#(#checks)*)
+}
+
+fn passed(args: &[Arg], p: &TokenStream, has: &Has) -> TokenStream {
+    match has {
+        Has::Fragment => quote!(#p::Passed::Fragment),
+        other => {
+            let kind = kind(args, p, other);
+            quote!(#p::Passed::Kind(#kind))
+        }
+    }
+}
+
+fn kind(args: &[Arg], p: &TokenStream, has: &Has) -> TokenStream {
+    match has {
+        // Never inside an `Option` of a value: a fragment binds, and decides on nothing.
+        Has::Fragment | Has::Bound => quote!(#p::ArgKind::Bound),
+        Has::List => quote!(#p::ArgKind::List),
+        Has::Opt(inner) => {
+            let inner = kind(args, p, inner);
+            quote!(#p::ArgKind::Opt(&#inner))
+        }
+        Has::Part { arg, path } => match args.get(*arg) {
+            Some(arg) => {
+                let kind = arg_kind(p, &arg.class);
+                quote!(#p::part_kind(#kind, #path))
+            }
+            None => quote!(#p::ArgKind::Bound),
+        },
     }
 }

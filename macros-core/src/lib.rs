@@ -24,9 +24,11 @@ mod emit;
 #[cfg(test)]
 mod fuzz;
 mod input;
+mod lifts;
 mod options;
 mod part;
 mod pipeline;
+mod tokens;
 mod types;
 mod validate;
 

@@ -18,8 +18,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Type};
 
-use crate::analyse::{Has, PartCall};
-use crate::emit::{arg_kind, expect};
+use crate::emit::{arg_kind, expect, helper_checks, unplaced};
 use crate::input::{Arg, Errors, RawFn, strip_shape_attrs};
 use crate::options::Options;
 
@@ -107,9 +106,9 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         a
     });
     let expects: Vec<TokenStream> = assumptions.filter_map(|a| expect(&args, &p, &a)).collect();
-    let part_checks = checks(&args, &p, &findings.parts);
+    let part_checks = helper_checks(&args, &p, &findings.parts);
     let unplaced = unplaced(&p, &findings.part_calls);
-    let decided = crate::emit::decision_bits(&findings.decided);
+    let decided = crate::lifts::decision_bits(&findings.decided);
     let variant_checks = crate::emit::part_variant_checks(&args, &findings.variant_parts);
     let kinds = params.iter().map(|param| match param {
         Param::Builder(_) => quote!(#p::PartParam::Builder),
@@ -167,7 +166,7 @@ fn lift(
         .push(syn::parse_quote!(#index: ::core::primitive::u16));
     let arms = findings.lifted.iter().enumerate().map(|(i, l)| {
         let i = i as u16;
-        let steps = crate::emit::replay_steps(args, &l.chain, true);
+        let steps = crate::lifts::replay_steps(args, &l.chain, true);
         let expr = &l.expr;
         let value = quote_spanned!(expr.span()=> #p::derived_value(#expr));
         quote!(#i => { #(#steps)* ::core::option::Option::Some(#value) })
@@ -179,8 +178,8 @@ fn lift(
     decide_sig.inputs.pop();
     decide_sig.output = syn::parse_quote!(-> ::core::primitive::u64);
     let bits = Ident::new("__cq_bits", proc_macro2::Span::mixed_site());
-    let outcomes = crate::emit::outcome_terms(&findings.decided, &bits, |chain| {
-        let steps = crate::emit::replay_steps(args, chain, true);
+    let outcomes = crate::lifts::outcome_terms(&findings.decided, &bits, |chain| {
+        let steps = crate::lifts::replay_steps(args, chain, true);
         quote!(#(#steps)*)
     });
     quote! {
@@ -202,25 +201,6 @@ fn lift(
             }
         }
     }
-}
-
-/// For each call of a helper whose arguments the caller's lift cannot recompute: a
-/// compile-time check that the helper makes no decision on values (its outcome could not
-/// join the caller's key).
-pub(crate) fn unplaced(
-    p: &TokenStream,
-    part_calls: &[(usize, Option<usize>, syn::Path)],
-) -> TokenStream {
-    let checks = part_calls.iter().filter(|(_, k, _)| k.is_none()).map(|(_, _, callee)| {
-        let message = format!(
-            "`{}` decides on values of its parameters, and this call's arguments cannot be recomputed on each call (a local changed after it was made, a list element, a macro): its decisions could not join the cache key; pass arguments taken from this function's arguments, or make the decision here and pass its outcome",
-            quote!(#callee).to_string().replace(' ', "")
-        );
-        quote_spanned!(callee.span()=>
-            const _: () = ::core::assert!(<#callee as #p::Part>::DECIDED.is_empty(), #message);
-        )
-    });
-    quote!(#(#checks)*)
 }
 
 /// What a helper may not be: a method, generic over types, `async`.
@@ -291,51 +271,5 @@ fn builds_on(ty: &Type) -> bool {
             .last()
             .is_some_and(|last| NAMES.iter().any(|name| last.ident == name)),
         _ => false,
-    }
-}
-
-/// The compile-time checks of the bound values a function (cached, or a helper) passes to
-/// helpers: the helper is marked `#[cached_query::part]` (else its name is no type), and
-/// its parameter decides on nothing the value binds. `args` are the function's arguments
-/// with a class.
-pub(crate) fn checks(args: &[Arg], p: &TokenStream, parts: &[PartCall]) -> TokenStream {
-    let checks = parts.iter().map(|call| {
-        let passed = passed(args, p, &call.has);
-        let (callee, index, message) = (&call.callee, call.index, &call.message);
-        quote_spanned!(call.span=>
-            const _: () = if !#p::accepts(<#callee as #p::Part>::PARAMS, #index, #passed) {
-                ::core::panic!("{}", #message)
-            };
-        )
-    });
-    quote!(#(#checks)*)
-}
-
-fn passed(args: &[Arg], p: &TokenStream, has: &Has) -> TokenStream {
-    match has {
-        Has::Fragment => quote!(#p::Passed::Fragment),
-        other => {
-            let kind = kind(args, p, other);
-            quote!(#p::Passed::Kind(#kind))
-        }
-    }
-}
-
-fn kind(args: &[Arg], p: &TokenStream, has: &Has) -> TokenStream {
-    match has {
-        // Never inside an `Option` of a value: a fragment binds, and decides on nothing.
-        Has::Fragment | Has::Bound => quote!(#p::ArgKind::Bound),
-        Has::List => quote!(#p::ArgKind::List),
-        Has::Opt(inner) => {
-            let inner = kind(args, p, inner);
-            quote!(#p::ArgKind::Opt(&#inner))
-        }
-        Has::Part { arg, path } => match args.get(*arg) {
-            Some(arg) => {
-                let kind = arg_kind(p, &arg.class);
-                quote!(#p::part_kind(#kind, #path))
-            }
-            None => quote!(#p::ArgKind::Bound),
-        },
     }
 }

@@ -31,6 +31,7 @@ mod lift;
 mod mac;
 mod part;
 mod report;
+mod rewrite;
 mod stmt;
 #[cfg(test)]
 mod tests;
@@ -46,8 +47,9 @@ use crate::classify::Class;
 use crate::input::Arg;
 pub(crate) use decide::{Decided, Outcome};
 
-pub(crate) use lift::{Lifted, Recipe, Source, rewrite};
+pub(crate) use lift::{Lifted, Recipe, Source};
 pub(crate) use part::{Has, PartCall, PartLift};
+pub(crate) use rewrite::rewrite;
 
 /// What a tainted value is.
 #[derive(Debug, Clone, PartialEq)]
