@@ -31,6 +31,11 @@ pub(crate) enum Class {
     Variant(Box<Type>),
     /// A tuple `(A, B, ..)`: its elements' classes side by side.
     Tuple(Vec<Class>),
+    /// A struct's field of a type this module does not know (in place of `Record`): its
+    /// class is picked at compile time by the traits the type implements (its own class,
+    /// else its whole value in the key if `Hash + Eq`, else its variant; see the runtime's
+    /// `class::auto`).
+    Auto(Box<Type>),
 }
 
 /// The type of a bound value.
@@ -78,7 +83,11 @@ impl Class {
             Class::Ref(inner, _) => inner.bits(),
             Class::Tuple(elems) => elems.iter().map(Class::bits).sum(),
             // Counted by the runtime, at compile time, with the struct's fields.
-            Class::Shape(_) | Class::Scalar(_) | Class::Record(_) | Class::Variant(_) => 0,
+            Class::Shape(_)
+            | Class::Scalar(_)
+            | Class::Record(_)
+            | Class::Variant(_)
+            | Class::Auto(_) => 0,
         }
     }
 }
@@ -93,6 +102,29 @@ pub(crate) fn by_variant(class: &Class) -> Class {
         Class::Scalar(Leaf::Own(ty)) if !has_lifetimes(ty) => Class::Variant(ty.clone()),
         Class::Ref(inner, ty) => Class::Ref(Box::new(by_variant(inner)), ty.clone()),
         other => other.clone(),
+    }
+}
+
+/// `class` (a struct's field's) with each type this module does not know picked by its
+/// traits (`Class::Auto`).
+pub(crate) fn field_class(class: Class) -> Class {
+    match class {
+        Class::Record(ty) => Class::Auto(ty),
+        Class::Opt(inner) => Class::Opt(Box::new(field_class(*inner))),
+        Class::Ref(inner, ty) => Class::Ref(Box::new(field_class(*inner)), ty),
+        Class::Tuple(elems) => Class::Tuple(elems.into_iter().map(field_class).collect()),
+        other => other,
+    }
+}
+
+/// Whether `class` holds a type that names its own class (a struct deriving `Args`, an
+/// enum of the user's), whose class the expansion picks by its traits.
+pub(crate) fn names_record(class: &Class) -> bool {
+    match class {
+        Class::Record(_) | Class::Auto(_) => true,
+        Class::Opt(inner) | Class::Ref(inner, _) => names_record(inner),
+        Class::Tuple(elems) => elems.iter().any(names_record),
+        _ => false,
     }
 }
 

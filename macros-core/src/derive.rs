@@ -9,7 +9,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput};
 
-use crate::classify::{Class, classify};
+use crate::classify::{Class, classify, field_class};
 use crate::emit::{Checks, arg_kind, class_type};
 use crate::input::{Errors, shape_marker};
 use crate::types::has_lifetimes;
@@ -84,7 +84,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             shape_types.push(ty.clone());
             Ok(Class::Shape(Box::new(ty.clone())))
         } else {
-            classify(ty)
+            classify(ty).map(field_class)
         };
         let class = match class {
             Ok(class) => class,
@@ -107,6 +107,8 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     };
     errors.finish(quote! {
         const _: () = {
+            #[allow(unused_imports)]
+            use #p::NotArgs as _;
             #(#check_items)*
             #values
             #krate::__args_struct! { #ident [#values_fn] { #(#parts,)* } }

@@ -52,7 +52,8 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
     let check_items = &checks.items;
     let variant_checks = variant_checks(f, &findings.variants);
     let part_variant_checks = part_variant_checks(&f.args, &findings.variant_parts);
-    let expects = assumptions.iter().filter_map(|a| expect(&f.args, &p, a));
+    let expects = expects(&f.args, &p, assumptions);
+    let pick_scope = pick_scope(&p, &f.args);
     let part_checks = helper_checks(&f.args, &p, &findings.parts);
     let unplaced = unplaced(&p, &findings.part_calls);
     let pattern = tuple(
@@ -97,11 +98,12 @@ pub(crate) fn emit(f: &Function, options: &Options, findings: &Findings) -> Toke
     quote! {
         #(#attrs)*
         #vis #sig {
+            #pick_scope
             #ret_check
             #(#check_items)*
             #variant_checks
             #part_variant_checks
-            #(#expects)*
+            #expects
             #part_checks
             #unplaced
             type #class_name = #class;
@@ -267,9 +269,12 @@ pub(crate) fn class_type(
             let inner = class_type(p, inner, n, checks);
             quote!(#p::Ref<#inner, #ty>)
         }
-        Class::Record(ty) => {
-            let checked = check(p, "assert_arg", ty, n, checks);
-            quote!(<#checked as #p::ArgClass>::Class)
+        // Picked by the traits its type implements: its own class (a struct deriving
+        // `Args`, a value type), else its whole value or its variant in the key.
+        Class::Record(ty) | Class::Auto(ty) => {
+            let pick = auto_pick(p, ty);
+            let checked = check_pick(p, ty, &pick, n, checks);
+            quote_spanned!(ty.span()=> <#pick as #p::FieldClass<#checked>>::Class)
         }
         Class::Variant(ty) => {
             let checked = check(p, "assert_variant", ty, n, checks);
@@ -313,11 +318,36 @@ pub(crate) struct Checks {
     per_arg: std::collections::HashMap<usize, usize>,
 }
 
+/// `ty` through argument `n`'s check constant `assert_pick::<ty, pick>()`: its class as
+/// `pick` chooses it.
+fn check_pick(
+    p: &TokenStream,
+    ty: &syn::Type,
+    pick: &TokenStream,
+    n: usize,
+    checks: &mut Checks,
+) -> TokenStream {
+    let assert = quote_spanned!(ty.span()=> assert_pick::<#ty, #pick>);
+    checked(p, ty, assert, n, checks)
+}
+
 /// `ty` through argument `n`'s check constant, `assert(ty)`.
 fn check(
     p: &TokenStream,
     assert: &str,
     ty: &syn::Type,
+    n: usize,
+    checks: &mut Checks,
+) -> TokenStream {
+    let assert = Ident::new(assert, Span::call_site());
+    checked(p, ty, quote_spanned!(ty.span()=> #assert::<#ty>), n, checks)
+}
+
+/// `ty` through a new check constant of argument `n` whose value is `__private::#call()`.
+fn checked(
+    p: &TokenStream,
+    ty: &syn::Type,
+    call: TokenStream,
     n: usize,
     checks: &mut Checks,
 ) -> TokenStream {
@@ -327,9 +357,8 @@ fn check(
         k => format_ident!("__CQ_CHECK{}_{}", n, k, span = Span::mixed_site()),
     };
     *k += 1;
-    let assert = Ident::new(assert, Span::call_site());
     checks.items.push(quote_spanned!(ty.span()=>
-        const #constant: ::core::primitive::usize = #p::#assert::<#ty>();
+        const #constant: ::core::primitive::usize = #p::#call();
     ));
     quote_spanned!(ty.span()=> #p::Checked<#ty, { #constant }>)
 }
@@ -439,6 +468,21 @@ fn mentions_self(tokens: TokenStream) -> bool {
     })
 }
 
+/// The compile-time checks of what the body analysis assumed of parts of arguments
+/// ([`expect`]).
+pub(crate) fn expects(args: &[Arg], p: &TokenStream, assumptions: &[Assumption]) -> TokenStream {
+    let checks = assumptions.iter().filter_map(|a| expect(args, p, a));
+    quote!(#(#checks)*)
+}
+
+/// The import the choice of a class by traits reads (see `auto_pick`), where an argument's
+/// type names its own class.
+pub(crate) fn pick_scope(p: &TokenStream, args: &[Arg]) -> Option<TokenStream> {
+    args.iter()
+        .any(|a| crate::classify::names_record(&a.class))
+        .then(|| quote!(#[allow(unused_imports)] use #p::NotArgs as _;))
+}
+
 /// The compile-time check of what the body analysis assumed of a part of argument
 /// `a.arg`: that the struct's field is an `Option`, a list, or a value in the key, as the
 /// body needs. Spanned at the body's use, with the message the analysis would have given.
@@ -468,6 +512,12 @@ pub(crate) fn expect(args: &[Arg], p: &TokenStream, a: &Assumption) -> Option<To
                 "{shown} must be an enum deriving `cached_query::Args` (whose variant is part of the cache key), a `bool` or a field marked `#[shape]`"
             ),
         ),
+        Want::Value => (
+            quote!(Value),
+            format!(
+                "derive `cached_query::Args` on a struct, and `PartialEq, Eq` on an enum (its whole value is then in the key; an enum deriving `cached_query::Args` with data in its variants is keyed by its variant: drop that derive); or use {shown} only in `match`, `matches!` and `if let` on its variants, or where its value is recomputed on each call (`.to_string()`, a comparison, a `format!`)"
+            ),
+        ),
         Want::Key => (
             quote!(Key),
             format!(
@@ -475,10 +525,13 @@ pub(crate) fn expect(args: &[Arg], p: &TokenStream, a: &Assumption) -> Option<To
             ),
         ),
     };
-    let message = format!(
-        "{}\n\nfor what the body does with it here, {needs} in the struct that derives `cached_query::Args`",
-        a.message
-    );
+    let message = match a.want {
+        Want::Value => format!("{}\n\nhelp: {needs}", a.message),
+        _ => format!(
+            "{}\n\nfor what the body does with it here, {needs} in the struct that derives `cached_query::Args`",
+            a.message
+        ),
+    };
     let path = &a.path;
     Some(quote_spanned!(a.span=>
         const _: () = if !#p::expect(#kind, #path, #p::Want::#want) {
@@ -500,7 +553,10 @@ pub(crate) fn arg_kind(p: &TokenStream, class: &Class) -> TokenStream {
             quote!(#p::ArgKind::Opt(&#inner))
         }
         Class::Ref(inner, _) => arg_kind(p, inner),
-        Class::Record(ty) => quote!(<#ty as #p::ArgClass>::KIND),
+        Class::Record(ty) | Class::Auto(ty) => {
+            let pick = auto_pick(p, ty);
+            quote_spanned!(ty.span()=> <#pick as #p::PickKind<#ty>>::KIND)
+        }
         Class::Variant(_) => quote!(#p::ArgKind::Shape),
         Class::Tuple(elems) => {
             let parts = elems.iter().enumerate().map(|(n, c)| {
@@ -511,6 +567,13 @@ pub(crate) fn arg_kind(p: &TokenStream, class: &Class) -> TokenStream {
             quote!(#p::ArgKind::Record(&[#(#parts),*]))
         }
     }
+}
+
+/// The choice of a field's class by the traits of its type `ty` (see `Class::Auto`): read
+/// where `__private::NotArgs` is in scope.
+fn auto_pick(p: &TokenStream, ty: &syn::Type) -> TokenStream {
+    let has = quote_spanned!(ty.span()=> <#p::Has<#ty>>);
+    quote_spanned!(ty.span()=> #p::Pick<{ #has::ARGS }, { #has::VALUE }, { #has::KEYED }, { #has::EQ }>)
 }
 
 /// Whether `ty` names one of sea-query's statements (`SelectStatement`, `InsertStatement`,

@@ -18,7 +18,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Type};
 
-use crate::emit::{arg_kind, expect, helper_checks, unplaced};
+use crate::emit::{arg_kind, helper_checks, unplaced};
 use crate::input::{Arg, Errors, RawFn, strip_shape_attrs};
 use crate::options::Options;
 
@@ -105,7 +105,9 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
         a
     });
-    let expects: Vec<TokenStream> = assumptions.filter_map(|a| expect(&args, &p, &a)).collect();
+    let assumptions: Vec<_> = assumptions.collect();
+    let expects = crate::emit::expects(&args, &p, &assumptions);
+    let pick_scope = crate::emit::pick_scope(&p, &args);
     let part_checks = helper_checks(&args, &p, &findings.parts);
     let unplaced = unplaced(&p, &findings.part_calls);
     let decided = crate::lifts::decision_bits(&findings.decided);
@@ -126,13 +128,17 @@ pub(crate) fn part(attr: TokenStream, item: TokenStream) -> TokenStream {
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #name {}
         impl #p::Part for #name {
-            const PARAMS: &'static [#p::PartParam] = &[#(#kinds),*];
+            const PARAMS: &'static [#p::PartParam] = {
+                #pick_scope
+                &[#(#kinds),*]
+            };
             const DERIVED: &'static [&'static str] = &[#(#names),*];
             const DECIDED: &'static [(&'static str, &'static str, &'static str)] = &[#(#decided),*];
         }
         #lift
         const _: () = {
-            #(#expects)*
+            #pick_scope
+            #expects
             #part_checks
             #unplaced
             #variant_checks

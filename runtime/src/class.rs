@@ -24,6 +24,7 @@
 //! A bound value's type is a [`Leaf`]: [`Own<T>`] for a type without lifetimes, [`Str`],
 //! [`Bytes`] and [`CowStr`] for borrowed text and bytes.
 
+pub(crate) mod auto;
 pub(crate) mod intern;
 pub(crate) mod list;
 pub(crate) mod part;
@@ -33,7 +34,7 @@ mod tuple;
 mod variant;
 pub use sea::SeaShape;
 pub use tuple::Tup;
-pub use variant::{ByVariant, VariantArg, VariantKey};
+pub use variant::{ByEq, ByVariant, EqKey, VariantArg, VariantKey};
 
 use std::any::Any;
 use std::borrow::Cow;

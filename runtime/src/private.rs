@@ -3,6 +3,7 @@
 //! type at the argument, and the crates it needs (`inventory`).
 
 pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
+pub use crate::class::auto::{FieldClass, Has, KeptArg, NotArgs, Pick, PickKind};
 pub use crate::class::part::{Part, PartParam, Passed, accepts, part_kind};
 pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, field_name};
 pub use crate::class::{
@@ -10,8 +11,8 @@ pub use crate::class::{
     Wide,
 };
 pub use crate::class::{
-    ByVariant, Class, Described, Ref, SeaShape, ShapeCursor, Tup, Variant, VariantArg, VariantKey,
-    shape_count,
+    ByEq, ByVariant, Class, Described, EqKey, Ref, SeaShape, ShapeCursor, Tup, Variant, VariantArg,
+    VariantKey, shape_count,
 };
 pub use crate::derived::{
     DecideOf, Derivable, Lift, LiftOf, PartLiftOf, decided, decided_if, decided_part,
@@ -45,11 +46,23 @@ pub const fn assert_statement<T: crate::statement::Statement>() -> usize {
     0
 }
 
-/// Compile-time check that `T` can be an argument whose class its type names: a struct
-/// deriving `Args`, or a type bound by value.
-pub const fn assert_arg<T: ArgClass>() -> usize {
+/// Compile-time check that `T` can be an argument (or a struct's field) whose class is
+/// picked by its traits (`P`): the value of its check constant (see [`Checked`]).
+pub const fn assert_pick<T: PickedBy<P>, P>() -> usize {
     0
 }
+
+/// `P: FieldClass<T>`, with `T` first: an error is reported at the argument's type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an argument of a #[cached_query] function",
+    label = "no class of its own: see the notes",
+    note = "a struct: derive `cached_query::Args` on it, and its fields are read as the arguments they stand for",
+    note = "an enum (a sort order, a status): derive `Clone` on it, and its variant is part of the cache key; with `PartialEq, Eq` too, its whole value is",
+    note = "a value bound as one parameter: implement `Clone`, `Into<sea_query::Value>` and `cached_query::Probe`"
+)]
+pub trait PickedBy<P> {}
+
+impl<T, P: FieldClass<T>> PickedBy<P> for T {}
 
 /// Compile-time check that `T` can be an argument the body matches on its variant: the
 /// value of the argument's check constant (see [`Checked`]).

@@ -111,7 +111,7 @@ mod readme {
 
     const MAX_PAGE: u64 = 100;
 
-    #[derive(Args, Clone, Copy)]
+    #[derive(Clone, Copy)]
     pub enum Sort {
         Newest,
         Best,

@@ -56,6 +56,7 @@ impl Analysis {
         let sink = allow::path_sink(path);
         let step = allow::is_path_step(path);
         // A step's argument and a sink's bound argument are values: they may be lifted.
+        let mark = self.reads_mark();
         let args: Vec<Flow> = c
             .args
             .iter()
@@ -78,6 +79,10 @@ impl Analysis {
         if sink.is_none()
             && let Some(flow) = self.part_call(c, path, &args)
         {
+            // The helper checks what its parameters receive.
+            for arg in &args {
+                self.passed_on(mark, arg);
+            }
             return flow;
         }
         let mut out = None;

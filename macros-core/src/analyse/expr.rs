@@ -52,7 +52,12 @@ impl Analysis {
                             self.computed_read(p.span(), ident, &taint);
                             Some(Taint::new(Kind::Value, taint.origin))
                         }
-                        flow => flow,
+                        flow => {
+                            if !self.field_base {
+                                self.note_read(e, p.span(), &flow);
+                            }
+                            flow
+                        }
                     }
                 }
                 _ => None,
@@ -73,7 +78,11 @@ impl Analysis {
                 let outer = std::mem::replace(&mut self.field_base, true);
                 let flow = self.expr(&f.base);
                 self.field_base = outer;
-                flow.and_then(|t| self.member(&t, &member_name(&f.member)))
+                let flow = flow.and_then(|t| self.member(&t, &member_name(&f.member)));
+                if !outer {
+                    self.note_read(e, f.member.span(), &flow);
+                }
+                flow
             }
             Expr::Tuple(t) => composite(self.args(&t.elems)),
             Expr::Array(a) => composite(self.args(&a.elems)),
@@ -411,7 +420,9 @@ impl Analysis {
         {
             return flow;
         }
+        let mark = self.reads_mark();
         let parts = self.scrutinee(&m.expr);
+        self.passed_on_parts(mark, &parts);
         let mut out = None;
         for arm in &m.arms {
             let (pat, guard) = match &arm.pat {

@@ -30,6 +30,7 @@ mod expr;
 mod lift;
 mod mac;
 mod part;
+mod reads;
 mod report;
 mod rewrite;
 mod stmt;
@@ -103,6 +104,8 @@ pub(crate) enum Want {
     Key,
     /// Matched on its variant only.
     Variant,
+    /// Read as a value where no lift recomputes it: not a part keyed by its variant alone.
+    Value,
 }
 
 /// A part of an argument the body decides on, and what it needs the part to be. The
@@ -204,7 +207,7 @@ fn of_class(class: &Class) -> Option<Kind> {
         // Read through: `*flag` is the flag.
         Class::Ref(inner, _) => of_class(inner),
         // Its parts are bound values until the body decides on one (`Analysis::assumed`).
-        Class::Record(_) | Class::Tuple(_) => Some(Kind::Value),
+        Class::Record(_) | Class::Tuple(_) | Class::Auto(_) => Some(Kind::Value),
         // Only after the analysis; its variant is in the key.
         Class::Variant(_) => None,
     }
@@ -301,6 +304,7 @@ fn check_with(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group, part:
                     });
                 }
             }
+            assumptions.extend(analysis.value_assumptions(args));
             assumptions.sort_by(|a, b| (a.arg, &a.path).cmp(&(b.arg, &b.path)));
             let names: Vec<String> = args.iter().map(|a| a.ident.to_string()).collect();
             let variants = analysis.variants(&names);
@@ -328,7 +332,7 @@ fn check_with(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group, part:
             let next = match assumed.get(&path).map(|a| a.0) {
                 None => Want::Opt,
                 Some(Want::Opt) => Want::List,
-                Some(Want::List | Want::Key | Want::Variant) => Want::Key,
+                Some(Want::List | Want::Key | Want::Variant | Want::Value) => Want::Key,
             };
             let entry = assumed.entry(path).or_insert((next, span, message));
             entry.0 = next;
@@ -360,6 +364,7 @@ impl Analysis {
             variant_uses: BTreeMap::new(),
             root_uses: HashMap::new(),
             lifted_reads: std::collections::BTreeSet::new(),
+            value_reads: Vec::new(),
             needs_real: std::collections::BTreeSet::new(),
             variant_parts: Vec::new(),
             field_base: false,
@@ -398,7 +403,7 @@ impl Analysis {
     /// the key.
     fn at_path(&self, taint: &Taint, path: String) -> Flow {
         let kind = match self.assumed.get(&path).map(|a| a.0) {
-            Some(Want::Key | Want::Variant) => return None,
+            Some(Want::Key | Want::Variant | Want::Value) => return None,
             Some(Want::List) => Kind::List,
             Some(Want::Opt) => {
                 let inner = Taint::new(Kind::Value, taint.origin.clone());
@@ -488,6 +493,9 @@ struct Analysis {
     needs_real: std::collections::BTreeSet<usize>,
     /// Arguments read in an expression tried for a lift.
     lifted_reads: std::collections::BTreeSet<usize>,
+    /// Parts of struct arguments read as values (not in a lift, not matched on their
+    /// variant), by full path (`filter.sort`), with where (see `reads.rs`).
+    value_reads: Vec<(String, Span, usize)>,
     /// Whether the walk is at the base of a field access (`filter` in `filter.search`):
     /// the argument is a struct read by its parts, whatever lifts them.
     field_base: bool,

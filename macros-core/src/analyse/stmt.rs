@@ -76,12 +76,14 @@ impl Analysis {
             return;
         }
         // What a `let` binds is a value: a computation on bound values may be lifted.
+        let mark = self.reads_mark();
         let parts = match unparen(&init.expr) {
             Expr::Tuple(t) if !t.elems.is_empty() => {
                 Scrutinee::Tuple(t.elems.iter().map(|e| (e.clone(), self.value(e))).collect())
             }
             _ => Scrutinee::One(self.value(&init.expr)),
         };
+        self.passed_on_parts(mark, &parts);
         self.bind_recipe(&local.pat, &init.expr, &parts, context);
         // `let r = &mut q;`, `let w = q.and_where(..);`: a change through the new name is a
         // change of the local it borrows from (over-approximated for copies and clones).
@@ -95,7 +97,9 @@ impl Analysis {
 
     /// Matches `pat` against `e`, position by position where both are tuples.
     pub(super) fn bind_expr(&mut self, pat: &Pat, e: &Expr, context: Context) {
+        let mark = self.reads_mark();
         let parts = self.scrutinee(e);
+        self.passed_on_parts(mark, &parts);
         self.bind_recipe(pat, e, &parts, context);
     }
 

@@ -138,6 +138,12 @@ impl Analysis {
         if let Some(arg) = self.variant_root(e).filter(|_| !self.part) {
             return Some(Target::Root(arg));
         }
+        self.part_target(e)
+    }
+
+    /// The field of a struct argument `e` reads whole (through parentheses, `*` and `&`):
+    /// `filter.sort`, `options.sort`.
+    pub(super) fn part_target(&self, e: &Expr) -> Option<Target> {
         let mut e = peeled(e);
         let mut members = Vec::new();
         while let Expr::Field(f) = e {

@@ -52,6 +52,10 @@ pub enum Want {
     /// Its variant decides (patterns that name variants and bind nothing): an enum deriving
     /// `Args`, or a value in the key.
     Variant,
+    /// Its value is read (bound, converted, passed on) where no lift recomputes it: anything
+    /// but a part keyed by its variant alone, whose other data the probe takes from the
+    /// call that stored the shape.
+    Value,
 }
 
 /// The class of an argument of type `Self`. A struct gets it from
@@ -60,7 +64,7 @@ pub enum Want {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an argument of a #[cached_query] function",
     label = "neither a struct or enum deriving `cached_query::Args` nor a value type",
-    note = "an enum (a sort order, a status), as a field of a struct argument or as an argument: derive `cached_query::Args` on the enum (it needs `Clone`, not `Hash`), and its variant is part of the cache key",
+    note = "an enum (a sort order, a status) as an argument: derive `cached_query::Args` on the enum (it needs `Clone`, not `Hash`), and its variant is part of the cache key; as a field of a struct deriving `Args` it needs no derive",
     note = "a struct: derive `cached_query::Args` on it, and its fields are read as the arguments they stand for",
     note = "a value bound as one parameter: implement `Clone`, `Into<sea_query::Value>` and `cached_query::Probe`",
     note = "an enum argument needs no derive where the body only matches on its variants (patterns that bind nothing) or reads it where it is recomputed; `#[shape]` puts a whole value in the key"
@@ -122,6 +126,7 @@ pub const fn expect(kind: ArgKind, path: &str, want: Want) -> bool {
             (ArgKind::List, Want::List) => true,
             (ArgKind::Flag | ArgKind::Shape, Want::Key | Want::Variant) => true,
             (ArgKind::Variant, Want::Variant) => true,
+            (kind, Want::Value) => !by_variant(kind),
             // `Option<bool>` and the like: the whole value is in the key.
             (ArgKind::Opt(inner), Want::Key) => expect(*inner, path, want),
             _ => false,
@@ -140,7 +145,29 @@ pub const fn expect(kind: ArgKind, path: &str, want: Want) -> bool {
             }
             false
         }
+        // A field of a bound value (`point.x`): bound, as the value is.
+        ArgKind::Bound => matches!(want, Want::Value),
         _ => false,
+    }
+}
+
+/// Whether a value of kind `kind` holds a part keyed by its variant alone (whose data the
+/// key does not hold).
+const fn by_variant(kind: ArgKind) -> bool {
+    match kind {
+        ArgKind::Variant => true,
+        ArgKind::Opt(inner) => by_variant(*inner),
+        ArgKind::Record(fields) => {
+            let mut i = 0;
+            while i < fields.len() {
+                if by_variant(fields[i].1) {
+                    return true;
+                }
+                i += 1;
+            }
+            false
+        }
+        ArgKind::Bound | ArgKind::Flag | ArgKind::Shape | ArgKind::List => false,
     }
 }
 

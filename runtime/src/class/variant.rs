@@ -53,6 +53,40 @@ impl<T: VariantArg> ShapeKeyOf<T> for VariantKey<T> {
 /// An argument of type `T` the body matches on its variant.
 pub type ByVariant<T> = Shape<T, VariantKey<T>>;
 
+/// A value as a key, for a type that is `Eq` but not `Hash` (an enum deriving
+/// `PartialEq, Eq`): compared whole with `==`, hashed by its variant (values `==` holds
+/// equal are of one variant for a derived `Eq`; where a hand-written one says otherwise, a
+/// lookup only misses).
+#[derive(Debug, Clone)]
+pub struct EqKey<T>(T);
+
+impl<T> Hash for EqKey<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        discriminant(&self.0).hash(state);
+    }
+}
+
+impl<T: Eq> PartialEq for EqKey<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<T: Eq> Eq for EqKey<T> {}
+
+impl<T: VariantArg + Eq> ShapeKeyOf<T> for EqKey<T> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn of(value: &T) -> Self {
+        EqKey(value.clone())
+    }
+    fn value(&self) -> T {
+        self.0.clone()
+    }
+}
+
+/// An argument of type `T` (`Eq`, not `Hash`) whose whole value is in the key.
+pub type ByEq<T> = Shape<T, EqKey<T>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
