@@ -605,7 +605,7 @@ pub(crate) fn unplaced(
     let checks = part_calls.iter().filter(|(_, k, _)| k.is_none()).map(|(_, _, callee)| {
         let message = format!(
             "`{}` decides on values of its parameters, and this call's arguments cannot be recomputed on each call (a local changed after it was made, a list element, a macro): its decisions could not join the cache key; pass arguments taken from this function's arguments, or make the decision here and pass its outcome",
-            quote!(#callee).to_string().replace(' ', "")
+            crate::analyse::path_text(callee)
         );
         quote_spanned!(callee.span()=>
             const _: () = ::core::assert!(<#callee as #p::Part>::DECIDED.is_empty(), #message);

@@ -134,7 +134,7 @@ fn decide(
         let (pattern, steps) = replay(f, chain);
         quote!(let #pattern = #args; #(#steps)*)
     });
-    let own = decision_bits(decided).len() as u32;
+    let own: u32 = decided.iter().map(|d| d.width).sum();
     let mut before: Vec<TokenStream> = Vec::new();
     let parts = part_lifts
         .iter()

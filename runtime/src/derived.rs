@@ -66,6 +66,9 @@ pub struct Lift<C: Class> {
     pub(crate) part_decisions: &'static [&'static [(&'static str, &'static str, &'static str)]],
     /// The decisions' outcomes, if the body makes any.
     pub(crate) decide: Option<DecideOf<C>>,
+    /// Whether it derives nothing and decides nothing, worked out when the spec is made
+    /// (a call reads it on every hit).
+    empty: bool,
     /// Per key bit of the decisions: the decision (its condition or scrutinee), and what a
     /// set and a clear bit mean.
     pub(crate) decisions: &'static [(&'static str, &'static str, &'static str)],
@@ -90,7 +93,27 @@ impl<C: Class> Lift<C> {
             part_decisions: &[],
             decide: None,
             decisions: &[],
+            empty: names.is_empty(),
         }
+        .settled()
+    }
+
+    /// The same, with [`is_empty`](Self::is_empty) worked out again.
+    const fn settled(mut self) -> Self {
+        let mut values = self.names.len();
+        let mut bits = self.decisions.len();
+        let mut k = 0;
+        while k < self.parts.len() {
+            values += self.parts[k].len();
+            k += 1;
+        }
+        k = 0;
+        while k < self.part_decisions.len() {
+            bits += self.part_decisions[k].len();
+            k += 1;
+        }
+        self.empty = values == 0 && (self.decide.is_none() || bits == 0);
+        self
     }
 
     /// The same, for a body that calls helpers marked `#[cached_query::part]`: `parts`
@@ -102,7 +125,7 @@ impl<C: Class> Lift<C> {
     ) -> Self {
         self.part_lift = Some(part_lift);
         self.parts = parts;
-        self
+        self.settled()
     }
 
     /// The same, for helpers that decide on values: `part_decisions` names the key bits of
@@ -114,7 +137,7 @@ impl<C: Class> Lift<C> {
     ) -> Self {
         self.decide = Some(decide);
         self.part_decisions = part_decisions;
-        self
+        self.settled()
     }
 
     /// Every key bit of the decisions: the body's own, then the helpers'.
@@ -154,9 +177,7 @@ impl<C: Class> Lift<C> {
     /// Whether it derives nothing and decides nothing: a call needs no lifted values.
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        let decides = self.decide.is_some()
-            && (!self.decisions.is_empty() || self.part_decisions.iter().any(|b| !b.is_empty()));
-        !decides && self.count() == 0
+        self.empty
     }
 
     /// Where the values of each helper call start, after the body's own.
@@ -191,7 +212,7 @@ impl<C: Class> Lift<C> {
     ) -> Self {
         self.decide = Some(decide);
         self.decisions = decisions;
-        self
+        self.settled()
     }
 
     /// The key bits of the decisions' outcomes for `args`.

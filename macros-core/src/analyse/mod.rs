@@ -563,7 +563,7 @@ fn strip_type(pat: &Pat) -> &Pat {
     }
 }
 
-fn path_text(path: &syn::Path) -> String {
+pub(crate) fn path_text(path: &syn::Path) -> String {
     path.segments
         .iter()
         .map(|s| s.ident.to_string())

@@ -88,10 +88,7 @@ impl Analysis {
         if not_a_helper(path) {
             return None;
         }
-        let builds = c
-            .args
-            .iter()
-            .any(|a| matches!(unparen(a), Expr::Reference(r) if r.mutability.is_some()));
+        let builds = c.args.iter().any(|a| mut_borrow(a).is_some());
         // Tried as a value to lift (`Expr::val(helper(x))`, `let p = escape(s)`), a call
         // that builds nothing is a computation: lifted when it can be.
         if self.trial > 0 && !builds {
@@ -130,8 +127,7 @@ impl Analysis {
         }
         // What it builds on holds what it was given.
         for arg in &c.args {
-            if let Expr::Reference(r) = unparen(arg)
-                && r.mutability.is_some()
+            if let Some(r) = mut_borrow(arg)
                 && let Some(root) = root_name(&r.expr)
             {
                 let root = root.clone();
@@ -168,7 +164,7 @@ impl Analysis {
         let mut args = Vec::new();
         let mut uses = Vec::new();
         for (arg, flow) in c.args.iter().zip(flows) {
-            let builds = matches!(unparen(arg), Expr::Reference(r) if r.mutability.is_some());
+            let builds = mut_borrow(arg).is_some();
             if builds {
                 args.push(None);
                 continue;
@@ -228,5 +224,13 @@ impl Analysis {
                 );
             }
         }
+    }
+}
+
+/// `arg` as a `&mut` borrow (what a helper builds on), if it is one.
+fn mut_borrow(arg: &Expr) -> Option<&syn::ExprReference> {
+    match unparen(arg) {
+        Expr::Reference(r) if r.mutability.is_some() => Some(r),
+        _ => None,
     }
 }
