@@ -186,7 +186,7 @@ pub(crate) fn part_variant_checks(
             return Some(quote_spanned!(arg.ty.span()=> ::core::compile_error!(#message);));
         }
         let value = local("__cq_value");
-        let members = path.split('.').map(|m| match m.parse::<u32>() {
+        let members = path.split('.').filter(|m| !m.is_empty()).map(|m| match m.parse::<u32>() {
             Ok(index) => syn::Member::Unnamed(syn::Index::from(index as usize)),
             Err(_) => syn::Member::Named(format_ident!("{}", m)),
         });

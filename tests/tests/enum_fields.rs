@@ -3,7 +3,7 @@
 //! `Order`) has its whole value in the key; an enum that is not `Eq` and carries data (a
 //! scope) only its variant, and the body may only match on that variant or read it where it
 //! is recomputed; a nested struct's enum field the same; an `Option` of an enum, matched with
-//! bindings, whole.
+//! bindings, whole. A helper takes both, one matched on its variant, one converted.
 
 use cached_query::cached_query;
 use cached_query_tests::check::{assert_same, assert_served};
@@ -124,6 +124,7 @@ fn by_direction(owner: i64, dir: Option<Dir>) -> SelectStatement {
         }
         Some(other) => {
             q.and_where(Expr::col(Alias::new("dir")).eq(format!("{other:?}")));
+            q.order_by(Alias::new("id"), other.into());
         }
         None => {}
     }
@@ -167,4 +168,53 @@ fn enums_without_a_derive_are_keyed_by_their_traits() {
         }
     }
     assert_served(&["listing", "by_direction"], 50);
+}
+
+#[derive(Clone, Debug, cached_query::Args)]
+pub struct Sorted {
+    pub sort: SortBy,
+    pub dir: Option<Dir>,
+    pub owner: Option<i64>,
+}
+
+/// A helper that sorts: `sort` matched on its variant, `dir` converted into an `Order`.
+#[cached_query::part]
+fn apply_sort(q: &mut SelectStatement, sort: &SortBy, dir: Option<Dir>) {
+    let column = match sort {
+        SortBy::Newest => "created",
+        SortBy::Title => "title",
+        SortBy::Score => "score",
+    };
+    match dir {
+        Some(d) => {
+            q.order_by(Alias::new(column), d.into());
+        }
+        None => {
+            q.order_by(Alias::new(column), Order::Asc);
+        }
+    }
+}
+
+#[cached_query]
+fn sorted(f: &Sorted) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("items"));
+    if let Some(owner) = f.owner {
+        q.and_where(Expr::col(Alias::new("owner")).eq(owner));
+    }
+    apply_sort(&mut q, &f.sort, f.dir);
+    q
+}
+
+#[test]
+fn helpers_take_enums_without_a_derive() {
+    for n in 0..90i64 {
+        let f = Sorted {
+            sort: [SortBy::Newest, SortBy::Title, SortBy::Score][(n % 3) as usize],
+            dir: [None, Some(Dir::Asc), Some(Dir::Desc)][(n / 3 % 3) as usize],
+            owner: (n % 4 != 0).then_some(n),
+        };
+        assert_same(&sorted(&f), "sorted");
+    }
+    assert_served(&["sorted"], 30);
 }

@@ -151,7 +151,7 @@ impl Analysis {
                 {
                     let inner = match self.expr_quiet(first) {
                         Some(t) => match &t.kind {
-                            Kind::Opt(inner) => Some(self.inside(&t, inner)),
+                            Kind::Opt(inner) => self.inside(&t, inner),
                             _ => None,
                         },
                         None => None,
@@ -334,9 +334,9 @@ impl Analysis {
         param: Option<Kind>,
         taint: &Taint,
     ) -> Flow {
-        let param = param.map(|kind| match taint.kind {
+        let param = param.and_then(|kind| match taint.kind {
             Kind::Opt(_) => self.inside(taint, &kind),
-            _ => Taint::new(kind, taint.origin.clone()),
+            _ => Some(Taint::new(kind, taint.origin.clone())),
         });
         match m.args.first().map(unparen) {
             Some(Expr::Closure(c)) => {

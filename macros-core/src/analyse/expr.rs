@@ -272,7 +272,7 @@ impl Analysis {
                     kind: Kind::Opt(inner),
                     ..
                 },
-            ) => Some(self.inside(taint, inner)),
+            ) => self.inside(taint, inner),
             Some(taint) => {
                 self.decides(&t.expr, taint);
                 None

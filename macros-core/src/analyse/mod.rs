@@ -193,7 +193,13 @@ fn composite(parts: impl IntoIterator<Item = Flow>) -> Flow {
 }
 
 fn with_kind(taint: &Taint, kind: Kind) -> Flow {
-    Some(Taint::new(kind, taint.origin.clone()))
+    // The part of a struct argument it comes from stays: a conversion of a field
+    // (`d.into()`, `Some(x)`) that reaches what the key must hold makes the field keyed.
+    Some(Taint {
+        kind,
+        origin: taint.origin.clone(),
+        path: taint.path.clone(),
+    })
 }
 
 /// The taint of an argument of class `class`.
@@ -328,8 +334,10 @@ fn check_with(args: &[Arg], builders: &[Ident], body: &proc_macro2::Group, part:
                 decided,
             };
         }
-        for (path, span, message) in analysis.flips {
+        for (path, span, message, keyed) in analysis.flips {
             let next = match assumed.get(&path).map(|a| a.0) {
+                // Passed where no presence or emptiness makes it clean: its value.
+                _ if keyed => Want::Key,
                 None => Want::Opt,
                 Some(Want::Opt) => Want::List,
                 Some(Want::List | Want::Key | Want::Variant | Want::Value) => Want::Key,
@@ -433,11 +441,16 @@ impl Analysis {
     }
 
     /// The inside of an `Option` of `taint`, tainted as `inner`.
-    fn inside(&self, taint: &Taint, inner: &Kind) -> Taint {
-        Taint {
+    /// Clean where the part inside is assumed in the key.
+    fn inside(&self, taint: &Taint, inner: &Kind) -> Flow {
+        let inside = Taint {
             kind: inner.clone(),
             origin: taint.origin.clone(),
             path: taint.path.as_ref().map(|p| format!("{p}.?")),
+        };
+        match &inside.path {
+            Some(path) if self.assumed.contains_key(path) => self.at_path(&inside, path.clone()),
+            _ => Some(inside),
         }
     }
 }
@@ -460,7 +473,9 @@ struct Analysis {
     /// finding that made the assumption.
     assumed: HashMap<String, (Want, Span, String)>,
     /// Parts on which a finding was made in this pass, to assume more of in the next.
-    flips: Vec<(String, Span, String)>,
+    /// With whether only its whole value in the key would do (it was passed where the
+    /// analysis cannot follow it).
+    flips: Vec<(String, Span, String, bool)>,
     /// Whether a finding on a part of a struct argument is a flip (not on the last pass).
     exploring: bool,
     /// The recipe of the names being bound (see `lift.rs`), `None` when they cannot be

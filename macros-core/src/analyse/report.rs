@@ -11,6 +11,12 @@ impl Analysis {
     /// A finding on a value of `taint`. On a part of a struct argument that a later pass may
     /// still assume more of (see `check`), it is not reported but noted, for that pass.
     pub(super) fn report_on(&mut self, taint: &Taint, span: Span, message: String, help: &str) {
+        self.report_flip(taint, span, message, help, false);
+    }
+
+    /// [`report_on`](Self::report_on); `keyed`: only the part's whole value in the key
+    /// would make the finding go away.
+    fn report_flip(&mut self, taint: &Taint, span: Span, message: String, help: &str, keyed: bool) {
         if self.trial > 0 {
             self.trial_findings += 1;
             return;
@@ -19,8 +25,8 @@ impl Analysis {
             && self.exploring
             && taint.kind != Kind::Fragment
         {
-            if !self.flips.iter().any(|(p, _, _)| p == path) {
-                self.flips.push((path.clone(), span, message));
+            if !self.flips.iter().any(|(p, _, _, _)| p == path) {
+                self.flips.push((path.clone(), span, message, keyed));
             }
             return;
         }
@@ -111,7 +117,7 @@ impl Analysis {
 
     pub(super) fn unseen(&mut self, span: Span, callee: &str, e: &Expr, taint: &Taint) {
         let subject = Self::subject(e, taint);
-        self.report_on(
+        self.report_flip(
             taint,
             span,
             format!(
@@ -120,6 +126,7 @@ impl Analysis {
             &format!(
                 "bind it with a sea-query method (`.eq(..)`, `.is_in(..)`, `.like(..)`, `.limit(..)`, `Expr::val(..)`), or compute what `{callee}` returns in the caller and pass that as an argument; docs/soundness.md lists what a body may do"
             ),
+            true,
         );
     }
 

@@ -192,10 +192,16 @@ impl Analysis {
             Pat::Path(p) if p.path.is_ident("None") => matches!(taint.kind, Kind::Opt(_)),
             Pat::TupleStruct(t) if t.path.is_ident("Some") && t.elems.len() == 1 => {
                 match &taint.kind {
-                    Kind::Opt(inner) => {
-                        let inner = self.inside(taint, inner);
-                        t.elems.iter().all(|p| self.pat_ok(p, &inner, context))
-                    }
+                    Kind::Opt(inner) => match self.inside(taint, inner) {
+                        Some(inner) => t.elems.iter().all(|p| self.pat_ok(p, &inner, context)),
+                        // In the key: whatever the pattern tests.
+                        None => {
+                            for p in &t.elems {
+                                self.bind_pat(p, None, context);
+                            }
+                            true
+                        }
+                    },
                     _ => false,
                 }
             }

@@ -135,8 +135,12 @@ impl Analysis {
     /// a struct argument (`filter.sort`), which the expansion then checks is keyed by its
     /// variant (an enum deriving `Args`) or by its value.
     fn variant_target(&self, e: &Expr) -> Option<Target> {
-        if let Some(arg) = self.variant_root(e).filter(|_| !self.part) {
-            return Some(Target::Root(arg));
+        match self.variant_root(e) {
+            Some(arg) if !self.part => return Some(Target::Root(arg)),
+            // A helper's parameter keeps the class its type has: its variant must be what
+            // the key holds of it, as for a field.
+            Some(arg) => return Some(Target::Part(arg, String::new())),
+            None => {}
         }
         self.part_target(e)
     }
