@@ -53,10 +53,28 @@ pub(crate) fn has_lifetimes(ty: &Type) -> bool {
                 self.0 = true;
             }
         }
+        fn visit_path_segment(&mut self, segment: &syn::PathSegment) {
+            if elided_cow(segment) {
+                self.0 = true;
+            }
+            syn::visit::visit_path_segment(self, segment);
+        }
     }
     let mut finder = Finder(false);
     finder.visit_type(ty);
     finder.0
+}
+
+/// Whether `segment` is `Cow<T>` with its lifetime left out (`Cow<str>`, as applications
+/// write it in an argument).
+fn elided_cow(segment: &syn::PathSegment) -> bool {
+    match &segment.arguments {
+        PathArguments::AngleBracketed(args) if segment.ident == "Cow" => !args
+            .args
+            .iter()
+            .any(|a| matches!(a, GenericArgument::Lifetime(_))),
+        _ => false,
+    }
 }
 
 /// Whether `ty` names `Self`.
@@ -101,6 +119,16 @@ pub(crate) fn name_lifetimes(ty: &Type, name: &str) -> Type {
             if lt.ident == "_" {
                 *lt = Lifetime::new(self.0, lt.apostrophe);
             }
+        }
+        fn visit_path_segment_mut(&mut self, segment: &mut syn::PathSegment) {
+            if elided_cow(segment)
+                && let PathArguments::AngleBracketed(args) = &mut segment.arguments
+            {
+                let span = segment.ident.span();
+                args.args
+                    .insert(0, GenericArgument::Lifetime(Lifetime::new(self.0, span)));
+            }
+            syn::visit_mut::visit_path_segment_mut(self, segment);
         }
     }
     let mut ty = ty.clone();

@@ -70,6 +70,7 @@ use proc_macro::TokenStream;
 /// | an enum deriving [`Args`](macro@Args) (needs `Clone`, no `Hash`) | its variant | nothing |
 /// | a tuple `(A, B, ..)` | what its elements key | what its elements bind |
 /// | an enum the body only matches on its variants (patterns that bind nothing), or reads only in derived values and lifted decisions (`status.to_string()`, `status == Status::Shipped`) | its variant | nothing |
+/// | any other enum of yours (no derive of ours), as an argument or a struct's field | its whole value if it is `Eq` (or `Hash + Eq`), else its variant, which the body may then only match on or read where it is recomputed (checked at compile time at each use) | nothing |
 /// | any other `T` (`Clone + Into<sea_query::Value>` + `cached_query::Probe`; `&str`, `&[u8]`, `Cow<str>` borrowed) | nothing | its value |
 ///
 /// Classes compose: `Option<bool>` keys presence and value, `Option<&[T]>` presence and
@@ -206,6 +207,9 @@ pub fn cached_query(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// value bound on each call. A field may be another struct deriving `Args`, an `Option` of
 /// one, or a tuple. The struct has no generic parameters or lifetimes: its fields own their
 /// values.
+///
+/// An enum field needs no derive of ours: it is keyed by its whole value where it is `Eq`,
+/// else by its variant (see the table on [`cached_query`](macro@cached_query)).
 ///
 /// On an enum (a sort order, a status kept in a filter struct), it keys the enum by its
 /// variant: the enum needs `Clone`, not `Hash`. Where no variant carries data, the variant

@@ -1,5 +1,5 @@
 //! Every reference form of a supported argument type (issue 21): `&u32`, `&u64`, `&bool`, `&String`,
-//! `&Option<String>`, `Option<&String>`, `&[&str]`, `Cow<str>`, `&i64`, `&Vec<String>`. Each
+//! `&Option<String>`, `Option<&String>`, `&[&str]`, `Cow<str>` (its lifetime left out), `&i64`, `&Vec<String>`. Each
 //! compiles as written, keys what its referent keys, binds what its referent binds, and
 //! equals sea-query's output on every backend, after other shapes and lengths have warmed
 //! the cache; and hits are served from the cache.
@@ -28,7 +28,7 @@ fn refs(
     nick: &Option<String>,
     city: Option<&String>,
     tags: &[&str],
-    note: Cow<'_, str>,
+    note: Cow<str>,
     owner: &i64,
     labels: &Vec<String>,
 ) -> SelectStatement {

@@ -70,14 +70,7 @@ impl<T: ?Sized> NotArgs for Has<T> {}
 pub struct Pick<const ARGS: bool, const VALUE: bool, const KEYED: bool, const EQ: bool>;
 
 /// What an argument (or a field) keyed by its variant or by its whole value needs: the key
-/// keeps a copy of one value.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be an argument of a #[cached_query] function",
-    label = "neither an argument type (a struct deriving `cached_query::Args`, a value type) nor `Clone`",
-    note = "a struct: derive `cached_query::Args` on it, and its fields are read as the arguments they stand for",
-    note = "an enum (a sort order, a status): derive `Clone` on it, and its variant is part of the cache key; with `PartialEq, Eq` too, its whole value is",
-    note = "a value bound as one parameter: implement `Clone`, `Into<sea_query::Value>` and `cached_query::Probe`"
-)]
+/// keeps a copy of one value. (Reported through `__private::PickedBy`, at the type.)
 pub trait KeptArg: Clone + Send + Sync + 'static {}
 
 impl<T: Clone + Send + Sync + 'static> KeptArg for T {}
