@@ -192,6 +192,11 @@ pub(crate) fn classify(ty: &Type) -> Result<Class, &'static str> {
         return Ok(Class::Opt(Box::new(classify(inner)?)));
     }
     if let Some(elem) = single_generic(ty, "Vec").filter(|e| !is_bytes(e)) {
+        // A list of a type of the user's (a `Vec` of enums): the type system picks its
+        // class, the whole list in the key where its elements are `Eq`.
+        if is_record(strip(elem)) {
+            return Ok(Class::Record(Box::new(ty.clone())));
+        }
         return list(ListKind::Vec, elem);
     }
     match ty {
@@ -200,6 +205,10 @@ pub(crate) fn classify(ty: &Type) -> Result<Class, &'static str> {
             Type::Slice(slice) if !is_bytes(&slice.elem) => list(ListKind::Slice, &slice.elem),
             Type::Array(array) => list(ListKind::RefArray(array.len.clone()), &array.elem),
             inner => match single_generic(inner, "Vec").filter(|e| !is_bytes(e)) {
+                Some(elem) if is_record(strip(elem)) => Ok(Class::Ref(
+                    Box::new(Class::Record(Box::new(inner.clone()))),
+                    Box::new(inner.clone()),
+                )),
                 Some(elem) => list(ListKind::RefVec, elem),
                 None => match leaf(ty) {
                     Ok(Leaf::Own(_)) | Err(_) if !has_lifetimes(inner) => Ok(Class::Ref(

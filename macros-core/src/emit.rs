@@ -573,6 +573,11 @@ pub(crate) fn arg_kind(p: &TokenStream, class: &Class) -> TokenStream {
 /// where `__private::NotArgs` is in scope.
 fn auto_pick(p: &TokenStream, ty: &syn::Type) -> TokenStream {
     let has = quote_spanned!(ty.span()=> <#p::Has<#ty>>);
+    // A `Vec` of a type of the user's: a list of bound values, or keyed whole.
+    if let Some(elem) = crate::types::single_generic(ty, "Vec") {
+        let of = quote_spanned!(ty.span()=> <#p::Has<#elem>>);
+        return quote_spanned!(ty.span()=> #p::VecPick<{ #of::ARGS }, { #has::KEYED }, { #has::EQ }>);
+    }
     quote_spanned!(ty.span()=> #p::Pick<{ #has::ARGS }, { #has::VALUE }, { #has::KEYED }, { #has::EQ }>)
 }
 

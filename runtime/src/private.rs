@@ -3,7 +3,7 @@
 //! type at the argument, and the crates it needs (`inventory`).
 
 pub use crate::cache::{DEFAULT_CAPACITY, FnCache, FnMeta};
-pub use crate::class::auto::{FieldClass, Has, KeptArg, NotArgs, Pick, PickKind};
+pub use crate::class::auto::{FieldClass, Has, KeptArg, NotArgs, Pick, PickKind, VecPick};
 pub use crate::class::part::{Part, PartParam, Passed, accepts, part_kind};
 pub use crate::class::record::{ArgClass, ArgKind, Want, describe_field, expect, field_name};
 pub use crate::class::{

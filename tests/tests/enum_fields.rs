@@ -218,3 +218,72 @@ fn helpers_take_enums_without_a_derive() {
     }
     assert_served(&["sorted"], 30);
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvoiceStatus {
+    Draft,
+    Sent,
+    Paid,
+}
+impl std::fmt::Display for InvoiceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self)
+    }
+}
+
+#[derive(Clone, Debug, cached_query::Args)]
+pub struct InvoiceFilter {
+    pub statuses: Vec<InvoiceStatus>,
+    pub customer: Option<i64>,
+}
+
+/// A `Vec` of an `Eq` enum, a field and an argument, mapped element by element: its whole
+/// value is in the key.
+#[cached_query]
+fn list_invoices(filter: &InvoiceFilter) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("invoices"));
+    if let Some(c) = filter.customer {
+        q.and_where(Expr::col(Alias::new("customer")).eq(c));
+    }
+    if !filter.statuses.is_empty() {
+        q.and_where(
+            Expr::col(Alias::new("status")).is_in(filter.statuses.iter().map(|s| s.to_string())),
+        );
+    }
+    q
+}
+
+#[cached_query]
+fn by_statuses(statuses: &Vec<InvoiceStatus>, limit: u64) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("id")).from(Alias::new("invoices"));
+    if !statuses.is_empty() {
+        q.and_where(Expr::col(Alias::new("status")).is_in(statuses.iter().map(|s| s.to_string())));
+    }
+    q.limit(limit);
+    q
+}
+
+#[test]
+fn vecs_of_enums_are_keyed_whole() {
+    use InvoiceStatus::*;
+    let sets = [
+        vec![],
+        vec![Draft],
+        vec![Sent, Paid],
+        vec![Draft, Sent, Paid],
+    ];
+    for n in 0..40i64 {
+        let f = InvoiceFilter {
+            statuses: sets[(n % 4) as usize].clone(),
+            customer: (n % 3 != 0).then_some(n),
+        };
+        assert_same(&list_invoices(&f), "list_invoices");
+        assert_same(
+            &by_statuses(&sets[(n % 4) as usize], 10 + n as u64),
+            "by_statuses",
+        );
+    }
+    assert_served(&["list_invoices", "by_statuses"], 20);
+}

@@ -336,7 +336,13 @@ impl Analysis {
     ) -> Flow {
         let param = param.and_then(|kind| match taint.kind {
             Kind::Opt(_) => self.inside(taint, &kind),
-            _ => Some(Taint::new(kind, taint.origin.clone())),
+            // An element of a part of a struct argument: a finding on it makes the part
+            // keyed whole (where it is, a `Vec` of `Eq` enums), else stays an error.
+            _ => Some(Taint {
+                kind,
+                origin: taint.origin.clone(),
+                path: taint.path.clone(),
+            }),
         });
         match m.args.first().map(unparen) {
             Some(Expr::Closure(c)) => {

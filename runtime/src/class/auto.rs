@@ -137,6 +137,47 @@ impl<T: KeptArg> FieldClass<T> for Pick<false, false, false, false> {
     type Class = ByVariant<T>;
 }
 
+/// The choice for a `Vec` of a type the macros cannot read (`Vec<Status>`, `Vec<UserId>`):
+/// by whether the element has a class of its own (`ARGS`, of the element: a list of bound
+/// values), then whether the whole `Vec` can be in the key (`KEYED`, `EQ`, of the `Vec`).
+#[derive(Debug)]
+pub struct VecPick<const ARGS: bool, const KEYED: bool, const EQ: bool>;
+
+impl<T, const KEYED: bool, const EQ: bool> FieldClass<Vec<T>> for VecPick<true, KEYED, EQ>
+where
+    T: 'static + Clone + Into<sea_query::Value> + for<'a> crate::probe::Probe<'a, Owned = T>,
+{
+    type Class = super::VecOf<super::Own<T>>;
+}
+
+impl<T: ShapeArg, const EQ: bool> FieldClass<Vec<T>> for VecPick<false, true, EQ> {
+    type Class = Shape<Vec<T>>;
+}
+
+impl<T: KeptArg + Eq> FieldClass<Vec<T>> for VecPick<false, false, true> {
+    type Class = ByEq<Vec<T>>;
+}
+
+impl<T: KeptArg> FieldClass<Vec<T>> for VecPick<false, false, false> {
+    type Class = ByVariant<Vec<T>>;
+}
+
+impl<T, const KEYED: bool, const EQ: bool> PickKind<T> for VecPick<true, KEYED, EQ> {
+    const KIND: ArgKind = ArgKind::List;
+}
+
+impl<T, const EQ: bool> PickKind<T> for VecPick<false, true, EQ> {
+    const KIND: ArgKind = ArgKind::Shape;
+}
+
+impl<T> PickKind<T> for VecPick<false, false, true> {
+    const KIND: ArgKind = ArgKind::Shape;
+}
+
+impl<T> PickKind<T> for VecPick<false, false, false> {
+    const KIND: ArgKind = ArgKind::Variant;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

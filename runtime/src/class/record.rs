@@ -125,6 +125,8 @@ pub const fn expect(kind: ArgKind, path: &str, want: Want) -> bool {
             (ArgKind::Opt(_), Want::Opt) => true,
             (ArgKind::List, Want::List) => true,
             (ArgKind::Flag | ArgKind::Shape, Want::Key | Want::Variant) => true,
+            // Its whole value is in the key: so is its presence, its emptiness.
+            (ArgKind::Shape, Want::Opt | Want::List) => true,
             (ArgKind::Variant, Want::Variant) => true,
             (kind, Want::Value) => !by_variant(kind),
             // `Option<bool>` and the like: the whole value is in the key.
