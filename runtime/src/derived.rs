@@ -257,6 +257,22 @@ macro_rules! derivable {
     )*};
 }
 
+/// An optional value (half of an `.unzip()`, `opt.map(..)` of a value): the probe makes
+/// `Some` of a sentinel; a call binds the value, or sea-query's typed null in the same
+/// placeholder (sea-query binds a null as it binds a value, checked by the oracle).
+impl<T> Derivable for Option<T>
+where
+    T: Derivable,
+    Option<T>: Into<Value>,
+{
+    fn probe(prober: &mut Prober) -> Self {
+        Some(T::probe(prober))
+    }
+    fn into_value(self) -> Value {
+        self.into()
+    }
+}
+
 /// `usize` and `isize`: a count or an offset computed before it is converted for sea-query
 /// (`let offset = page * per_page; q.offset(offset as u64)`).
 impl Derivable for usize {

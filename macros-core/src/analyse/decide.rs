@@ -462,6 +462,38 @@ impl Analysis {
         true
     }
 
+    /// `let (lat, lng) = location.unzip();`: a computation on bound values taken apart by
+    /// an irrefutable pattern. Its names are computed locals, each lifted where it is read
+    /// (with the `let` replayed): the whole value may have no type the probe can make, its
+    /// parts do. `false` to analyse the `let` as usual.
+    pub(super) fn destructured_local(&mut self, pat: &Pat, init: &Expr) -> bool {
+        let pat = super::strip_type(pat);
+        // A call computes the value; a name or a field taken apart is read by its parts.
+        if !matches!(pat, Pat::Tuple(_) | Pat::TupleStruct(_) | Pat::Struct(_))
+            || !matches!(super::unparen(init), Expr::Call(_) | Expr::MethodCall(_))
+            || self.decision_chain(init).is_none()
+        {
+            return false;
+        }
+        let Some(origin) = self.origin_of(init) else {
+            return false;
+        };
+        let Some(recipe) = self.recipe(pat, init) else {
+            return false;
+        };
+        self.binding_recipe = Some(recipe);
+        let (names, _) = super::lift::bound_names(pat);
+        for name in names {
+            let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+            self.bind(
+                &ident,
+                Some(super::Taint::new(super::Kind::Computed, origin.clone())),
+            );
+        }
+        self.binding_recipe = None;
+        true
+    }
+
     /// A read of a computed local (a test kept in a `let`, a name a lifted `if let` binds)
     /// where nothing is lifted.
     pub(super) fn computed_read(

@@ -72,7 +72,10 @@ impl Analysis {
         if let Some((_, diverge)) = &init.diverge {
             self.expr(diverge);
         }
-        if init.diverge.is_none() && self.test_local(&local.pat, &init.expr) {
+        if init.diverge.is_none()
+            && (self.test_local(&local.pat, &init.expr)
+                || self.destructured_local(&local.pat, &init.expr))
+        {
             return;
         }
         // What a `let` binds is a value: a computation on bound values may be lifted.
