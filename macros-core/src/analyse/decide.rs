@@ -502,7 +502,18 @@ impl Analysis {
         ident: &syn::Ident,
         taint: &super::Taint,
     ) {
-        self.report(
+        // Computed from an argument whose type names its own class (an enum of the user's):
+        // its whole value in the key, where its type allows, makes everything computed from
+        // it a constant of the shape (`if let Some(stages) = view.stages()`).
+        let origin = taint.origin.to_string();
+        let whole = self.records.contains_key(&origin).then(|| super::Taint {
+            kind: super::Kind::Value,
+            origin: taint.origin.clone(),
+            path: Some(origin.clone()),
+        });
+        let whole = whole.unwrap_or_else(|| taint.clone());
+        self.report_on(
+            &whole,
             span,
             format!(
                 "`{ident}` is computed from argument `{}`: it may decide an `if` or a `match` (whose outcome then joins the cache key) or be bound where the expansion recomputes it, and nothing else",
