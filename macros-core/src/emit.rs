@@ -626,46 +626,14 @@ pub(crate) fn unplaced(
 pub(crate) fn helper_checks(args: &[Arg], p: &TokenStream, parts: &[PartCall]) -> TokenStream {
     let checks = parts.iter().map(|call| {
         let passed = passed(args, p, &call.has);
-        let (index, message) = (call.index, &call.message);
-        let callee = format_ident!("__cq_callee", span = call.callee.span());
-        let path = from_inner_module(&call.callee);
-        // The helper's hidden type, imported under a fixed name next to a type of that name
-        // from a glob, which the import shadows: a helper that is not marked (whose name is
-        // a function only) leaves the glob's, which is no `Part`, and the error is
-        // `Part`'s, naming the attribute (not rustc's "expected type, found function").
+        let (callee, index, message) = (&call.callee, call.index, &call.message);
         quote_spanned!(call.span=>
-            const _: () = {
-                #[allow(unused_imports, non_camel_case_types, dead_code, unreachable_pub)]
-                mod __cq_helper {
-                    mod unmarked {
-                        pub struct __cq_callee;
-                    }
-                    use unmarked::*;
-                    use #path as #callee;
-                    pub(super) const PARAMS: &[#p::PartParam] = <#callee as #p::Part>::PARAMS;
-                }
-                if !#p::accepts(__cq_helper::PARAMS, #index, #passed) {
-                    ::core::panic!("{}", #message)
-                }
+            const _: () = if !#p::accepts(<#callee as #p::Part>::PARAMS, #index, #passed) {
+                ::core::panic!("{}", #message)
             };
         )
     });
     quote!(#(#checks)*)
-}
-
-/// `path` (a helper's, as a body calls it) as a module nested in the body's module names
-/// it.
-fn from_inner_module(path: &syn::Path) -> TokenStream {
-    let first = path.segments.first().map(|s| s.ident.to_string());
-    match first.as_deref() {
-        _ if path.leading_colon.is_some() => quote!(#path),
-        Some("crate") => quote!(#path),
-        Some("self") => {
-            let rest = path.segments.iter().skip(1);
-            quote!(super #(::#rest)*)
-        }
-        _ => quote!(super::#path),
-    }
 }
 
 fn passed(args: &[Arg], p: &TokenStream, has: &Has) -> TokenStream {

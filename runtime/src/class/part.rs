@@ -38,8 +38,8 @@ pub enum Passed {
 /// it (under the helper's own name, so that it travels with every `use` of the helper).
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "this function is passed a bound value, and it is not a helper marked `#[cached_query::part]`",
-    label = "mark this function `#[cached_query::part]`",
+    message = "`{Self}` is not a helper marked `#[cached_query::part]`",
+    label = "a cached function passes a bound value here",
     note = "mark the helper function `#[cached_query::part]`, so that its body is checked like a cached body"
 )]
 pub trait Part {
